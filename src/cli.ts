@@ -1,0 +1,108 @@
+/**
+ * Command line entry point, with redis-server's conventions:
+ *   keyhive [/path/to/redis.conf] [--name value ...]
+ * Options are config directives; a directive may take several values
+ * (--bind 127.0.0.1 ::1). Bad options exit with code 1 before listening.
+ */
+import fs from 'node:fs';
+import { Config, ConfigError } from './config.js';
+import { Server, KEYHIVE_VERSION, REDIS_VERSION } from './server/server.js';
+import { splitInlineArgs } from './resp/inline.js';
+
+interface Directive {
+  name: string;
+  args: string[];
+  /** Where it came from, for error messages. */
+  origin: string;
+}
+
+/** Parses redis.conf text into directives. */
+export function parseConfigText(text: string, origin: string): Directive[] {
+  const out: Directive[] = [];
+  text.split('\n').forEach((rawLine, i) => {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const parts = splitInlineArgs(line);
+    if (parts === null || parts.length === 0) throw new ConfigError(`${origin}, line ${i + 1}: Unbalanced quotes in configuration line`);
+    out.push({ name: parts[0].toLowerCase(), args: parts.slice(1), origin: `${origin}, line ${i + 1}: '${line}'` });
+  });
+  return out;
+}
+
+/** Turns "--port 7000 --bind a b" into directives. */
+export function parseArgDirectives(args: string[]): Directive[] {
+  const out: Directive[] = [];
+  for (const arg of args) {
+    if (arg.startsWith('--')) out.push({ name: arg.slice(2).toLowerCase(), args: [], origin: `option '${arg}'` });
+    else if (out.length === 0) throw new ConfigError(`Invalid argument '${arg}'`);
+    else out[out.length - 1].args.push(arg);
+  }
+  return out;
+}
+
+export function applyDirectives(config: Config, directives: Directive[]): void {
+  for (const d of directives) {
+    if (!config.spec(d.name)) throw new ConfigError(`${d.origin}: Bad directive or wrong number of arguments`);
+    if (d.args.length === 0) throw new ConfigError(`${d.origin}: wrong number of arguments`);
+    try {
+      config.set(d.name, d.args.join(' '));
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(`${d.origin}: ${e.message}`);
+      throw e;
+    }
+  }
+}
+
+const USAGE = `Usage: keyhive [/path/to/redis.conf] [options]
+       keyhive -v or --version
+       keyhive -h or --help
+
+Examples:
+       keyhive                       (in memory, 127.0.0.1:6379)
+       keyhive --port 0              (pick a free port and print it)
+       keyhive /etc/redis/6379.conf
+       keyhive --port 7777 --bind 127.0.0.1 ::1 --databases 32
+`;
+
+export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === '-v' || argv[0] === '--version') {
+    process.stdout.write(`Keyhive server v=${KEYHIVE_VERSION} (Redis ${REDIS_VERSION} compatible) node=${process.version}\n`);
+    return;
+  }
+  if (argv[0] === '-h' || argv[0] === '--help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const config = new Config();
+  try {
+    const directives: Directive[] = [];
+    let rest = argv;
+    if (rest.length > 0 && !rest[0].startsWith('--')) {
+      const file = rest[0];
+      directives.push(...parseConfigText(fs.readFileSync(file, 'latin1'), `config file '${file}'`));
+      rest = rest.slice(1);
+    }
+    directives.push(...parseArgDirectives(rest));
+    applyDirectives(config, directives);
+  } catch (e) {
+    const message = e instanceof ConfigError || (e as NodeJS.ErrnoException).code ? (e as Error).message : String(e);
+    process.stderr.write(`\n*** FATAL CONFIG ERROR (Keyhive ${KEYHIVE_VERSION}) ***\n${message}\n`);
+    process.exit(1);
+  }
+  const server = new Server(config);
+  try {
+    await server.listen();
+  } catch (e) {
+    process.stderr.write(`Could not start listening: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  const stop = (signal: string) => {
+    server.log('warning', `Received ${signal} scheduling shutdown...`);
+    void server.close().then(() => {
+      server.log('warning', 'Keyhive is now ready to exit, bye bye...');
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,83 @@
+/**
+ * From argv to a reply, in the order of Redis's processCommand: look the
+ * command up, check arity, then the gates (authentication, MULTI rules, ...),
+ * then queue it (inside MULTI) or call it.
+ */
+import type { Client } from '../server/client.js';
+import { ReplyError } from './args.js';
+import type { Command } from './table.js';
+import { flagTransaction } from './transactions.js';
+
+/** Commands that run at once even inside MULTI. */
+const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+function unknownCommandError(argv: string[]): string {
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i].slice(0, 128 - args.length)}' `;
+  return `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`;
+}
+
+function hasValidArity(cmd: Command, argc: number): boolean {
+  return cmd.arity > 0 ? argc === cmd.arity : argc >= -cmd.arity;
+}
+
+/** Finds the command (or subcommand) for argv, or returns the error Redis gives. */
+function resolve(c: Client, argv: string[]): Command | string {
+  const cmd = c.server.commands.get(argv[0]);
+  if (!cmd) return unknownCommandError(argv);
+  if (cmd.subcommands && argv.length >= 2) {
+    const sub = cmd.subcommands.get(argv[1].toLowerCase());
+    if (!sub) return `ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`;
+    return hasValidArity(sub, argv.length) ? sub : `ERR wrong number of arguments for '${sub.fullName}' command`;
+  }
+  return hasValidArity(cmd, argv.length) ? cmd : `ERR wrong number of arguments for '${cmd.fullName}' command`;
+}
+
+/** Checks that may refuse a resolved command; returns the error or null. */
+function gate(c: Client, cmd: Command): string | null {
+  if (!c.authenticated && !cmd.noAuth) return 'NOAUTH Authentication required.';
+  if (c.multi && cmd.noMulti) return 'ERR Command not allowed inside a transaction';
+  return null;
+}
+
+function reject(c: Client, message: string, cmd: Command | null): void {
+  if (cmd) cmd.rejectedCalls++;
+  flagTransaction(c);
+  c.reply.error(message);
+}
+
+export function dispatch(c: Client, argv: string[]): void {
+  const resolved = resolve(c, argv);
+  if (typeof resolved === 'string') return reject(c, resolved, null);
+  const cmd = resolved;
+  const refusal = gate(c, cmd);
+  if (refusal !== null) return reject(c, refusal, cmd);
+  if (c.multi && !MULTI_CONTROL.has(cmd.fullName)) {
+    c.multi.queue.push({ cmd, argv });
+    c.reply.simple('QUEUED');
+    return;
+  }
+  call(c, cmd, argv);
+}
+
+/** Runs a command and keeps its statistics; handler errors become error replies. */
+export function call(c: Client, cmd: Command, argv: string[]): void {
+  const server = c.server;
+  const start = performance.now();
+  try {
+    cmd.run(c, argv);
+  } catch (e) {
+    cmd.failedCalls++;
+    if (e instanceof ReplyError) c.reply.error(e.message);
+    else {
+      server.log('warning', `Error in command '${cmd.fullName}': ${(e as Error)?.stack ?? e}`);
+      c.reply.error(`ERR internal error while running '${cmd.fullName}'`);
+    }
+  }
+  const usec = (performance.now() - start) * 1000;
+  cmd.calls++;
+  cmd.usec += usec;
+  server.stats.commandsProcessed++;
+  c.lastCommand = cmd.fullName;
+  server.afterCommand(c, cmd, argv, usec);
+}

@@ -1,0 +1,204 @@
+/**
+ * The command table. Each family file exports a list of CommandSpec entries,
+ * one per command, beside their handlers. Dispatch (arity, flags, MULTI
+ * rules, OOM), COMMAND/COMMAND INFO/DOCS, ACL categories and cluster key
+ * checks all read this one table.
+ */
+import type { Client } from '../server/client.js';
+
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'skip_monitor'
+  | 'skip_slowlog'
+  | 'asking'
+  | 'fast'
+  | 'no_auth'
+  | 'may_replicate'
+  | 'no_mandatory_keys'
+  | 'no_async_loading'
+  | 'no_multi'
+  | 'movablekeys'
+  | 'allow_busy';
+
+/** Redis's legacy key range: first key index, last key index (-1 = last arg, -2 = one before...), step. */
+export interface KeyRange {
+  first: number;
+  last: number;
+  step: number;
+}
+
+export type Handler = (c: Client, argv: string[]) => void;
+
+/** Command groups as COMMAND DOCS names them. */
+export type CommandGroup =
+  | 'generic'
+  | 'string'
+  | 'list'
+  | 'set'
+  | 'sorted-set'
+  | 'hash'
+  | 'pubsub'
+  | 'transactions'
+  | 'connection'
+  | 'server'
+  | 'scripting'
+  | 'hyperloglog'
+  | 'cluster'
+  | 'geo'
+  | 'stream'
+  | 'bitmap';
+
+export interface CommandSpec {
+  /** Lower-case name; for a subcommand, the subcommand name alone ("get" for CONFIG GET). */
+  name: string;
+  /** Redis arity: n = exactly n args including the name, -n = at least n. */
+  arity: number;
+  flags: CommandFlag[];
+  /** Key positions; omit for keyless commands. */
+  keys?: KeyRange;
+  /** Key positions for commands whose keys move (numkeys arguments...). Indexes into argv. */
+  getKeys?: (argv: string[]) => number[];
+  /** ACL categories beyond those derived from flags, e.g. ['@string']. */
+  acl?: string[];
+  group: CommandGroup;
+  summary: string;
+  since: string;
+  complexity?: string;
+  run?: Handler;
+  subcommands?: CommandSpec[];
+}
+
+/** A table entry with everything dispatch needs precomputed. */
+export interface Command {
+  readonly spec: CommandSpec;
+  /** "get", or "config|get" for a subcommand: the name in error messages and COMMAND. */
+  readonly fullName: string;
+  readonly parent: Command | null;
+  readonly arity: number;
+  readonly run: Handler;
+  readonly isWrite: boolean;
+  readonly denyOom: boolean;
+  readonly noAuth: boolean;
+  readonly noScript: boolean;
+  readonly noMulti: boolean;
+  readonly isAdmin: boolean;
+  readonly isBlocking: boolean;
+  readonly skipMonitor: boolean;
+  readonly skipSlowlog: boolean;
+  readonly aclCategories: string[];
+  readonly subcommands: Map<string, Command> | null;
+  /** Statistics for INFO commandstats. */
+  calls: number;
+  usec: number;
+  rejectedCalls: number;
+  failedCalls: number;
+}
+
+function deriveAclCategories(spec: CommandSpec): string[] {
+  const cats = new Set<string>();
+  const has = (f: CommandFlag) => spec.flags.includes(f);
+  if (has('write')) cats.add('@write');
+  if (has('readonly') && !spec.acl?.includes('@scripting')) cats.add('@read');
+  if (has('admin')) {
+    cats.add('@admin');
+    cats.add('@dangerous');
+  }
+  if (has('pubsub')) cats.add('@pubsub');
+  cats.add(has('fast') ? '@fast' : '@slow');
+  if (has('blocking')) cats.add('@blocking');
+  for (const c of spec.acl ?? []) cats.add(c);
+  return [...cats];
+}
+
+function noHandler(): never {
+  throw new Error('container command without handler');
+}
+
+function buildCommand(spec: CommandSpec, parent: Command | null): Command {
+  const has = (f: CommandFlag) => spec.flags.includes(f);
+  const cmd: Command = {
+    spec,
+    fullName: parent ? `${parent.fullName}|${spec.name}` : spec.name,
+    parent,
+    arity: spec.arity,
+    run: spec.run ?? noHandler,
+    isWrite: has('write'),
+    denyOom: has('denyoom'),
+    noAuth: has('no_auth'),
+    noScript: has('noscript'),
+    noMulti: has('no_multi'),
+    isAdmin: has('admin'),
+    isBlocking: has('blocking'),
+    skipMonitor: has('skip_monitor'),
+    skipSlowlog: has('skip_slowlog'),
+    aclCategories: deriveAclCategories(spec),
+    subcommands: null,
+    calls: 0,
+    usec: 0,
+    rejectedCalls: 0,
+    failedCalls: 0,
+  };
+  if (spec.subcommands) {
+    const subs = new Map<string, Command>();
+    for (const sub of spec.subcommands) subs.set(sub.name, buildCommand(sub, cmd));
+    (cmd as { subcommands: Map<string, Command> | null }).subcommands = subs;
+  }
+  return cmd;
+}
+
+export class CommandTable {
+  /** Lower-case and upper-case names both map here, so clients' usual spellings need no case folding. */
+  private readonly byName = new Map<string, Command>();
+  readonly commands: Command[] = [];
+
+  constructor(specs: CommandSpec[]) {
+    for (const spec of specs) {
+      if (this.byName.has(spec.name)) throw new Error(`duplicate command ${spec.name}`);
+      const cmd = buildCommand(spec, null);
+      this.commands.push(cmd);
+      this.byName.set(spec.name, cmd);
+      this.byName.set(spec.name.toUpperCase(), cmd);
+    }
+  }
+
+  /** Finds a top-level command by name, any case. */
+  get(name: string): Command | undefined {
+    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+  }
+
+  /** Finds "config|get" style names too. */
+  getByFullName(fullName: string): Command | undefined {
+    const [top, sub] = fullName.toLowerCase().split('|', 2);
+    const cmd = this.byName.get(top);
+    if (!cmd || sub === undefined) return cmd;
+    return cmd.subcommands?.get(sub);
+  }
+
+  /** Every command and subcommand. */
+  *all(): IterableIterator<Command> {
+    for (const cmd of this.commands) {
+      yield cmd;
+      if (cmd.subcommands) yield* cmd.subcommands.values();
+    }
+  }
+}
+
+/** Positions of the key arguments of argv for cmd (empty for keyless commands). */
+export function keyPositions(cmd: Command, argv: string[]): number[] {
+  const spec = cmd.spec;
+  if (spec.getKeys) return spec.getKeys(argv);
+  const range = spec.keys;
+  if (!range || range.first === 0) return [];
+  const last = range.last < 0 ? argv.length + range.last : range.last;
+  const out: number[] = [];
+  for (let i = range.first; i <= last && i < argv.length; i += range.step) out.push(i);
+  return out;
+}

@@ -1,0 +1,55 @@
+/**
+ * The embeddable API: `const srv = await startServer({ port: 0 })` runs a
+ * Keyhive server inside the calling process (for test suites), listening on
+ * a free port when port is 0.
+ */
+import { Config, ConfigError } from './config.js';
+import { Server } from './server/server.js';
+
+export { Server } from './server/server.js';
+export { Config, ConfigError } from './config.js';
+
+export interface StartOptions {
+  /** TCP port; 0 picks a free one. Default 6379. */
+  port?: number;
+  /** Addresses to listen on. Default 127.0.0.1. */
+  bind?: string | string[];
+  /** Any other redis.conf parameter, e.g. { databases: 4, maxmemory: '100mb' }. */
+  config?: Record<string, string | number | boolean>;
+  /** Log level; 'nothing' silences the server. Default 'warning' when embedded. */
+  loglevel?: 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly host: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+function configValue(v: string | number | boolean): string {
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  return String(v);
+}
+
+/** Builds a Config from embedding options; throws ConfigError on bad values. */
+export function configFromOptions(options: StartOptions): Config {
+  const config = new Config();
+  const pairs: [string, string][] = [['loglevel', options.loglevel ?? 'warning']];
+  if (options.port !== undefined) pairs.push(['port', String(options.port)]);
+  if (options.bind !== undefined) pairs.push(['bind', Array.isArray(options.bind) ? options.bind.join(' ') : options.bind]);
+  for (const [k, v] of Object.entries(options.config ?? {})) pairs.push([k, configValue(v)]);
+  config.setMany(pairs, false);
+  return config;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const server = new Server(configFromOptions(options));
+  await server.listen();
+  return {
+    port: server.port,
+    host: server.host,
+    server,
+    close: () => server.close(),
+  };
+}

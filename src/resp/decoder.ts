@@ -1,0 +1,200 @@
+/**
+ * Incremental request decoder for RESP multibulk frames and inline commands,
+ * following Redis's processMultibulkBuffer/processInlineBuffer (networking.c),
+ * including its error strings.
+ *
+ * It parses by offset on the receive buffer and keeps its cursor, the argv
+ * built so far and the length of the bulk it waits for across data events;
+ * chunks that cannot complete a waited-for bulk are only queued, and joined
+ * once when enough bytes have arrived.
+ */
+import { splitInlineArgs } from './inline.js';
+
+/** Longest inline request or count line Redis accepts without a newline. */
+export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
+const INT_MAX = 2147483647;
+const CR = 13;
+const LF = 10;
+
+export interface DecoderHost {
+  /** Handles one complete command. */
+  onCommand(argv: string[]): void;
+  /** Whether the connection still has to AUTH (Redis then caps frame sizes). */
+  readonly authRequired: boolean;
+  readonly maxBulkLen: number;
+}
+
+export class ProtocolError {
+  constructor(readonly message: string) {}
+}
+
+/** Parses a strict integer as Redis's string2ll does (no sign but '-', no leading zeros); NaN when invalid. */
+export function parseLineInteger(buf: Buffer, start: number, end: number): number {
+  if (start >= end || end - start > 20) return NaN;
+  let i = start;
+  let negative = false;
+  if (buf[i] === 45 /* - */) {
+    negative = true;
+    i++;
+    if (i === end) return NaN;
+  }
+  if (buf[i] === 48 /* 0 */) return i + 1 === end && !negative ? 0 : NaN;
+  let n = 0;
+  for (; i < end; i++) {
+    const d = buf[i] - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return negative ? -n : n;
+}
+
+export class RequestDecoder {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Chunks received while waiting for a large bulk, not yet joined to buf. */
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  /** Bytes needed past pos before parsing can progress (0: unknown). */
+  private need = 0;
+  /** Arguments still expected in the current multibulk frame, or 0 between frames. */
+  private argsLeft = 0;
+  private argv: string[] = [];
+  /** Length of the bulk being waited for, or -1 when its $ line is next. */
+  private bulkLen = -1;
+  /** While true the decoder keeps bytes but hands out no commands (blocked or paused client). */
+  paused = false;
+
+  constructor(private readonly host: DecoderHost) {}
+
+  /** Bytes received and not yet consumed (the client's query buffer). */
+  get bufferedBytes(): number {
+    return this.buf.length - this.pos + this.queuedBytes;
+  }
+
+  /** Adds received bytes and runs every complete command. Throws ProtocolError. */
+  feed(chunk: Buffer): void {
+    if (this.pos >= this.buf.length && this.queuedBytes === 0) {
+      this.buf = chunk;
+      this.pos = 0;
+    } else {
+      this.queued.push(chunk);
+      this.queuedBytes += chunk.length;
+      if (this.buf.length - this.pos + this.queuedBytes < this.need) return;
+      this.joinQueued();
+    }
+    this.drain();
+  }
+
+  private joinQueued(): void {
+    this.buf = Buffer.concat([this.buf.subarray(this.pos), ...this.queued]);
+    this.pos = 0;
+    this.queued = [];
+    this.queuedBytes = 0;
+  }
+
+  /** Runs the commands already buffered, e.g. after a paused client resumes. */
+  drain(): void {
+    if (this.queuedBytes > 0) this.joinQueued();
+    while (!this.paused && this.pos < this.buf.length) {
+      const progressed = this.argsLeft === 0 ? this.startFrame() : this.readBulks();
+      if (!progressed) break;
+    }
+    if (this.pos >= this.buf.length) {
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
+  }
+
+  /** Parses the start of a new request; returns false when more bytes are needed. */
+  private startFrame(): boolean {
+    if (this.buf[this.pos] === 42 /* * */) return this.readMultibulkCount();
+    return this.readInline();
+  }
+
+  private findCR(from: number, tooLongMessage: string): number {
+    const buf = this.buf;
+    const limit = Math.min(buf.length, from + PROTO_INLINE_MAX_SIZE + 2);
+    for (let i = from; i < limit; i++) if (buf[i] === CR) return i;
+    if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError(tooLongMessage);
+    return -1;
+  }
+
+  private readMultibulkCount(): boolean {
+    const cr = this.findCR(this.pos, 'Protocol error: too big mbulk count string');
+    if (cr < 0 || cr + 1 >= this.buf.length) return false;
+    const count = parseLineInteger(this.buf, this.pos + 1, cr);
+    if (Number.isNaN(count) || count > INT_MAX) throw new ProtocolError('Protocol error: invalid multibulk length');
+    if (count > 10 && this.host.authRequired) throw new ProtocolError('Protocol error: unauthenticated multibulk length');
+    this.pos = cr + 2;
+    if (count <= 0) return true;
+    this.argsLeft = count;
+    this.argv = [];
+    this.bulkLen = -1;
+    return true;
+  }
+
+  private readBulks(): boolean {
+    const buf = this.buf;
+    while (this.argsLeft > 0) {
+      if (this.bulkLen < 0) {
+        if (this.pos >= buf.length) return false;
+        const cr = this.findCR(this.pos, 'Protocol error: too big bulk count string');
+        if (cr < 0 || cr + 1 >= buf.length) return false;
+        if (buf[this.pos] !== 36 /* $ */) {
+          throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
+        }
+        const len = parseLineInteger(buf, this.pos + 1, cr);
+        if (Number.isNaN(len) || len < 0 || len > this.host.maxBulkLen) throw new ProtocolError('Protocol error: invalid bulk length');
+        if (len > 16384 && this.host.authRequired) throw new ProtocolError('Protocol error: unauthenticated bulk length');
+        this.pos = cr + 2;
+        this.bulkLen = len;
+      }
+      const end = this.pos + this.bulkLen;
+      if (end + 2 > buf.length) {
+        this.need = this.bulkLen + 2;
+        return false;
+      }
+      this.argv.push(buf.latin1Slice(this.pos, end));
+      this.pos = end + 2;
+      this.bulkLen = -1;
+      this.need = 0;
+      this.argsLeft--;
+    }
+    const argv = this.argv;
+    this.argv = [];
+    this.host.onCommand(argv);
+    return true;
+  }
+
+  private readInline(): boolean {
+    const buf = this.buf;
+    let lf = -1;
+    const limit = Math.min(buf.length, this.pos + PROTO_INLINE_MAX_SIZE + 1);
+    for (let i = this.pos; i < limit; i++) {
+      if (buf[i] === LF) {
+        lf = i;
+        break;
+      }
+    }
+    if (lf < 0) {
+      if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big inline request');
+      return false;
+    }
+    const end = lf > this.pos && buf[lf - 1] === CR ? lf - 1 : lf;
+    const line = buf.latin1Slice(this.pos, end);
+    this.pos = lf + 1;
+    const argv = splitInlineArgs(line);
+    if (argv === null) throw new ProtocolError('Protocol error: unbalanced quotes in request');
+    if (argv.length > 0) this.host.onCommand(argv);
+    return true;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+declare module 'node:buffer' {
+  interface Buffer {
+    latin1Slice(start: number, end: number): string;
+    latin1Write(s: string, offset: number, length?: number): number;
+  }
+}

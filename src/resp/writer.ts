@@ -1,0 +1,218 @@
+/**
+ * Reply encoder for RESP2 and RESP3. Each connection has one ReplyWriter that
+ * knows its protocol version; command code calls the typed methods (bulk,
+ * integer, map, double, ...) and never writes protocol bytes itself.
+ *
+ * All writers encode into one shared slab. The writer that is encoding owns
+ * the open region of the slab; when another writer starts (a PUBLISH reaching
+ * a subscriber, say), the open region is sealed into its owner's chunk list.
+ * A connection's chunks are written to its socket once per event-loop turn,
+ * so every reply of one read goes out in one write.
+ */
+
+const SLAB_SIZE = 256 * 1024;
+/** Values longer than this are copied into a chunk of their own instead of the slab. */
+const LARGE_VALUE = 16 * 1024;
+
+let slab = Buffer.allocUnsafe(SLAB_SIZE);
+let slabPos = 0;
+let owner: ReplyWriter | null = null;
+let ownerStart = 0;
+
+export type Protocol = 2 | 3;
+
+function formatDoubleRepr(d: number): string {
+  if (d === Infinity) return 'inf';
+  if (d === -Infinity) return '-inf';
+  if (Number.isNaN(d)) return 'nan';
+  return formatG17(d);
+}
+
+/** printf("%.17g", d) for finite d, which is how Redis 7.0 prints doubles. */
+export function formatG17(d: number): string {
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  const exponential = d.toExponential(16);
+  const e = exponential.indexOf('e');
+  const exp = parseInt(exponential.slice(e + 1), 10);
+  if (exp < -4 || exp >= 17) {
+    const mantissa = stripFractionZeros(exponential.slice(0, e));
+    const digits = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : `${Math.abs(exp)}`;
+    return `${mantissa}e${exp < 0 ? '-' : '+'}${digits}`;
+  }
+  return stripFractionZeros(d.toFixed(16 - exp));
+}
+
+function stripFractionZeros(s: string): string {
+  if (!s.includes('.')) return s;
+  s = s.replace(/0+$/, '');
+  return s.endsWith('.') ? s.slice(0, -1) : s;
+}
+
+export class ReplyWriter {
+  protocol: Protocol = 2;
+  private chunks: Buffer[] = [];
+  private flushScheduled = false;
+  /** Replies are dropped while false (CLIENT REPLY OFF/SKIP). */
+  enabled = true;
+  /** Bytes written to chunks this turn, for output-buffer limits. */
+  pendingBytes = 0;
+
+  /** onPending is called once per turn, when the writer first has bytes for its socket. */
+  constructor(private readonly onPending: () => void) {}
+
+  // ---- raw output -------------------------------------------------------
+
+  private claim(bytes: number): void {
+    if (owner !== this) {
+      if (owner !== null) owner.seal();
+      owner = this;
+      ownerStart = slabPos;
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        this.onPending();
+      }
+    }
+    if (slabPos + bytes > slab.length) {
+      this.seal();
+      slab = Buffer.allocUnsafe(Math.max(SLAB_SIZE, bytes));
+      slabPos = 0;
+      owner = this;
+      ownerStart = 0;
+    }
+  }
+
+  /** Moves this writer's open slab region into its chunk list. */
+  private seal(): void {
+    if (owner !== this) return;
+    if (slabPos > ownerStart) {
+      this.chunks.push(slab.subarray(ownerStart, slabPos));
+      this.pendingBytes += slabPos - ownerStart;
+    }
+    owner = null;
+  }
+
+  /** Appends protocol text (latin1). */
+  raw(s: string): void {
+    if (!this.enabled) return;
+    this.claim(s.length);
+    slabPos += slab.latin1Write(s, slabPos);
+  }
+
+  private rawLarge(s: string): void {
+    this.claim(0);
+    this.seal();
+    const b = Buffer.from(s, 'latin1');
+    this.chunks.push(b);
+    this.pendingBytes += b.length;
+  }
+
+  /** Takes the chunks to write to the socket and resets the turn. */
+  takeChunks(): Buffer[] {
+    this.seal();
+    const out = this.chunks;
+    this.chunks = [];
+    this.flushScheduled = false;
+    this.pendingBytes = 0;
+    return out;
+  }
+
+  // ---- RESP types -------------------------------------------------------
+
+  ok(): void {
+    this.raw('+OK\r\n');
+  }
+
+  simple(s: string): void {
+    this.raw(`+${s}\r\n`);
+  }
+
+  /** An error reply; "ERR " is prefixed unless the message starts with an error code. */
+  error(message: string): void {
+    this.raw(`-${errorText(message)}\r\n`);
+  }
+
+  integer(n: number | bigint): void {
+    this.raw(`:${n}\r\n`);
+  }
+
+  bulk(s: string): void {
+    if (!this.enabled) return;
+    if (s.length > LARGE_VALUE) {
+      this.raw(`$${s.length}\r\n`);
+      this.rawLarge(s);
+      this.raw('\r\n');
+      return;
+    }
+    this.raw(`$${s.length}\r\n${s}\r\n`);
+  }
+
+  /** A bulk string, or the null reply when s is undefined/null. */
+  bulkOrNull(s: string | null | undefined): void {
+    if (s === undefined || s === null) this.nullBulk();
+    else this.bulk(s);
+  }
+
+  /** Null as a missing bulk string ($-1 in RESP2, _ in RESP3). */
+  nullBulk(): void {
+    this.raw(this.protocol === 3 ? '_\r\n' : '$-1\r\n');
+  }
+
+  /** Null as a missing array (*-1 in RESP2, _ in RESP3). */
+  nullArray(): void {
+    this.raw(this.protocol === 3 ? '_\r\n' : '*-1\r\n');
+  }
+
+  arrayHeader(n: number): void {
+    this.raw(`*${n}\r\n`);
+  }
+
+  /** A map of n pairs: %n in RESP3, a flat array of 2n in RESP2. */
+  mapHeader(n: number): void {
+    this.raw(this.protocol === 3 ? `%${n}\r\n` : `*${2 * n}\r\n`);
+  }
+
+  /** A set: ~n in RESP3, an array in RESP2. */
+  setHeader(n: number): void {
+    this.raw(this.protocol === 3 ? `~${n}\r\n` : `*${n}\r\n`);
+  }
+
+  /** An out-of-band push: >n in RESP3, an array in RESP2 (pub/sub messages). */
+  pushHeader(n: number): void {
+    this.raw(this.protocol === 3 ? `>${n}\r\n` : `*${n}\r\n`);
+  }
+
+  /** A double: ,d in RESP3, a bulk string in %.17g form in RESP2. */
+  double(d: number): void {
+    const repr = formatDoubleRepr(d);
+    if (this.protocol === 3) this.raw(`,${repr}\r\n`);
+    else this.bulk(repr);
+  }
+
+  /** A boolean: #t/#f in RESP3, :1/:0 in RESP2. */
+  boolean(b: boolean): void {
+    if (this.protocol === 3) this.raw(b ? '#t\r\n' : '#f\r\n');
+    else this.raw(b ? ':1\r\n' : ':0\r\n');
+  }
+
+  /** Verbatim text (INFO, CLIENT LIST...): =len\r\ntxt:... in RESP3, a bulk string in RESP2. */
+  verbatim(text: string, format = 'txt'): void {
+    if (this.protocol === 3) {
+      this.raw(`=${text.length + 4}\r\n${format}:`);
+      if (text.length > LARGE_VALUE) this.rawLarge(text);
+      else this.raw(text);
+      this.raw('\r\n');
+    } else this.bulk(text);
+  }
+
+  bulkArray(items: readonly string[]): void {
+    this.arrayHeader(items.length);
+    for (let i = 0; i < items.length; i++) this.bulk(items[i]);
+  }
+}
+
+/** Prefixes ERR unless the message starts with an uppercase error code, and strips newlines. */
+export function errorText(message: string): string {
+  let text = message.startsWith('-') ? message.slice(1) : /^[A-Z][A-Z_-]*[ ]/.test(message) ? message : `ERR ${message}`;
+  if (/[\r\n]/.test(text)) text = text.replace(/[\r\n]/g, ' ');
+  return text;
+}

@@ -1,0 +1,251 @@
+/**
+ * The server: listeners, the client registry, reply flushing, the periodic
+ * cron (active expiry, clocks, idle timeouts) and shutdown. Everything a
+ * command may need is reachable from here (client.server).
+ */
+import net from 'node:net';
+import fs from 'node:fs';
+import { Client } from './client.js';
+import { Config } from '../config.js';
+import { Clock } from '../store/clock.js';
+import { Keyspace } from '../store/keyspace.js';
+import { activeExpireCycle } from '../store/expiry.js';
+import { CommandTable, type Command } from '../commands/table.js';
+import { allCommands } from '../commands/index.js';
+import { dispatch } from '../commands/dispatch.js';
+import { installWatch, unwatchAll, type WatchRegistry } from '../commands/transactions.js';
+
+export const REDIS_VERSION = '7.0.15';
+export const KEYHIVE_VERSION = '0.1.0';
+
+const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning', 'nothing'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const LOG_MARKS: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: '*', warning: '#', nothing: '' };
+
+/** Stop reading from a client whose unwritten replies exceed this, until they drain. */
+const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
+
+export type CommandObserver = (client: Client, cmd: Command, argv: string[], usec: number) => void;
+
+export interface ServerStats {
+  connectionsReceived: number;
+  commandsProcessed: number;
+  rejectedConnections: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  totalErrorReplies: number;
+}
+
+export class Server {
+  readonly config: Config;
+  readonly clock = new Clock();
+  readonly keyspace: Keyspace;
+  readonly commands: CommandTable;
+  readonly clients = new Map<number, Client>();
+  readonly watchers: WatchRegistry = new Map();
+  readonly stats: ServerStats = {
+    connectionsReceived: 0,
+    commandsProcessed: 0,
+    rejectedConnections: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    totalErrorReplies: 0,
+  };
+  readonly startedAt = Date.now();
+  readonly runId = Array.from({ length: 40 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  /** Cached numeric limits read on hot paths. */
+  readonly limits = { maxBulkLen: 0, maxQueryBuffer: 0 };
+  activeExpireEnabled = true;
+  /** Unix ms of the last successful save (LASTSAVE). */
+  lastSave = Math.floor(Date.now() / 1000);
+  private listeners: net.Server[] = [];
+  private cronTimer: NodeJS.Timeout | null = null;
+  private clientIdSeq = 0;
+  private pendingFlush: Client[] = [];
+  private flushQueued = false;
+  private logLevel: LogLevel = 'notice';
+  private logStream: fs.WriteStream | null = null;
+  /** Address and port actually listened on, after listen(). */
+  host = '127.0.0.1';
+  port = 0;
+
+  constructor(config: Config = new Config()) {
+    this.config = config;
+    this.keyspace = new Keyspace(config.getNumber('databases'), this.clock);
+    this.commands = new CommandTable(allCommands);
+    this.readConfig();
+    config.onChange(() => this.readConfig());
+    installWatch(this);
+  }
+
+  private readConfig(): void {
+    this.limits.maxBulkLen = this.config.getNumber('proto-max-bulk-len');
+    this.limits.maxQueryBuffer = this.config.getNumber('client-query-buffer-limit');
+    this.logLevel = this.config.get('loglevel') as LogLevel;
+  }
+
+  authRequired(): boolean {
+    return this.config.get('requirepass') !== '';
+  }
+
+  nextClientId(): number {
+    return ++this.clientIdSeq;
+  }
+
+  // ---- logging ----------------------------------------------------------
+
+  log(level: LogLevel, message: string): void {
+    if (LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(this.logLevel)) return;
+    const line = `${process.pid}:M ${new Date().toISOString()} ${LOG_MARKS[level]} ${message}\n`;
+    if (this.logStream) this.logStream.write(line);
+    else process.stdout.write(line);
+  }
+
+  // ---- listening --------------------------------------------------------
+
+  async listen(): Promise<void> {
+    const logfile = this.config.get('logfile');
+    if (logfile) this.logStream = fs.createWriteStream(logfile, { flags: 'a' });
+    const binds = this.config.get('bind').split(/\s+/).filter(Boolean).map((b) => b.replace(/^-/, ''));
+    let port = this.config.getNumber('port');
+    for (const [i, bind] of binds.entries()) {
+      const host = bind === '*' ? '0.0.0.0' : bind === '::*' ? '::' : bind;
+      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen({ host, port, backlog: this.config.getNumber('tcp-backlog'), ipv6Only: host === '::' }, () => {
+            srv.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (e) {
+        // Like Redis, a bind address prefixed with '-' (or the IPv6 wildcard) is optional.
+        if (i > 0 || this.config.get('bind').split(/\s+/)[i]?.startsWith('-')) continue;
+        throw e;
+      }
+      if (port === 0) port = (srv.address() as net.AddressInfo).port;
+      if (this.listeners.length === 0) this.host = host;
+      this.listeners.push(srv);
+    }
+    this.port = port;
+    this.config.set('port', String(port));
+    const hz = Math.max(1, this.config.getNumber('hz'));
+    this.cronTimer = setInterval(() => this.cron(), Math.round(1000 / hz));
+    this.cronTimer.unref();
+    this.log('notice', `Keyhive ${KEYHIVE_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on ${binds.join(' ')} port ${port}`);
+  }
+
+  private accept(socket: net.Socket): void {
+    this.stats.connectionsReceived++;
+    if (this.clients.size >= this.config.getNumber('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    socket.setNoDelay(true);
+    const keepalive = this.config.getNumber('tcp-keepalive');
+    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+    const client = new Client(this, socket);
+    this.clients.set(client.id, client);
+    socket.on('data', (chunk: Buffer) => {
+      this.stats.netInputBytes += chunk.length;
+      client.receive(chunk);
+    });
+    socket.on('drain', () => {
+      if (!client.closed) socket.resume();
+    });
+    socket.on('error', () => client.close());
+    socket.on('close', () => client.close());
+  }
+
+  clientClosed(client: Client): void {
+    this.clients.delete(client.id);
+    unwatchAll(client);
+  }
+
+  // ---- dispatch and replies ----------------------------------------------
+
+  dispatch(client: Client, argv: string[]): void {
+    dispatch(client, argv);
+  }
+
+  /** Observers of every executed command (MONITOR, SLOWLOG, latency). */
+  readonly commandObservers: CommandObserver[] = [];
+
+  afterCommand(client: Client, cmd: Command, argv: string[], usec: number): void {
+    for (let i = 0; i < this.commandObservers.length; i++) this.commandObservers[i](client, cmd, argv, usec);
+  }
+
+  scheduleFlush(client: Client): void {
+    this.pendingFlush.push(client);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flushAll());
+    }
+  }
+
+  /** Writes every client's replies of this turn, one write per client. */
+  flushAll(): void {
+    this.flushQueued = false;
+    const clients = this.pendingFlush;
+    this.pendingFlush = [];
+    for (const client of clients) this.flush(client);
+  }
+
+  private flush(client: Client): void {
+    const chunks = client.reply.takeChunks();
+    const socket = client.socket;
+    if (client.closed || socket.destroyed) return;
+    if (chunks.length === 1) {
+      this.stats.netOutputBytes += chunks[0].length;
+      socket.write(chunks[0]);
+    } else if (chunks.length > 1) {
+      socket.cork();
+      for (const chunk of chunks) {
+        this.stats.netOutputBytes += chunk.length;
+        socket.write(chunk);
+      }
+      socket.uncork();
+    }
+    if (client.closeAfterReply) {
+      client.closed = true;
+      socket.end();
+      this.clientClosed(client);
+      for (const hook of client.onClose) hook();
+      return;
+    }
+    if (socket.writableLength > OUTPUT_HIGH_WATER) socket.pause();
+  }
+
+  // ---- cron -------------------------------------------------------------
+
+  private cron(): void {
+    this.keyspace.refreshClock();
+    const hz = Math.max(1, this.config.getNumber('hz'));
+    if (this.activeExpireEnabled) activeExpireCycle(this.keyspace, 250 / hz);
+    this.closeIdleClients();
+  }
+
+  private closeIdleClients(): void {
+    const timeout = this.config.getNumber('timeout');
+    if (timeout <= 0) return;
+    const now = this.clock.now();
+    for (const client of this.clients.values()) {
+      if (now - client.lastInteraction > timeout * 1000 && client.multi === null) client.close();
+    }
+  }
+
+  // ---- shutdown ---------------------------------------------------------
+
+  async close(): Promise<void> {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+    const closing = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+    this.listeners = [];
+    for (const client of [...this.clients.values()]) client.close();
+    await Promise.all(closing);
+    if (this.logStream) await new Promise<void>((resolve) => this.logStream?.end(resolve));
+    this.logStream = null;
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * A chained hash table of byte-string keys (latin1 JS strings), modelled on
+ * Redis's dict.c. Every keyed structure in Keyhive uses it: the keyspace,
+ * hashes, sets and the member index of sorted sets.
+ *
+ * Why not a JS Map: Redis semantics need three things a Map cannot give
+ * cheaply - a uniformly random entry (RANDOMKEY, SPOP, eviction sampling),
+ * a SCAN cursor that survives growth and shrinking (Redis's reverse-binary
+ * bucket cursor), and optional per-entry numeric columns (expiry deadline,
+ * LRU/LFU clock, sorted-set score) without a wrapper object per entry.
+ *
+ * Entries live in parallel arrays indexed by an entry id; ids of deleted
+ * entries are recycled through a free list. Buckets hold (id + 1) of the
+ * first entry of their chain, 0 meaning empty.
+ */
+
+const MIN_BUCKETS = 4;
+const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
+
+/** Murmur3-style hash of a latin1 string; seeded per process against collision floods. */
+export function hashString(s: string): number {
+  let h = HASH_SEED ^ s.length;
+  const n = s.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    let k = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  const tail = n - i;
+  if (tail > 0) {
+    let k = s.charCodeAt(i);
+    if (tail > 1) k |= s.charCodeAt(i + 1) << 8;
+    if (tail > 2) k |= s.charCodeAt(i + 2) << 16;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function reverseBits32(v: number): number {
+  v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
+  v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2);
+  v = ((v >>> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4);
+  v = ((v >>> 8) & 0x00ff00ff) | ((v & 0x00ff00ff) << 8);
+  return ((v >>> 16) | (v << 16)) >>> 0;
+}
+
+export interface DictOptions {
+  /** Keep a Float64 number per entry (expiry deadline, score). */
+  numbers?: boolean;
+  /** Keep a Uint32 tag per entry (LRU/LFU clock). */
+  tags?: boolean;
+}
+
+export class Dict<V = undefined> {
+  private keys: (string | undefined)[] = [];
+  private vals: (V | undefined)[] = [];
+  private hashes = new Int32Array(MIN_BUCKETS);
+  private next = new Int32Array(MIN_BUCKETS);
+  private nums: Float64Array | null;
+  private tagCol: Uint32Array | null;
+  private buckets = new Int32Array(MIN_BUCKETS);
+  private mask = MIN_BUCKETS - 1;
+  /** Entry ids below this have been handed out at least once. */
+  private used = 0;
+  /** Head of the free list of recycled entry ids, as id + 1 (0 = empty). */
+  private freeHead = 0;
+  size = 0;
+
+  constructor(options: DictOptions = {}) {
+    this.nums = options.numbers ? new Float64Array(MIN_BUCKETS) : null;
+    this.tagCol = options.tags ? new Uint32Array(MIN_BUCKETS) : null;
+  }
+
+  /** Entry id of key, or -1. */
+  find(key: string): number {
+    if (this.size === 0) return -1;
+    const h = hashString(key);
+    let id = this.buckets[h & this.mask] - 1;
+    while (id >= 0) {
+      if (this.hashes[id] === h && this.keys[id] === key) return id;
+      id = this.next[id] - 1;
+    }
+    return -1;
+  }
+
+  has(key: string): boolean {
+    return this.find(key) >= 0;
+  }
+
+  get(key: string): V | undefined {
+    const id = this.find(key);
+    return id < 0 ? undefined : this.vals[id];
+  }
+
+  /** Inserts or replaces; returns the entry id. Numbers and tags of a new entry start at 0. */
+  set(key: string, value: V): number {
+    const h = hashString(key);
+    let id = this.buckets[h & this.mask] - 1;
+    while (id >= 0) {
+      if (this.hashes[id] === h && this.keys[id] === key) {
+        this.vals[id] = value;
+        return id;
+      }
+      id = this.next[id] - 1;
+    }
+    return this.insertNew(key, value, h);
+  }
+
+  /** Inserts a key known to be absent. */
+  add(key: string, value: V): number {
+    return this.insertNew(key, value, hashString(key));
+  }
+
+  private insertNew(key: string, value: V, h: number): number {
+    if (this.size >= this.buckets.length) this.resize(this.buckets.length * 2);
+    const id = this.allocateId();
+    this.keys[id] = key;
+    this.vals[id] = value;
+    this.hashes[id] = h;
+    if (this.nums) this.nums[id] = 0;
+    if (this.tagCol) this.tagCol[id] = 0;
+    const b = h & this.mask;
+    this.next[id] = this.buckets[b];
+    this.buckets[b] = id + 1;
+    this.size++;
+    return id;
+  }
+
+  private allocateId(): number {
+    if (this.freeHead !== 0) {
+      const id = this.freeHead - 1;
+      this.freeHead = this.next[id];
+      return id;
+    }
+    if (this.used === this.hashes.length) this.growColumns(this.used * 2);
+    return this.used++;
+  }
+
+  private growColumns(capacity: number): void {
+    const grow = <T extends Int32Array | Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a.subarray(0, Math.min(a.length, capacity)));
+      return b;
+    };
+    this.hashes = grow(this.hashes, (n) => new Int32Array(n));
+    this.next = grow(this.next, (n) => new Int32Array(n));
+    if (this.nums) this.nums = grow(this.nums, (n) => new Float64Array(n));
+    if (this.tagCol) this.tagCol = grow(this.tagCol, (n) => new Uint32Array(n));
+  }
+
+  /** Removes key; returns whether it was present. */
+  delete(key: string): boolean {
+    if (this.size === 0) return false;
+    const h = hashString(key);
+    const b = h & this.mask;
+    let prev = -1;
+    let id = this.buckets[b] - 1;
+    while (id >= 0) {
+      if (this.hashes[id] === h && this.keys[id] === key) {
+        if (prev < 0) this.buckets[b] = this.next[id];
+        else this.next[prev] = this.next[id];
+        this.release(id);
+        return true;
+      }
+      prev = id;
+      id = this.next[id] - 1;
+    }
+    return false;
+  }
+
+  private release(id: number): void {
+    this.keys[id] = undefined;
+    this.vals[id] = undefined;
+    this.next[id] = this.freeHead;
+    this.freeHead = id + 1;
+    this.size--;
+    if (this.size === 0) this.clear();
+    else if (this.size * 8 < this.buckets.length && this.buckets.length > MIN_BUCKETS) this.resize(this.buckets.length / 2);
+  }
+
+  clear(): void {
+    this.keys = [];
+    this.vals = [];
+    this.hashes = new Int32Array(MIN_BUCKETS);
+    this.next = new Int32Array(MIN_BUCKETS);
+    if (this.nums) this.nums = new Float64Array(MIN_BUCKETS);
+    if (this.tagCol) this.tagCol = new Uint32Array(MIN_BUCKETS);
+    this.buckets = new Int32Array(MIN_BUCKETS);
+    this.mask = MIN_BUCKETS - 1;
+    this.used = 0;
+    this.freeHead = 0;
+    this.size = 0;
+  }
+
+  /**
+   * Rebuilds the buckets at a new power-of-two size. When shrinking, live
+   * entries are also compacted to low ids so the columns can shrink; SCAN
+   * cursors address buckets, not ids, so they stay valid.
+   */
+  private resize(bucketCount: number): void {
+    bucketCount = Math.max(MIN_BUCKETS, bucketCount);
+    if (bucketCount < this.buckets.length) this.compact(bucketCount);
+    this.buckets = new Int32Array(bucketCount);
+    this.mask = bucketCount - 1;
+    for (let id = 0; id < this.used; id++) {
+      if (this.keys[id] === undefined) continue;
+      const b = this.hashes[id] & this.mask;
+      this.next[id] = this.buckets[b];
+      this.buckets[b] = id + 1;
+    }
+  }
+
+  private compact(capacity: number): void {
+    let to = 0;
+    for (let from = 0; from < this.used; from++) {
+      const key = this.keys[from];
+      if (key === undefined) continue;
+      if (to !== from) {
+        this.keys[to] = key;
+        this.vals[to] = this.vals[from];
+        this.hashes[to] = this.hashes[from];
+        if (this.nums) this.nums[to] = this.nums[from];
+        if (this.tagCol) this.tagCol[to] = this.tagCol[from];
+      }
+      to++;
+    }
+    this.keys.length = to;
+    this.vals.length = to;
+    this.used = to;
+    this.freeHead = 0;
+    this.growColumns(Math.max(capacity, to, MIN_BUCKETS));
+  }
+
+  keyAt(id: number): string {
+    return this.keys[id] as string;
+  }
+
+  valueAt(id: number): V {
+    return this.vals[id] as V;
+  }
+
+  setValueAt(id: number, value: V): void {
+    this.vals[id] = value;
+  }
+
+  numberAt(id: number): number {
+    return (this.nums as Float64Array)[id];
+  }
+
+  setNumberAt(id: number, n: number): void {
+    (this.nums as Float64Array)[id] = n;
+  }
+
+  tagAt(id: number): number {
+    return (this.tagCol as Uint32Array)[id];
+  }
+
+  setTagAt(id: number, tag: number): void {
+    (this.tagCol as Uint32Array)[id] = tag;
+  }
+
+  /** A uniformly random live entry id, or -1 when empty. */
+  randomId(): number {
+    if (this.size === 0) return -1;
+    for (;;) {
+      const id = Math.floor(Math.random() * this.used);
+      if (this.keys[id] !== undefined) return id;
+    }
+  }
+
+  /**
+   * Visits every entry of one bucket and returns the next cursor (0 when done),
+   * with Redis's guarantee: an entry present from the first to the last call
+   * is visited at least once, however the table grows or shrinks meanwhile.
+   */
+  scan(cursor: number, visit: (id: number) => void): number {
+    if (this.size === 0) return 0;
+    let id = this.buckets[cursor & this.mask] - 1;
+    while (id >= 0) {
+      const nextId = this.next[id] - 1;
+      visit(id);
+      id = nextId;
+    }
+    let v = (cursor | ~this.mask) >>> 0;
+    v = reverseBits32(v);
+    v = (v + 1) >>> 0;
+    return reverseBits32(v);
+  }
+
+  /** Live entry ids; the dict must not be modified while iterating. */
+  *ids(): IterableIterator<number> {
+    for (let id = 0; id < this.used; id++) if (this.keys[id] !== undefined) yield id;
+  }
+
+  *keysIter(): IterableIterator<string> {
+    for (let id = 0; id < this.used; id++) {
+      const k = this.keys[id];
+      if (k !== undefined) yield k;
+    }
+  }
+
+  /** Snapshot of live ids, safe to use while the dict changes. */
+  idList(): number[] {
+    const out: number[] = [];
+    for (let id = 0; id < this.used; id++) if (this.keys[id] !== undefined) out.push(id);
+    return out;
+  }
+}

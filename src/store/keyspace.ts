@@ -1,0 +1,201 @@
+/**
+ * The keyspace: numbered databases of key -> value, each with its expiry
+ * deadlines, in the manner of Redis's db.c. Every write reports itself through
+ * one change hook (Keyspace.onChange) that WATCH, keyspace notifications and
+ * client-side caching subscribe to; command code never calls them directly.
+ */
+import { Clock } from './clock.js';
+import { Dict } from './dict.js';
+
+/** A string value is a latin1 JS string (one char per byte); other types are objects. */
+export type Value = string | Collection;
+
+export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
+
+export interface Collection {
+  readonly type: Exclude<TypeName, 'string'>;
+}
+
+export function typeOf(v: Value): TypeName {
+  return typeof v === 'string' ? 'string' : v.type;
+}
+
+/**
+ * Keyspace notification classes, the flag characters of notify-keyspace-events:
+ * g generic, $ string, l list, s set, h hash, z zset, x expired, e evicted,
+ * t stream, n new key, m key miss, d module.
+ */
+export type EventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'n' | 'm' | 'd';
+
+/**
+ * key is null when the whole database changes at once: FLUSHDB/FLUSHALL (reported
+ * before the keys go) and SWAPDB (reported with the database it is swapped with).
+ */
+export type ChangeListener = (db: Database, key: string | null, eventClass: EventClass, event: string, swappedWith?: Database) => void;
+
+export interface KeyspaceStats {
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  expiredKeys: number;
+  evictedKeys: number;
+}
+
+/** Redis's LRU clock: seconds, 24 bits. */
+export const LRU_CLOCK_MAX = (1 << 24) - 1;
+
+export class Database {
+  /** Values, with the LRU/LFU clock of each key in the entry tag. */
+  readonly main = new Dict<Value>({ tags: true });
+  /** Keys with a deadline, in unix milliseconds. */
+  readonly expires = new Dict<undefined>({ numbers: true });
+
+  constructor(
+    readonly index: number,
+    readonly keyspace: Keyspace,
+  ) {}
+
+  get size(): number {
+    return this.main.size;
+  }
+
+  /** Lookup for reading: expires lazily, counts hits and misses, refreshes the LRU clock. */
+  lookupRead(key: string, touch = true): Value | undefined {
+    const v = this.lookup(key, touch);
+    if (v === undefined) {
+      this.keyspace.stats.keyspaceMisses++;
+      this.keyspace.emit(this, key, 'm', 'keymiss');
+    } else this.keyspace.stats.keyspaceHits++;
+    return v;
+  }
+
+  /** Lookup for writing: expires lazily, no hit/miss accounting. */
+  lookupWrite(key: string): Value | undefined {
+    return this.lookup(key, true);
+  }
+
+  /** Lookup with no side effect but lazy expiry (TYPE-like introspection, EXISTS). */
+  lookup(key: string, touch = false): Value | undefined {
+    const id = this.main.find(key);
+    if (id < 0) return undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    if (touch) this.main.setTagAt(id, this.keyspace.lruClock);
+    return this.main.valueAt(id);
+  }
+
+  has(key: string): boolean {
+    return this.lookup(key) !== undefined;
+  }
+
+  /** Sets a key's value. Unless keepTtl, any deadline is dropped (as SET does). */
+  set(key: string, value: Value, keepTtl = false): void {
+    const id = this.main.set(key, value);
+    this.main.setTagAt(id, this.keyspace.lruClock);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+  }
+
+  /** Replaces the value of an existing key in place, keeping its deadline. */
+  overwrite(key: string, value: Value): void {
+    this.set(key, value, true);
+  }
+
+  delete(key: string): boolean {
+    if (!this.main.delete(key)) return false;
+    if (this.expires.size !== 0) this.expires.delete(key);
+    return true;
+  }
+
+  /** Deadline in unix ms, or -1 when the key has none. Does not check existence. */
+  getExpire(key: string): number {
+    const id = this.expires.find(key);
+    return id < 0 ? -1 : this.expires.numberAt(id);
+  }
+
+  setExpire(key: string, atMs: number): void {
+    const id = this.expires.set(key, undefined);
+    this.expires.setNumberAt(id, atMs);
+  }
+
+  /** Removes the deadline; returns whether there was one. */
+  persist(key: string): boolean {
+    return this.expires.delete(key);
+  }
+
+  /** Deletes the key if its deadline has passed; returns whether it did. */
+  expireIfNeeded(key: string): boolean {
+    const id = this.expires.find(key);
+    if (id < 0) return false;
+    const when = this.expires.numberAt(id);
+    if (this.keyspace.clock.now() <= when) return false;
+    this.deleteExpired(key);
+    return true;
+  }
+
+  deleteExpired(key: string): void {
+    this.delete(key);
+    this.keyspace.stats.expiredKeys++;
+    this.keyspace.emit(this, key, 'x', 'expired');
+  }
+
+  /** Reports a change of key to every subscriber (WATCH, notifications, tracking). */
+  changed(key: string, eventClass: EventClass, event: string): void {
+    this.keyspace.emit(this, key, eventClass, event);
+  }
+
+  /** Empties the database, reporting it (before the keys go) as one whole-database change. */
+  flush(): void {
+    this.keyspace.emit(this, null, 'g', 'flushdb');
+    this.main.clear();
+    this.expires.clear();
+  }
+
+  /** Moves all contents from other into this database (for SWAPDB). */
+  swapContents(other: Database): void {
+    const swap = <K extends 'main' | 'expires'>(field: K) => {
+      const mine = this[field];
+      (this as { [P in K]: Database[P] })[field] = other[field];
+      (other as { [P in K]: Database[P] })[field] = mine;
+    };
+    swap('main');
+    swap('expires');
+  }
+}
+
+export class Keyspace {
+  readonly dbs: Database[];
+  readonly stats: KeyspaceStats = { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, evictedKeys: 0 };
+  private readonly listeners: ChangeListener[] = [];
+  lruClock = 0;
+
+  constructor(
+    databases: number,
+    readonly clock: Clock,
+  ) {
+    this.dbs = Array.from({ length: databases }, (_, i) => new Database(i, this));
+    this.refreshClock();
+  }
+
+  refreshClock(): void {
+    this.lruClock = Math.floor(this.clock.now() / 1000) & LRU_CLOCK_MAX;
+  }
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  emit(db: Database, key: string | null, eventClass: EventClass, event: string, swappedWith?: Database): void {
+    for (let i = 0; i < this.listeners.length; i++) this.listeners[i](db, key, eventClass, event, swappedWith);
+  }
+
+  /** Swaps the contents of two databases (SWAPDB), reporting both as wholly changed first. */
+  swap(a: Database, b: Database): void {
+    this.emit(a, null, 'g', 'swapdb', b);
+    this.emit(b, null, 'g', 'swapdb', a);
+    a.swapContents(b);
+  }
+
+  get totalKeys(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.size;
+    return n;
+  }
+}

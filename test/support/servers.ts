@@ -1,0 +1,73 @@
+/**
+ * Servers for tests: an embedded Keyhive on a free port, and Debian's
+ * redis-server (the reference) on a free port for differential tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type StartOptions, type RunningServer } from '../../src/index.js';
+import { RawClient } from './raw-client.js';
+
+export async function startKeyhive(options: StartOptions = {}): Promise<RunningServer> {
+  return startServer({ port: 0, loglevel: 'nothing', ...options });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.once('error', reject);
+  });
+}
+
+export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
+
+export function haveRedisServer(): boolean {
+  return fs.existsSync(REDIS_SERVER);
+}
+
+export interface ReferenceServer {
+  port: number;
+  process: ChildProcess;
+  close(): Promise<void>;
+}
+
+/** Starts redis-server with no persistence on a free port; extra args are redis-server flags. */
+export async function startRedis(extraArgs: string[] = []): Promise<ReferenceServer> {
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyhive-ref-'));
+  const child = spawn(
+    REDIS_SERVER,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--enable-debug-command', 'yes', ...extraArgs],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try {
+      const c = await RawClient.connect(port);
+      const pong = await c.call('PING');
+      c.close();
+      if (pong === 'PONG') break;
+    } catch {
+      if (Date.now() > deadline) throw new Error('redis-server did not start');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    port,
+    process: child,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          fs.rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGKILL');
+      }),
+  };
+}
