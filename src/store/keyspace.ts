@@ -12,8 +12,13 @@ export type Value = string | Collection;
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
+/** What every non-string value implements. */
 export interface Collection {
   readonly type: Exclude<TypeName, 'string'>;
+  /** OBJECT ENCODING's answer, following Redis's thresholds (listpack, hashtable, intset, skiplist, quicklist...). */
+  encoding(): string;
+  /** A deep copy, for COPY. */
+  clone(): Collection;
 }
 
 export function typeOf(v: Value): TypeName {
