@@ -98,3 +98,17 @@ export function parseDouble(s: string, message = NOT_FLOAT): number {
 export function isKeyword(arg: string, lower: string): boolean {
   return arg.length === lower.length && arg.toLowerCase() === lower;
 }
+
+/** Redis's addReplyHelp: the "<CMD> <subcommand> ..." header, the given lines, then HELP, as status replies. */
+export function replyHelp(c: { reply: { arrayHeader(n: number): void; simple(s: string): void } }, command: string, lines: string[]): void {
+  c.reply.arrayHeader(lines.length + 3);
+  c.reply.simple(`${command.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
+  for (const line of lines) c.reply.simple(line);
+  c.reply.simple('HELP');
+  c.reply.simple('    Print this help.');
+}
+
+/** Redis's addReplySubcommandSyntaxError. */
+export function subcommandSyntaxError(command: string, sub: string): never {
+  fail(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`);
+}
