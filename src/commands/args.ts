@@ -63,6 +63,26 @@ export function parseInteger(s: string, message = NOT_INTEGER): number {
   return n;
 }
 
+/** Redis's LONG_MAX (64-bit long). */
+export const LONG_MAX = INT64_MAX;
+
+/**
+ * Redis's getRangeLongFromObjectOrReply: an integer within [min, max]. A given
+ * message answers both a malformed and an out-of-range argument, as in Redis;
+ * without one, each gets Redis's generic wording.
+ */
+export function parseRangeLong(arg: string, min: bigint, max: bigint, message?: string): number {
+  const n = toBigInt64(arg);
+  if (n === null) fail(message ?? NOT_INTEGER);
+  if (n < min || n > max) fail(message ?? `ERR value is out of range, value must between ${min} and ${max}`);
+  return Number(n);
+}
+
+/** Redis's getPositiveLongFromObjectOrReply: an integer >= 0. */
+export function parsePositiveLong(arg: string, message = 'ERR value is out of range, must be positive'): number {
+  return parseRangeLong(arg, 0n, LONG_MAX, message);
+}
+
 const FLOAT_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
