@@ -1,0 +1,270 @@
+/** Hash commands (t_hash.c). */
+import type { Client } from '../server/client.js';
+import { Hash } from '../store/hash.js';
+import type { Value } from '../store/keyspace.js';
+import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
+import { distinctRandomSlots } from '../store/sample.js';
+import { LONG_MAX, NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseRangeLong, toBigInt64 } from './args.js';
+import { encodingLimits } from './encoding-limits.js';
+import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
+import type { CommandSpec } from './table.js';
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+function asHash(v: Value | undefined): Hash | undefined {
+  if (v === undefined || v instanceof Hash) return v;
+  fail(WRONGTYPE);
+}
+
+function readHash(c: Client, key: string): Hash | undefined {
+  return asHash(c.db.lookupRead(key));
+}
+
+function writeHash(c: Client, key: string): Hash | undefined {
+  return asHash(c.db.lookupWrite(key));
+}
+
+/** The hash at key for writing, created empty (and added to the db) when missing. */
+function hashForUpdate(c: Client, key: string): Hash {
+  let hash = writeHash(c, key);
+  if (hash === undefined) {
+    hash = new Hash();
+    c.db.set(key, hash);
+  }
+  return hash;
+}
+
+// ---- writes ---------------------------------------------------------------
+
+function setPairs(c: Client, argv: string[], commandName: string): number {
+  if (argv.length % 2 === 1) fail(`ERR wrong number of arguments for '${commandName}' command`);
+  const hash = hashForUpdate(c, argv[1]);
+  const limits = encodingLimits(c.server.config);
+  let created = 0;
+  for (let i = 2; i < argv.length; i += 2) if (hash.set(argv[i], argv[i + 1], limits)) created++;
+  c.db.changed(argv[1], 'h', 'hset');
+  return created;
+}
+
+function hset(c: Client, argv: string[]): void {
+  c.reply.integer(setPairs(c, argv, 'hset'));
+}
+
+function hmset(c: Client, argv: string[]): void {
+  setPairs(c, argv, 'hmset');
+  c.reply.ok();
+}
+
+function hsetnx(c: Client, argv: string[]): void {
+  const hash = hashForUpdate(c, argv[1]);
+  if (hash.has(argv[2])) return c.reply.integer(0);
+  hash.set(argv[2], argv[3], encodingLimits(c.server.config));
+  c.db.changed(argv[1], 'h', 'hset');
+  c.reply.integer(1);
+}
+
+function hdel(c: Client, argv: string[]): void {
+  const key = argv[1];
+  const hash = writeHash(c, key);
+  if (hash === undefined) return c.reply.integer(0);
+  let deleted = 0;
+  for (let i = 2; i < argv.length; i++) {
+    if (!hash.delete(argv[i])) continue;
+    deleted++;
+    if (hash.size === 0) break;
+  }
+  if (deleted > 0) {
+    c.db.changed(key, 'h', 'hdel');
+    if (hash.size === 0) {
+      c.db.delete(key);
+      c.db.changed(key, 'g', 'del');
+    }
+  }
+  c.reply.integer(deleted);
+}
+
+function hincrby(c: Client, argv: string[]): void {
+  const incr = toBigInt64(argv[3]);
+  if (incr === null) fail(NOT_INTEGER);
+  const hash = hashForUpdate(c, argv[1]);
+  const current = hash.get(argv[2]);
+  let value = 0n;
+  if (current !== undefined) {
+    const parsed = toBigInt64(current);
+    if (parsed === null) fail('ERR hash value is not an integer');
+    value = parsed;
+  }
+  const sum = value + incr;
+  if (sum > INT64_MAX || sum < INT64_MIN) fail('ERR increment or decrement would overflow');
+  hash.set(argv[2], String(sum), encodingLimits(c.server.config));
+  c.db.changed(argv[1], 'h', 'hincrby');
+  c.reply.integer(sum);
+}
+
+function hincrbyfloat(c: Client, argv: string[]): void {
+  const incr = parseLongDouble(argv[3]);
+  if (incr === null) fail(NOT_FLOAT);
+  if (incr.infinite) fail('ERR value is NaN or Infinity');
+  const hash = hashForUpdate(c, argv[1]);
+  const current = hash.get(argv[2]);
+  let value = incr;
+  if (current !== undefined) {
+    const parsed = parseLongDouble(current);
+    if (parsed === null) fail('ERR hash value is not a float');
+    value = addLongDouble(parsed, incr);
+  }
+  if (value.infinite) fail('ERR increment would produce NaN or Infinity');
+  const text = formatLongDoubleHuman(value);
+  const limits = encodingLimits(c.server.config);
+  hash.fitArgument(argv[3].length, limits);
+  hash.set(argv[2], text, limits);
+  c.db.changed(argv[1], 'h', 'hincrbyfloat');
+  c.reply.bulk(text);
+}
+
+// ---- reads ----------------------------------------------------------------
+
+function hget(c: Client, argv: string[]): void {
+  c.reply.bulkOrNull(readHash(c, argv[1])?.get(argv[2]));
+}
+
+function hmget(c: Client, argv: string[]): void {
+  const hash = readHash(c, argv[1]);
+  c.reply.arrayHeader(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) c.reply.bulkOrNull(hash?.get(argv[i]));
+}
+
+function hexists(c: Client, argv: string[]): void {
+  c.reply.integer(readHash(c, argv[1])?.has(argv[2]) ? 1 : 0);
+}
+
+function hlen(c: Client, argv: string[]): void {
+  c.reply.integer(readHash(c, argv[1])?.size ?? 0);
+}
+
+function hstrlen(c: Client, argv: string[]): void {
+  c.reply.integer(readHash(c, argv[1])?.get(argv[2])?.length ?? 0);
+}
+
+function hgetall(c: Client, argv: string[]): void {
+  const hash = readHash(c, argv[1]);
+  c.reply.mapHeader(hash?.size ?? 0);
+  hash?.forEach((field, value) => {
+    c.reply.bulk(field);
+    c.reply.bulk(value);
+  });
+}
+
+function hkeys(c: Client, argv: string[]): void {
+  const hash = readHash(c, argv[1]);
+  c.reply.arrayHeader(hash?.size ?? 0);
+  hash?.forEach((field) => c.reply.bulk(field));
+}
+
+function hvals(c: Client, argv: string[]): void {
+  const hash = readHash(c, argv[1]);
+  c.reply.arrayHeader(hash?.size ?? 0);
+  hash?.forEach((_, value) => c.reply.bulk(value));
+}
+
+function hscan(c: Client, argv: string[]): void {
+  const cursor = parseScanCursor(argv[2]);
+  const hash = readHash(c, argv[1]);
+  if (hash === undefined) return replyEmptyScan(c);
+  const table = hash.dict;
+  scanCollection(
+    c,
+    argv,
+    cursor,
+    table ? { dict: table, value: (id) => table.valueAt(id) } : { compact: (emit) => hash.forEach(emit) },
+  );
+}
+
+// ---- HRANDFIELD -----------------------------------------------------------
+
+/** One field of a HRANDFIELD reply: the field, or [field, value] (a pair in RESP3, flat in RESP2). */
+function replyRandomField(c: Client, hash: Hash, slot: number, withValues: boolean): void {
+  if (withValues && c.protocol === 3) c.reply.arrayHeader(2);
+  c.reply.bulk(hash.fieldAt(slot));
+  if (withValues) c.reply.bulk(hash.valueAt(slot));
+}
+
+function hrandfieldWithCount(c: Client, argv: string[]): void {
+  const count = parseRangeLong(argv[2], -LONG_MAX, LONG_MAX);
+  if (argv.length > 4 || (argv.length === 4 && !isKeyword(argv[3], 'withvalues'))) fail(SYNTAX_ERROR);
+  const withValues = argv.length === 4;
+  // WITHVALUES doubles the reply length, which must still fit a long.
+  if (withValues) parseRangeLong(argv[2], -LONG_MAX / 2n, LONG_MAX / 2n, 'ERR value is out of range');
+  const hash = readHash(c, argv[1]);
+  if (hash === undefined || count === 0) return c.reply.arrayHeader(0);
+  // A negative count may repeat fields; 1 cannot repeat anyway.
+  const repeats = count < 0 || count === 1;
+  const wanted = Math.abs(count);
+  const n = repeats ? wanted : Math.min(wanted, hash.size);
+  c.reply.arrayHeader(withValues && c.protocol === 2 ? 2 * n : n);
+  if (repeats) {
+    for (let i = 0; i < n; i++) replyRandomField(c, hash, hash.randomSlot(), withValues);
+  } else {
+    const slots = n === hash.size ? hash.slots() : distinctRandomSlots(hash, n);
+    for (const slot of slots) replyRandomField(c, hash, slot, withValues);
+  }
+}
+
+function hrandfield(c: Client, argv: string[]): void {
+  if (argv.length > 2) return hrandfieldWithCount(c, argv);
+  const hash = readHash(c, argv[1]);
+  if (hash === undefined) return c.reply.nullBulk();
+  c.reply.bulk(hash.fieldAt(hash.randomSlot()));
+}
+
+// ---- table ----------------------------------------------------------------
+
+const KEY = { first: 1, last: 1, step: 1 };
+
+function entry(
+  name: string,
+  arity: number,
+  flags: CommandSpec['flags'],
+  summary: string,
+  since: string,
+  complexity: string,
+  run: CommandSpec['run'],
+): CommandSpec {
+  return { name, arity, flags, keys: KEY, acl: ['@hash'], group: 'hash', summary, since, complexity, run };
+}
+
+export const commands: CommandSpec[] = [
+  entry('hdel', -3, ['write', 'fast'], 'Delete one or more hash fields', '2.0.0', 'O(N) where N is the number of fields to be removed.', hdel),
+  entry('hexists', 3, ['readonly', 'fast'], 'Determine if a hash field exists', '2.0.0', 'O(1)', hexists),
+  entry('hget', 3, ['readonly', 'fast'], 'Get the value of a hash field', '2.0.0', 'O(1)', hget),
+  entry('hgetall', 2, ['readonly'], 'Get all the fields and values in a hash', '2.0.0', 'O(N) where N is the size of the hash.', hgetall),
+  entry('hincrby', 4, ['write', 'denyoom', 'fast'], 'Increment the integer value of a hash field by the given number', '2.0.0', 'O(1)', hincrby),
+  entry('hincrbyfloat', 4, ['write', 'denyoom', 'fast'], 'Increment the float value of a hash field by the given amount', '2.6.0', 'O(1)', hincrbyfloat),
+  entry('hkeys', 2, ['readonly'], 'Get all the fields in a hash', '2.0.0', 'O(N) where N is the size of the hash.', hkeys),
+  entry('hlen', 2, ['readonly', 'fast'], 'Get the number of fields in a hash', '2.0.0', 'O(1)', hlen),
+  entry('hmget', -3, ['readonly', 'fast'], 'Get the values of all the given hash fields', '2.0.0', 'O(N) where N is the number of fields being requested.', hmget),
+  entry('hmset', -4, ['write', 'denyoom', 'fast'], 'Set multiple hash fields to multiple values', '2.0.0', 'O(N) where N is the number of fields being set.', hmset),
+  entry('hrandfield', -2, ['readonly'], 'Get one or multiple random fields from a hash', '6.2.0', 'O(N) where N is the number of fields returned', hrandfield),
+  entry(
+    'hscan',
+    -3,
+    ['readonly'],
+    'Incrementally iterate hash fields and associated values',
+    '2.8.0',
+    'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..',
+    hscan,
+  ),
+  entry(
+    'hset',
+    -4,
+    ['write', 'denyoom', 'fast'],
+    'Set the string value of a hash field',
+    '2.0.0',
+    'O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.',
+    hset,
+  ),
+  entry('hsetnx', 4, ['write', 'denyoom', 'fast'], 'Set the value of a hash field, only if the field does not exist', '2.0.0', 'O(1)', hsetnx),
+  entry('hstrlen', 3, ['readonly', 'fast'], 'Get the length of the value of a hash field', '3.2.0', 'O(1)', hstrlen),
+  entry('hvals', 2, ['readonly'], 'Get all the values in a hash', '2.0.0', 'O(N) where N is the size of the hash.', hvals),
+];

@@ -1,0 +1,430 @@
+/** Set commands (t_set.c). */
+import type { Client } from '../server/client.js';
+import type { Value } from '../store/keyspace.js';
+import { distinctRandomSlots } from '../store/sample.js';
+import { SetValue } from '../store/set.js';
+import { LONG_MAX, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parsePositiveLong, parseRangeLong, toInt64 } from './args.js';
+import { encodingLimits } from './encoding-limits.js';
+import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
+import type { CommandSpec } from './table.js';
+
+function asSet(v: Value | undefined): SetValue | undefined {
+  if (v === undefined || v instanceof SetValue) return v;
+  fail(WRONGTYPE);
+}
+
+function readSet(c: Client, key: string): SetValue | undefined {
+  return asSet(c.db.lookupRead(key));
+}
+
+function writeSet(c: Client, key: string): SetValue | undefined {
+  return asSet(c.db.lookupWrite(key));
+}
+
+/** The sets at keys (undefined for a missing key); WRONGTYPE if any key holds another type. */
+function readSets(c: Client, keys: string[]): (SetValue | undefined)[] {
+  return keys.map((key) => readSet(c, key));
+}
+
+function maxIntsetEntries(c: Client): number {
+  return encodingLimits(c.server.config).maxIntsetEntries;
+}
+
+/** Deletes a set that a command emptied, reporting it as Redis does. */
+function deleteIfEmpty(c: Client, key: string, set: SetValue): void {
+  if (set.size !== 0) return;
+  c.db.delete(key);
+  c.db.changed(key, 'g', 'del');
+}
+
+/** The members of set as a set reply (an array in RESP2), in the set's order. */
+function replyMembers(c: Client, set: SetValue | undefined): void {
+  c.reply.setHeader(set?.size ?? 0);
+  set?.forEach((member) => c.reply.bulk(member));
+}
+
+// ---- single-set commands --------------------------------------------------
+
+function sadd(c: Client, argv: string[]): void {
+  const key = argv[1];
+  let set = writeSet(c, key);
+  if (set === undefined) {
+    set = new SetValue();
+    c.db.set(key, set);
+  }
+  const max = maxIntsetEntries(c);
+  let added = 0;
+  for (let i = 2; i < argv.length; i++) if (set.add(argv[i], max)) added++;
+  if (added > 0) c.db.changed(key, 's', 'sadd');
+  c.reply.integer(added);
+}
+
+function srem(c: Client, argv: string[]): void {
+  const key = argv[1];
+  const set = writeSet(c, key);
+  if (set === undefined) return c.reply.integer(0);
+  let removed = 0;
+  for (let i = 2; i < argv.length && set.size > 0; i++) if (set.delete(argv[i])) removed++;
+  if (removed > 0) {
+    c.db.changed(key, 's', 'srem');
+    deleteIfEmpty(c, key, set);
+  }
+  c.reply.integer(removed);
+}
+
+function sismember(c: Client, argv: string[]): void {
+  c.reply.integer(readSet(c, argv[1])?.has(argv[2]) ? 1 : 0);
+}
+
+function smismember(c: Client, argv: string[]): void {
+  const set = readSet(c, argv[1]);
+  c.reply.arrayHeader(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) c.reply.integer(set?.has(argv[i]) ? 1 : 0);
+}
+
+function smembers(c: Client, argv: string[]): void {
+  replyMembers(c, readSet(c, argv[1]));
+}
+
+function scard(c: Client, argv: string[]): void {
+  c.reply.integer(readSet(c, argv[1])?.size ?? 0);
+}
+
+function smove(c: Client, argv: string[]): void {
+  const [, sourceKey, destinationKey, member] = argv;
+  const sourceValue = c.db.lookupWrite(sourceKey);
+  const destinationValue = c.db.lookupWrite(destinationKey);
+  // A missing source answers 0 before any type check, as in Redis.
+  if (sourceValue === undefined) return c.reply.integer(0);
+  const source = asSet(sourceValue) as SetValue;
+  let destination = asSet(destinationValue);
+  if (source === destination) return c.reply.integer(source.has(member) ? 1 : 0);
+  if (!source.delete(member)) return c.reply.integer(0);
+  c.db.changed(sourceKey, 's', 'srem');
+  deleteIfEmpty(c, sourceKey, source);
+  if (destination === undefined) {
+    destination = new SetValue();
+    c.db.set(destinationKey, destination);
+  }
+  if (destination.add(member, maxIntsetEntries(c))) c.db.changed(destinationKey, 's', 'sadd');
+  c.reply.integer(1);
+}
+
+function sscan(c: Client, argv: string[]): void {
+  const cursor = parseScanCursor(argv[2]);
+  const set = readSet(c, argv[1]);
+  if (set === undefined) return replyEmptyScan(c);
+  const table = set.dict;
+  scanCollection(c, argv, cursor, table ? { dict: table } : { compact: (emit) => set.forEach(emit) });
+}
+
+// ---- random members -------------------------------------------------------
+
+function spop(c: Client, argv: string[]): void {
+  if (argv.length > 3) fail(SYNTAX_ERROR);
+  if (argv.length === 3) return spopWithCount(c, argv);
+  const key = argv[1];
+  const set = writeSet(c, key);
+  if (set === undefined) return c.reply.nullBulk();
+  const member = set.randomMember();
+  set.delete(member);
+  c.db.changed(key, 's', 'spop');
+  deleteIfEmpty(c, key, set);
+  c.reply.bulk(member);
+}
+
+function spopWithCount(c: Client, argv: string[]): void {
+  const count = parsePositiveLong(argv[2]);
+  const key = argv[1];
+  const set = writeSet(c, key);
+  if (set === undefined || count === 0) return c.reply.setHeader(0);
+  if (count >= set.size) {
+    // Redis answers this case with SUNION of the one set, hence that order.
+    replyMembers(c, union([set], maxIntsetEntries(c)));
+    c.db.delete(key);
+    c.db.changed(key, 's', 'spop');
+    c.db.changed(key, 'g', 'del');
+    return;
+  }
+  const members = distinctRandomSlots(set, count).map((slot) => set.memberAt(slot));
+  c.reply.setHeader(count);
+  for (const member of members) {
+    set.delete(member);
+    c.reply.bulk(member);
+  }
+  c.db.changed(key, 's', 'spop');
+}
+
+function srandmember(c: Client, argv: string[]): void {
+  if (argv.length > 3) fail(SYNTAX_ERROR);
+  if (argv.length === 3) return srandmemberWithCount(c, argv);
+  const set = readSet(c, argv[1]);
+  if (set === undefined) return c.reply.nullBulk();
+  c.reply.bulk(set.randomMember());
+}
+
+function srandmemberWithCount(c: Client, argv: string[]): void {
+  const count = parseRangeLong(argv[2], -LONG_MAX, LONG_MAX);
+  const set = readSet(c, argv[1]);
+  if (set === undefined || count === 0) return c.reply.arrayHeader(0);
+  // A negative count may repeat members; 1 cannot repeat anyway.
+  if (count < 0 || count === 1) {
+    const n = Math.abs(count);
+    c.reply.arrayHeader(n);
+    for (let i = 0; i < n; i++) c.reply.bulk(set.randomMember());
+    return;
+  }
+  if (count >= set.size) {
+    c.reply.arrayHeader(set.size);
+    set.forEach((member) => c.reply.bulk(member));
+    return;
+  }
+  c.reply.arrayHeader(count);
+  for (const slot of distinctRandomSlots(set, count)) c.reply.bulk(set.memberAt(slot));
+}
+
+// ---- multi-set operations -------------------------------------------------
+
+/**
+ * Members common to all sets, in the order of the smallest one (where Redis
+ * starts too); at most limit of them when limit > 0.
+ */
+function intersect(sets: SetValue[], limit = 0): string[] {
+  const bySize = sets.slice().sort((a, b) => a.size - b.size);
+  const smallest = bySize[0];
+  const others = bySize.slice(1).filter((s) => s !== smallest);
+  const out: string[] = [];
+  smallest.forEach((member) => {
+    if (limit > 0 && out.length >= limit) return;
+    for (const other of others) if (!other.has(member)) return;
+    out.push(member);
+  });
+  return out;
+}
+
+function union(sets: (SetValue | undefined)[], maxIntset: number): SetValue {
+  const result = new SetValue();
+  for (const set of sets) set?.forEach((member) => result.add(member, maxIntset));
+  return result;
+}
+
+/**
+ * The first set minus the others, computed the way Redis picks for the
+ * input (which decides the result's encoding): test each member of the first
+ * against the others, or copy the first and remove the others' members.
+ */
+function difference(sets: (SetValue | undefined)[], maxIntset: number): SetValue {
+  const result = new SetValue();
+  const first = sets[0];
+  if (first === undefined) return result;
+  const others = sets.slice(1).filter((s): s is SetValue => s !== undefined);
+  let othersWork = first.size;
+  for (const other of others) othersWork += other.size;
+  // Testing members does less work per member; Redis gives it a factor of two.
+  const testMembers = Math.floor((first.size * (others.length + 1)) / 2) <= othersWork;
+  if (testMembers) {
+    // Largest first: a member present elsewhere is likelier found early.
+    others.sort((a, b) => b.size - a.size);
+    first.forEach((member) => {
+      for (const other of others) if (other.has(member)) return;
+      result.add(member, maxIntset);
+    });
+    return result;
+  }
+  first.forEach((member) => result.add(member, maxIntset));
+  for (const other of others) {
+    if (result.size === 0) break;
+    other.forEach((member) => result.delete(member));
+  }
+  return result;
+}
+
+/** Stores a computed set at destination (deleting it when empty) and replies with its size. */
+function storeResult(c: Client, destination: string, result: SetValue, event: string): void {
+  if (result.size > 0) {
+    c.db.set(destination, result);
+    c.db.changed(destination, 's', event);
+  } else if (c.db.delete(destination)) c.db.changed(destination, 'g', 'del');
+  c.reply.integer(result.size);
+}
+
+/** The sets for SINTER and its variants, or null when one is missing (the intersection is then empty). */
+function setsToIntersect(c: Client, keys: string[]): SetValue[] | null {
+  const sets = readSets(c, keys);
+  return sets.includes(undefined) ? null : (sets as SetValue[]);
+}
+
+function sinter(c: Client, argv: string[]): void {
+  const sets = setsToIntersect(c, argv.slice(1));
+  const members = sets ? intersect(sets) : [];
+  c.reply.setHeader(members.length);
+  for (const member of members) c.reply.bulk(member);
+}
+
+function sinterstore(c: Client, argv: string[]): void {
+  const sets = setsToIntersect(c, argv.slice(2));
+  const result = new SetValue();
+  if (sets) {
+    const max = maxIntsetEntries(c);
+    for (const member of intersect(sets)) result.add(member, max);
+  }
+  storeResult(c, argv[1], result, 'sinterstore');
+}
+
+function sintercard(c: Client, argv: string[]): void {
+  const numkeys = parseRangeLong(argv[1], 1n, LONG_MAX, 'ERR numkeys should be greater than 0');
+  if (numkeys > argv.length - 2) fail("ERR Number of keys can't be greater than number of args");
+  let limit = 0;
+  for (let i = 2 + numkeys; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'limit') && i + 1 < argv.length) limit = parsePositiveLong(argv[++i], "ERR LIMIT can't be negative");
+    else fail(SYNTAX_ERROR);
+  }
+  const sets = setsToIntersect(c, argv.slice(2, 2 + numkeys));
+  c.reply.integer(sets ? intersect(sets, limit).length : 0);
+}
+
+function sunion(c: Client, argv: string[]): void {
+  replyMembers(c, union(readSets(c, argv.slice(1)), maxIntsetEntries(c)));
+}
+
+function sunionstore(c: Client, argv: string[]): void {
+  storeResult(c, argv[1], union(readSets(c, argv.slice(2)), maxIntsetEntries(c)), 'sunionstore');
+}
+
+function sdiff(c: Client, argv: string[]): void {
+  replyMembers(c, difference(readSets(c, argv.slice(1)), maxIntsetEntries(c)));
+}
+
+function sdiffstore(c: Client, argv: string[]): void {
+  storeResult(c, argv[1], difference(readSets(c, argv.slice(2)), maxIntsetEntries(c)), 'sdiffstore');
+}
+
+/** SINTERCARD's keys: numkeys of them after the count (none when numkeys is invalid). */
+function sintercardKeys(argv: string[]): number[] {
+  const numkeys = toInt64(argv[1]);
+  if (numkeys === null || numkeys < 1 || numkeys > argv.length - 2) return [];
+  return Array.from({ length: numkeys }, (_, i) => i + 2);
+}
+
+// ---- table ----------------------------------------------------------------
+
+const KEY = { first: 1, last: 1, step: 1 };
+const ALL_KEYS = { first: 1, last: -1, step: 1 };
+const INTERSECT_COMPLEXITY = 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.';
+const UNION_COMPLEXITY = 'O(N) where N is the total number of elements in all given sets.';
+
+function entry(
+  name: string,
+  arity: number,
+  flags: CommandSpec['flags'],
+  keys: CommandSpec['keys'],
+  summary: string,
+  since: string,
+  complexity: string,
+  run: CommandSpec['run'],
+): CommandSpec {
+  return { name, arity, flags, keys, acl: ['@set'], group: 'set', summary, since, complexity, run };
+}
+
+export const commands: CommandSpec[] = [
+  entry(
+    'sadd',
+    -3,
+    ['write', 'denyoom', 'fast'],
+    KEY,
+    'Add one or more members to a set',
+    '1.0.0',
+    'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
+    sadd,
+  ),
+  entry('scard', 2, ['readonly', 'fast'], KEY, 'Get the number of members in a set', '1.0.0', 'O(1)', scard),
+  entry('sdiff', -2, ['readonly'], ALL_KEYS, 'Subtract multiple sets', '1.0.0', UNION_COMPLEXITY, sdiff),
+  entry(
+    'sdiffstore',
+    -3,
+    ['write', 'denyoom'],
+    ALL_KEYS,
+    'Subtract multiple sets and store the resulting set in a key',
+    '1.0.0',
+    UNION_COMPLEXITY,
+    sdiffstore,
+  ),
+  entry('sinter', -2, ['readonly'], ALL_KEYS, 'Intersect multiple sets', '1.0.0', INTERSECT_COMPLEXITY, sinter),
+  {
+    name: 'sintercard',
+    arity: -3,
+    flags: ['readonly', 'movablekeys'],
+    getKeys: sintercardKeys,
+    acl: ['@set'],
+    group: 'set',
+    summary: 'Intersect multiple sets and return the cardinality of the result',
+    since: '7.0.0',
+    complexity: INTERSECT_COMPLEXITY,
+    run: sintercard,
+  },
+  entry(
+    'sinterstore',
+    -3,
+    ['write', 'denyoom'],
+    ALL_KEYS,
+    'Intersect multiple sets and store the resulting set in a key',
+    '1.0.0',
+    INTERSECT_COMPLEXITY,
+    sinterstore,
+  ),
+  entry('sismember', 3, ['readonly', 'fast'], KEY, 'Determine if a given value is a member of a set', '1.0.0', 'O(1)', sismember),
+  entry('smembers', 2, ['readonly'], KEY, 'Get all the members in a set', '1.0.0', 'O(N) where N is the set cardinality.', smembers),
+  entry(
+    'smismember',
+    -3,
+    ['readonly', 'fast'],
+    KEY,
+    'Returns the membership associated with the given elements for a set',
+    '6.2.0',
+    'O(N) where N is the number of elements being checked for membership',
+    smismember,
+  ),
+  entry('smove', 4, ['write', 'fast'], { first: 1, last: 2, step: 1 }, 'Move a member from one set to another', '1.0.0', 'O(1)', smove),
+  entry(
+    'spop',
+    -2,
+    ['write', 'fast'],
+    KEY,
+    'Remove and return one or multiple random members from a set',
+    '1.0.0',
+    'Without the count argument O(1), otherwise O(N) where N is the value of the passed count.',
+    spop,
+  ),
+  entry(
+    'srandmember',
+    -2,
+    ['readonly'],
+    KEY,
+    'Get one or multiple random members from a set',
+    '1.0.0',
+    'Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.',
+    srandmember,
+  ),
+  entry('srem', -3, ['write', 'fast'], KEY, 'Remove one or more members from a set', '1.0.0', 'O(N) where N is the number of members to be removed.', srem),
+  entry(
+    'sscan',
+    -3,
+    ['readonly'],
+    KEY,
+    'Incrementally iterate Set elements',
+    '2.8.0',
+    'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..',
+    sscan,
+  ),
+  entry('sunion', -2, ['readonly'], ALL_KEYS, 'Add multiple sets', '1.0.0', UNION_COMPLEXITY, sunion),
+  entry(
+    'sunionstore',
+    -3,
+    ['write', 'denyoom'],
+    ALL_KEYS,
+    'Add multiple sets and store the resulting set in a key',
+    '1.0.0',
+    UNION_COMPLEXITY,
+    sunionstore,
+  ),
+];

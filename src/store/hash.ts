@@ -1,0 +1,137 @@
+/**
+ * The hash type (Redis's t_hash.c encodings). A small hash is a flat
+ * [field, value, field, value, ...] array in insertion order, as Redis's
+ * listpack is, so small hashes reply in exactly Redis's order. Once it holds
+ * more than hash-max-listpack-entries fields, or is given a field or value
+ * longer than hash-max-listpack-value bytes, it becomes a Dict for good
+ * (Redis never converts back either).
+ */
+import { Dict } from './dict.js';
+import type { Collection } from './keyspace.js';
+import type { Slotted } from './sample.js';
+
+/** hash-max-listpack-entries and hash-max-listpack-value. */
+export interface HashLimits {
+  maxListpackEntries: number;
+  maxListpackValue: number;
+}
+
+export class Hash implements Collection, Slotted {
+  readonly type = 'hash';
+  /** The listpack encoding; empty once the table is in use. */
+  private pairs: string[] = [];
+  private table: Dict<string> | null = null;
+
+  get size(): number {
+    return this.table ? this.table.size : this.pairs.length >> 1;
+  }
+
+  /** The Dict behind the hashtable encoding (for HSCAN cursors); null while a listpack. */
+  get dict(): Dict<string> | null {
+    return this.table;
+  }
+
+  encoding(): string {
+    return this.table ? 'hashtable' : 'listpack';
+  }
+
+  clone(): Hash {
+    const copy = new Hash();
+    if (this.table) {
+      const table = new Dict<string>();
+      for (const id of this.table.ids()) table.add(this.table.keyAt(id), this.table.valueAt(id));
+      copy.table = table;
+    } else copy.pairs = this.pairs.slice();
+    return copy;
+  }
+
+  /** Index of field in pairs, or -1. */
+  private indexOf(field: string): number {
+    const pairs = this.pairs;
+    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === field) return i;
+    return -1;
+  }
+
+  get(field: string): string | undefined {
+    if (this.table) return this.table.get(field);
+    const i = this.indexOf(field);
+    return i < 0 ? undefined : this.pairs[i + 1];
+  }
+
+  has(field: string): boolean {
+    return this.table ? this.table.has(field) : this.indexOf(field) >= 0;
+  }
+
+  /** Sets field to value; returns whether the field is new. */
+  set(field: string, value: string, limits: HashLimits): boolean {
+    if (!this.table && (field.length > limits.maxListpackValue || value.length > limits.maxListpackValue)) this.convert();
+    if (this.table) {
+      const before = this.table.size;
+      this.table.set(field, value);
+      return this.table.size !== before;
+    }
+    const i = this.indexOf(field);
+    if (i >= 0) {
+      this.pairs[i + 1] = value;
+      return false;
+    }
+    this.pairs.push(field, value);
+    if (this.pairs.length >> 1 > limits.maxListpackEntries) this.convert();
+    return true;
+  }
+
+  /**
+   * Converts now if an argument of length `length` is too long for the
+   * listpack: Redis checks the raw arguments of HINCRBYFLOAT (the increment
+   * too) before it computes the value it stores.
+   */
+  fitArgument(length: number, limits: HashLimits): void {
+    if (!this.table && length > limits.maxListpackValue) this.convert();
+  }
+
+  delete(field: string): boolean {
+    if (this.table) return this.table.delete(field);
+    const i = this.indexOf(field);
+    if (i < 0) return false;
+    this.pairs.splice(i, 2);
+    return true;
+  }
+
+  private convert(): void {
+    const table = new Dict<string>();
+    const pairs = this.pairs;
+    for (let i = 0; i < pairs.length; i += 2) table.add(pairs[i], pairs[i + 1]);
+    this.table = table;
+    this.pairs = [];
+  }
+
+  /** Visits every field and value, in Redis's order for the listpack encoding. */
+  forEach(visit: (field: string, value: string) => void): void {
+    if (this.table) {
+      const table = this.table;
+      for (const id of table.ids()) visit(table.keyAt(id), table.valueAt(id));
+      return;
+    }
+    const pairs = this.pairs;
+    for (let i = 0; i < pairs.length; i += 2) visit(pairs[i], pairs[i + 1]);
+  }
+
+  // ---- slots: pair numbers in the listpack, entry ids in the table -------
+
+  randomSlot(): number {
+    return this.table ? this.table.randomId() : Math.floor(Math.random() * (this.pairs.length >> 1));
+  }
+
+  slots(): number[] {
+    if (this.table) return this.table.idList();
+    return Array.from({ length: this.pairs.length >> 1 }, (_, i) => i);
+  }
+
+  fieldAt(slot: number): string {
+    return this.table ? this.table.keyAt(slot) : this.pairs[2 * slot];
+  }
+
+  valueAt(slot: number): string {
+    return this.table ? this.table.valueAt(slot) : this.pairs[2 * slot + 1];
+  }
+}
