@@ -125,7 +125,7 @@ export function replyHelp(c: { reply: { arrayHeader(n: number): void; simple(s: 
   c.reply.simple(`${command.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
   for (const line of lines) c.reply.simple(line);
   c.reply.simple('HELP');
-  c.reply.simple('    Print this help.');
+  c.reply.simple('    Prints this help.');
 }
 
 /** Redis's addReplySubcommandSyntaxError. */

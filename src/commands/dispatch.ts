@@ -7,6 +7,7 @@ import type { Client } from '../server/client.js';
 import { ReplyError } from './args.js';
 import type { Command } from './table.js';
 import { flagTransaction } from './transactions.js';
+import { advanceReplyMode } from './client.js';
 
 /** Commands that run at once even inside MULTI. */
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -33,10 +34,16 @@ function resolve(c: Client, argv: string[]): Command | string {
   return hasValidArity(cmd, argv.length) ? cmd : `ERR wrong number of arguments for '${cmd.fullName}' command`;
 }
 
+/** What a RESP2 client may run while subscribed. */
+const SUBSCRIBED_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
 /** Checks that may refuse a resolved command; returns the error or null. */
 function gate(c: Client, cmd: Command): string | null {
-  if (!c.authenticated && !cmd.noAuth) return 'NOAUTH Authentication required.';
+  if (!cmd.noAuth && c.mustAuthenticate()) return 'NOAUTH Authentication required.';
   if (c.multi && cmd.noMulti) return 'ERR Command not allowed inside a transaction';
+  if (c.protocol === 2 && c.subscriptions?.active && !SUBSCRIBED_CONTEXT.has(cmd.fullName)) {
+    return `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+  }
   return null;
 }
 
@@ -47,11 +54,19 @@ function reject(c: Client, message: string, cmd: Command | null): void {
 }
 
 export function dispatch(c: Client, argv: string[]): void {
+  processCommand(c, argv);
+  // Redis's resetClient, which a postponed command does not reach yet.
+  if (c.replyMode !== 'on' && c.postponed === null) advanceReplyMode(c);
+}
+
+function processCommand(c: Client, argv: string[]): void {
   const resolved = resolve(c, argv);
   if (typeof resolved === 'string') return reject(c, resolved, null);
   const cmd = resolved;
+  c.lastCommand = cmd.fullName;
   const refusal = gate(c, cmd);
   if (refusal !== null) return reject(c, refusal, cmd);
+  if (c.server.pause.holds(c, cmd)) return c.server.pause.postpone(c, argv);
   if (c.multi && !MULTI_CONTROL.has(cmd.fullName)) {
     c.multi.queue.push({ cmd, argv });
     c.reply.simple('QUEUED');
@@ -64,6 +79,7 @@ export function dispatch(c: Client, argv: string[]): void {
 export function call(c: Client, cmd: Command, argv: string[]): void {
   const server = c.server;
   const start = performance.now();
+  server.keyspace.noTouch = c.noTouch && cmd.fullName !== 'touch';
   try {
     cmd.run(c, argv);
   } catch (e) {
@@ -78,6 +94,5 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   cmd.calls++;
   cmd.usec += usec;
   server.stats.commandsProcessed++;
-  c.lastCommand = cmd.fullName;
   server.afterCommand(c, cmd, argv, usec);
 }

@@ -71,6 +71,11 @@ export class RequestDecoder {
     return this.buf.length - this.pos + this.queuedBytes;
   }
 
+  /** Bytes held including those of commands already run from the current read (Redis's querybuf while it processes them). */
+  get heldBytes(): number {
+    return this.buf.length + this.queuedBytes;
+  }
+
   /** Adds received bytes and runs every complete command. Throws ProtocolError. */
   feed(chunk: Buffer): void {
     if (this.pos >= this.buf.length && this.queuedBytes === 0) {

@@ -8,6 +8,7 @@ import { ReplyWriter } from '../resp/writer.js';
 import type { Database } from '../store/keyspace.js';
 import type { Command } from '../commands/table.js';
 import type { Server } from './server.js';
+import type { ClientSubscriptions } from './pubsub.js';
 
 export interface QueuedCommand {
   cmd: Command;
@@ -28,7 +29,8 @@ export interface WatchedKey {
   expired: boolean;
 }
 
-export type ReplyMode = 'on' | 'off' | 'skip';
+/** CLIENT REPLY state: 'skip-next' was just requested, 'skip' silences the command now running. */
+export type ReplyMode = 'on' | 'off' | 'skip-next' | 'skip';
 
 export class Client {
   readonly id: number;
@@ -50,8 +52,12 @@ export class Client {
   /** A watched key changed: the next EXEC fails. */
   watchTouched = false;
   replyMode: ReplyMode = 'on';
+  /** Pub/Sub subscriptions, created on the first SUBSCRIBE. */
+  subscriptions: ClientSubscriptions | null = null;
   noEvict = false;
   noTouch = false;
+  /** A command held back by CLIENT PAUSE, run when the pause ends. */
+  postponed: string[] | null = null;
   /** Set by QUIT and protocol errors: close once pending replies are written. */
   closeAfterReply = false;
   closed = false;
@@ -71,15 +77,15 @@ export class Client {
     this.lastInteraction = this.createdAt;
     this.db = server.keyspace.dbs[0];
     this.authenticated = !server.authRequired();
-    this.addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
-    this.laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
+    this.addr = formatAddress(socket.remoteAddress, socket.remotePort);
+    this.laddr = formatAddress(socket.localAddress, socket.localPort);
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
     this.reply = new ReplyWriter(() => server.scheduleFlush(this));
     const client = this;
     this.decoder = new RequestDecoder({
       onCommand: (argv) => server.dispatch(client, argv),
       get authRequired() {
-        return !client.authenticated;
+        return client.mustAuthenticate();
       },
       get maxBulkLen() {
         return server.limits.maxBulkLen;
@@ -91,11 +97,41 @@ export class Client {
     return this.reply.protocol;
   }
 
+  /** Whether commands other than AUTH/HELLO are refused (Redis's authRequired). */
+  mustAuthenticate(): boolean {
+    return !this.authenticated && this.server.authRequired();
+  }
+
   /** Handles bytes from the socket. */
   receive(chunk: Buffer): void {
     this.lastInteraction = this.server.clock.now();
+    this.process(chunk);
+  }
+
+  /** Goes on after a pause: runs the postponed command, then the input that waited. */
+  resume(): void {
+    if (this.closed) return;
+    this.decoder.paused = false;
+    const postponed = this.postponed;
+    if (postponed) {
+      this.postponed = null;
+      this.server.dispatch(this, postponed);
+    }
+    this.process(null);
+  }
+
+  /** Closes the connection once the replies written so far are sent (QUIT, CLIENT KILL of oneself). */
+  closeAfterReplies(): void {
+    this.closeAfterReply = true;
+    this.decoder.paused = true;
+    this.server.scheduleFlush(this);
+  }
+
+  /** Runs the complete commands of chunk (null: of the input already buffered). */
+  private process(chunk: Buffer | null): void {
     try {
-      this.decoder.feed(chunk);
+      if (chunk) this.decoder.feed(chunk);
+      else this.decoder.drain();
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       this.server.log('verbose', `Protocol error (${e.message}) from client: id=${this.id} addr=${this.addr}`);
@@ -124,4 +160,10 @@ export class Client {
   selectDb(index: number): void {
     this.db = this.server.keyspace.dbs[index];
   }
+}
+
+/** Redis's address strings: ip:port, with IPv6 addresses in brackets. */
+function formatAddress(ip: string | undefined, port: number | undefined): string {
+  const host = ip ?? '?';
+  return `${host.includes(':') ? `[${host}]` : host}:${port ?? 0}`;
 }

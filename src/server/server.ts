@@ -9,7 +9,9 @@ import { Client } from './client.js';
 import { Config } from '../config.js';
 import { Clock } from '../store/clock.js';
 import { Keyspace } from '../store/keyspace.js';
-import { activeExpireCycle } from '../store/expiry.js';
+import { PubSub } from './pubsub.js';
+import { ClientPause } from './pause.js';
+import { ActiveExpiry } from '../store/expiry.js';
 import { CommandTable, type Command } from '../commands/table.js';
 import { allCommands } from '../commands/index.js';
 import { dispatch } from '../commands/dispatch.js';
@@ -43,6 +45,8 @@ export class Server {
   readonly commands: CommandTable;
   readonly clients = new Map<number, Client>();
   readonly watchers: WatchRegistry = new Map();
+  readonly pause: ClientPause;
+  readonly pubsub: PubSub;
   readonly stats: ServerStats = {
     connectionsReceived: 0,
     commandsProcessed: 0,
@@ -56,6 +60,7 @@ export class Server {
   /** Cached numeric limits read on hot paths. */
   readonly limits = { maxBulkLen: 0, maxQueryBuffer: 0 };
   activeExpireEnabled = true;
+  readonly activeExpiry: ActiveExpiry;
   /** Unix ms of the last successful save (LASTSAVE). */
   lastSave = Math.floor(Date.now() / 1000);
   private listeners: net.Server[] = [];
@@ -72,10 +77,13 @@ export class Server {
   constructor(config: Config = new Config()) {
     this.config = config;
     this.keyspace = new Keyspace(config.getNumber('databases'), this.clock);
+    this.activeExpiry = new ActiveExpiry(this.keyspace);
     this.commands = new CommandTable(allCommands);
     this.readConfig();
     config.onChange(() => this.readConfig());
     installWatch(this);
+    this.pause = new ClientPause(this.keyspace, this.clock);
+    this.pubsub = new PubSub(this);
   }
 
   private readConfig(): void {
@@ -162,6 +170,8 @@ export class Server {
   clientClosed(client: Client): void {
     this.clients.delete(client.id);
     unwatchAll(client);
+    this.pause.forget(client);
+    this.pubsub.unsubscribeAll(client);
   }
 
   // ---- dispatch and replies ----------------------------------------------
@@ -223,7 +233,8 @@ export class Server {
   private cron(): void {
     this.keyspace.refreshClock();
     const hz = Math.max(1, this.config.getNumber('hz'));
-    if (this.activeExpireEnabled) activeExpireCycle(this.keyspace, 250 / hz);
+    this.pause.expire();
+    if (this.activeExpireEnabled && !this.keyspace.frozen) this.activeExpiry.runCycle(hz, this.config.getNumber('active-expire-effort'));
     this.closeIdleClients();
   }
 

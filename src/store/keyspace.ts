@@ -63,12 +63,12 @@ export class Database {
     return this.main.size;
   }
 
-  /** Lookup for reading: expires lazily, counts hits and misses, refreshes the LRU clock. */
-  lookupRead(key: string, touch = true): Value | undefined {
+  /** Lookup for reading: expires lazily, counts hits and misses, refreshes the LRU clock, reports a miss (unless notifyMiss is false, as for OBJECT). */
+  lookupRead(key: string, touch = true, notifyMiss = true): Value | undefined {
     const v = this.lookup(key, touch);
     if (v === undefined) {
       this.keyspace.stats.keyspaceMisses++;
-      this.keyspace.emit(this, key, 'm', 'keymiss');
+      if (notifyMiss) this.keyspace.emit(this, key, 'm', 'keymiss');
     } else this.keyspace.stats.keyspaceHits++;
     return v;
   }
@@ -83,7 +83,7 @@ export class Database {
     const id = this.main.find(key);
     if (id < 0) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    if (touch) this.main.setTagAt(id, this.keyspace.lruClock);
+    if (touch && !this.keyspace.noTouch) this.main.setTagAt(id, this.keyspace.lruClock);
     return this.main.valueAt(id);
   }
 
@@ -131,7 +131,7 @@ export class Database {
     if (id < 0) return false;
     const when = this.expires.numberAt(id);
     if (this.keyspace.clock.now() <= when) return false;
-    this.deleteExpired(key);
+    if (!this.keyspace.frozen) this.deleteExpired(key);
     return true;
   }
 
@@ -170,6 +170,10 @@ export class Keyspace {
   readonly stats: KeyspaceStats = { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, evictedKeys: 0 };
   private readonly listeners: ChangeListener[] = [];
   lruClock = 0;
+  /** While clients are paused the dataset stays constant: expired keys read as missing but stay, nothing is evicted. */
+  frozen = false;
+  /** Set while a CLIENT NO-TOUCH client's command runs: lookups leave the LRU/LFU clock alone. */
+  noTouch = false;
 
   constructor(
     databases: number,
