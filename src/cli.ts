@@ -5,6 +5,7 @@
  * (--bind 127.0.0.1 ::1). Bad options exit with code 1 before listening.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { Config, ConfigError } from './config.js';
 import { Server, KEYHIVE_VERSION, REDIS_VERSION } from './server/server.js';
 import { splitInlineArgs } from './resp/inline.js';
@@ -42,10 +43,8 @@ export function parseArgDirectives(args: string[]): Directive[] {
 
 export function applyDirectives(config: Config, directives: Directive[]): void {
   for (const d of directives) {
-    if (!config.spec(d.name)) throw new ConfigError(`${d.origin}: Bad directive or wrong number of arguments`);
-    if (d.args.length === 0) throw new ConfigError(`${d.origin}: wrong number of arguments`);
     try {
-      config.set(d.name, d.args.join(' '));
+      config.loadDirective(d.name, d.args);
     } catch (e) {
       if (e instanceof ConfigError) throw new ConfigError(`${d.origin}: ${e.message}`);
       throw e;
@@ -80,6 +79,7 @@ export async function main(argv: string[]): Promise<void> {
     if (rest.length > 0 && !rest[0].startsWith('--')) {
       const file = rest[0];
       directives.push(...parseConfigText(fs.readFileSync(file, 'latin1'), `config file '${file}'`));
+      config.configFile = path.resolve(file);
       rest = rest.slice(1);
     }
     directives.push(...parseArgDirectives(rest));
