@@ -11,22 +11,11 @@ export interface EncodingLimits extends HashLimits {
   maxIntsetEntries: number;
 }
 
-/** Redis's defaults, used for any parameter the config table does not (yet) know. */
-const REDIS_DEFAULTS: Record<string, number> = {
-  'hash-max-listpack-entries': 128,
-  'hash-max-listpack-value': 64,
-  'set-max-intset-entries': 512,
-};
-
-function read(config: Config, name: string): number {
-  return config.spec(name) ? config.getNumber(name) : REDIS_DEFAULTS[name];
-}
-
 function readAll(config: Config): EncodingLimits {
   return {
-    maxListpackEntries: read(config, 'hash-max-listpack-entries'),
-    maxListpackValue: read(config, 'hash-max-listpack-value'),
-    maxIntsetEntries: read(config, 'set-max-intset-entries'),
+    maxListpackEntries: config.getNumber('hash-max-listpack-entries'),
+    maxListpackValue: config.getNumber('hash-max-listpack-value'),
+    maxIntsetEntries: config.getNumber('set-max-intset-entries'),
   };
 }
 
