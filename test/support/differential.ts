@@ -21,7 +21,8 @@ export type Arg = string | Buffer | number;
 /** exact: same bytes; unordered: same elements in any order; shape: same reply types and lengths; error: both error or both not; ignore: only that both answered. */
 export type Match = 'exact' | 'unordered' | 'shape' | 'error' | 'ignore';
 
-export type Step = Arg[] | { cmd: Arg[]; match?: Match } | { sleep: number } | { raw: string; match?: Match };
+/** A step sends one command (or raw bytes) and compares the next `replies` replies (default 1). */
+export type Step = Arg[] | { cmd: Arg[]; match?: Match; replies?: number } | { sleep: number } | { raw: string; match?: Match; replies?: number };
 
 export interface SequenceOptions {
   /** Protocols to run in; default both. */
@@ -74,9 +75,17 @@ export function compareReplies(match: Match, ours: string, theirs: string, label
   }
 }
 
+/** Opens a fresh raw connection (db 9, already flushed for the scenario) to the server under test. */
+export type Connect = () => Promise<RawClient>;
+
 export interface DifferentialContext {
   /** Registers a test that runs steps against both servers and compares every reply. */
   sequence(name: string, steps: Step[], options?: SequenceOptions): void;
+  /**
+   * Registers a test for several connections: the scenario runs once against each server
+   * and returns a transcript (raw replies, in its own order); the transcripts must be equal.
+   */
+  scenario(name: string, run: (connect: Connect) => Promise<string[]>): void;
   /** The running servers, for tests that need more than a sequence. */
   readonly servers: { keyhive: () => RunningServer; redis: () => ReferenceServer };
 }
@@ -109,8 +118,11 @@ async function runSteps(keyhivePort: number, redisPort: number, steps: Step[], p
         theirs.send(...cmd);
         label = `RESP${protocol} step ${i}: ${cmd.map((a) => (Buffer.isBuffer(a) ? `<${a.length} bytes>` : String(a))).join(' ').slice(0, 200)}`;
       }
-      const [a, b] = await Promise.all([ours.readRaw(), theirs.readRaw()]);
-      compareReplies(match, a, b, label);
+      const replies = Array.isArray(step) ? 1 : (step.replies ?? 1);
+      for (let r = 0; r < replies; r++) {
+        const [a, b] = await Promise.all([ours.readRaw(), theirs.readRaw()]);
+        compareReplies(match, a, b, replies > 1 ? `${label} (reply ${r + 1})` : label);
+      }
     }
   } finally {
     ours.close();
@@ -133,6 +145,28 @@ export function describeDifferential(name: string, body: (t: DifferentialContext
         for (const protocol of options.protocols ?? [2, 3]) {
           it(`${testName} (RESP${protocol})`, () => runSteps(keyhive.port, redis.port, steps, protocol as 2 | 3));
         }
+      },
+      scenario(testName, run) {
+        it(testName, async () => {
+          const transcripts: string[][] = [];
+          for (const port of [keyhive.port, redis.port]) {
+            const opened: RawClient[] = [];
+            const connect: Connect = async () => {
+              const c = await RawClient.connect(port);
+              opened.push(c);
+              await c.call('SELECT', '9');
+              return c;
+            };
+            const admin = await connect();
+            await admin.call('FLUSHALL');
+            try {
+              transcripts.push(await run(connect));
+            } finally {
+              for (const c of opened) c.close();
+            }
+          }
+          assert.deepEqual(transcripts[0], transcripts[1]);
+        });
       },
       servers: { keyhive: () => keyhive, redis: () => redis },
     });
