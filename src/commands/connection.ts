@@ -77,12 +77,23 @@ function swapdb(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
+/**
+ * Hides a secret argument from MONITOR and SLOWLOG, which see argv after the
+ * command ran (Redis's redactClientCommandArgument); returns its value.
+ */
+function redact(argv: string[], index: number): string {
+  const secret = argv[index];
+  argv[index] = '(redacted)';
+  return secret;
+}
+
 function auth(c: Client, argv: string[]): void {
   if (argv.length > 3) fail(SYNTAX_ERROR);
+  const first = redact(argv, 1);
   if (argv.length === 2 && !defaultUserHasPassword(c.server)) {
     fail('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
   }
-  const [username, password] = argv.length === 2 ? [DEFAULT_USER, argv[1]] : [argv[1], argv[2]];
+  const [username, password] = argv.length === 2 ? [DEFAULT_USER, first] : [first, redact(argv, 2)];
   if (!authenticate(c, username, password)) fail(WRONGPASS);
   c.reply.ok();
 }
@@ -98,7 +109,7 @@ function hello(c: Client, argv: string[]): void {
   for (let i = 2; i < argv.length; i++) {
     const moreArgs = argv.length - 1 - i;
     if (isKeyword(argv[i], 'auth') && moreArgs >= 2) {
-      if (!authenticate(c, argv[i + 1], argv[i + 2])) fail(WRONGPASS);
+      if (!authenticate(c, redact(argv, i + 1), redact(argv, i + 2))) fail(WRONGPASS);
       i += 2;
     } else if (isKeyword(argv[i], 'setname') && moreArgs >= 1) {
       setClientName(c, argv[i + 1]);

@@ -461,6 +461,24 @@ describe('AUTH with requirepass', () => {
     assert.equal(await c.call('AUTH', 'abc\x00def'), 'OK');
   });
 
+  it('hides passwords from command observers (MONITOR, SLOWLOG)', async () => {
+    const seen: string[][] = [];
+    srv.server.commandObservers.push((_client, cmd, argv) => {
+      if (cmd.fullName === 'auth' || cmd.fullName === 'hello') seen.push([...argv]);
+    });
+    const c = await connect();
+    await c.call('AUTH', 'not-real');
+    await c.call('AUTH', 'someone', 'not-a-password');
+    await c.call('HELLO', '2', 'AUTH', 'default', 'secret', 'SETNAME', 'n');
+    await c.call('AUTH', 'a', 'b', 'c');
+    assert.deepEqual(seen, [
+      ['AUTH', '(redacted)'],
+      ['AUTH', '(redacted)', '(redacted)'],
+      ['HELLO', '2', 'AUTH', '(redacted)', '(redacted)', 'SETNAME', 'n'],
+      ['AUTH', 'a', 'b', 'c'],
+    ]);
+  });
+
   it('QUIT needs no authentication', async () => {
     const c = await connect();
     assert.equal(await c.call('QUIT'), 'OK');
