@@ -73,6 +73,15 @@ function processCommand(c: Client, argv: string[]): void {
     return;
   }
   call(c, cmd, argv);
+  c.server.blocking.handleReadyKeys();
+}
+
+/** How many call()s are on the stack: more than one means EXEC or a script is running the command. */
+let callDepth = 0;
+
+/** Whether the running command was called by EXEC or a script, where it must not block (Redis's CLIENT_DENY_BLOCKING). */
+export function inNestedCall(): boolean {
+  return callDepth > 1;
 }
 
 /** Runs a command and keeps its statistics; handler errors become error replies. */
@@ -80,17 +89,21 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   const server = c.server;
   const start = performance.now();
   server.keyspace.noTouch = c.noTouch && cmd.fullName !== 'touch';
+  // Errors replied before this call are not its failures (nor, after a nested call, are the nested command's).
+  server.errorStats.takeNew();
+  callDepth++;
   try {
     cmd.run(c, argv);
   } catch (e) {
-    cmd.failedCalls++;
     if (e instanceof ReplyError) c.reply.error(e.message);
     else {
       server.log('warning', `Error in command '${cmd.fullName}': ${(e as Error)?.stack ?? e}`);
       c.reply.error(`ERR internal error while running '${cmd.fullName}'`);
     }
   }
+  callDepth--;
   const usec = (performance.now() - start) * 1000;
+  if (server.errorStats.takeNew()) cmd.failedCalls++;
   cmd.calls++;
   cmd.usec += usec;
   server.stats.commandsProcessed++;

@@ -9,6 +9,7 @@ import type { Database } from '../store/keyspace.js';
 import type { Command } from '../commands/table.js';
 import type { Server } from './server.js';
 import type { ClientSubscriptions } from './pubsub.js';
+import type { BlockedState } from './blocking.js';
 
 export interface QueuedCommand {
   cmd: Command;
@@ -56,6 +57,8 @@ export class Client {
   subscriptions: ClientSubscriptions | null = null;
   noEvict = false;
   noTouch = false;
+  /** What the client waits for while a blocking command (BLPOP...) holds it. */
+  blocked: BlockedState | null = null;
   /** A command held back by CLIENT PAUSE, run when the pause ends. */
   postponed: string[] | null = null;
   /** Set by QUIT and protocol errors: close once pending replies are written. */
@@ -81,6 +84,7 @@ export class Client {
     this.laddr = formatAddress(socket.localAddress, socket.localPort);
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
     this.reply = new ReplyWriter(() => server.scheduleFlush(this));
+    this.reply.onError = (text) => server.errorStats.count(text);
     const client = this;
     this.decoder = new RequestDecoder({
       onCommand: (argv) => server.dispatch(client, argv),

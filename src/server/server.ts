@@ -11,11 +11,17 @@ import { Clock } from '../store/clock.js';
 import { Keyspace } from '../store/keyspace.js';
 import { PubSub } from './pubsub.js';
 import { ClientPause } from './pause.js';
+import { Blocking } from './blocking.js';
 import { ActiveExpiry } from '../store/expiry.js';
 import { CommandTable, type Command } from '../commands/table.js';
 import { allCommands } from '../commands/index.js';
 import { dispatch } from '../commands/dispatch.js';
 import { installWatch, unwatchAll, type WatchRegistry } from '../commands/transactions.js';
+import { SlowLog } from './slowlog.js';
+import { LatencyMonitor } from './latency.js';
+import { Monitors } from './monitor.js';
+import { ErrorStats, InstantaneousMetrics } from './info.js';
+import { installAdmin } from './admin.js';
 
 export const REDIS_VERSION = '7.0.15';
 export const KEYHIVE_VERSION = '0.1.0';
@@ -35,7 +41,13 @@ export interface ServerStats {
   rejectedConnections: number;
   netInputBytes: number;
   netOutputBytes: number;
-  totalErrorReplies: number;
+  /** Socket reads and writes (total_reads_processed, total_writes_processed). */
+  readsProcessed: number;
+  writesProcessed: number;
+}
+
+function randomHex40(): string {
+  return Array.from({ length: 40 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 }
 
 export class Server {
@@ -47,16 +59,30 @@ export class Server {
   readonly watchers: WatchRegistry = new Map();
   readonly pause: ClientPause;
   readonly pubsub: PubSub;
+  /** Clients blocked on keys (BLPOP, BZPOPMIN, ...). */
+  readonly blocking: Blocking;
   readonly stats: ServerStats = {
     connectionsReceived: 0,
     commandsProcessed: 0,
     rejectedConnections: 0,
     netInputBytes: 0,
     netOutputBytes: 0,
-    totalErrorReplies: 0,
+    readsProcessed: 0,
+    writesProcessed: 0,
   };
+  readonly errorStats = new ErrorStats();
+  readonly metrics = new InstantaneousMetrics();
+  readonly slowlog = new SlowLog();
+  readonly latency = new LatencyMonitor();
+  readonly monitors = new Monitors();
+  /** latency-tracking: per-command latency histograms are kept. */
+  latencyTracking = true;
+  /** Changes since the last save (rdb_changes_since_last_save). */
+  dirty = 0;
   readonly startedAt = Date.now();
-  readonly runId = Array.from({ length: 40 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  readonly runId = randomHex40();
+  /** Replication ID (master_replid); DEBUG CHANGE-REPL-ID renews it. */
+  replId = randomHex40();
   /** Cached numeric limits read on hot paths. */
   readonly limits = { maxBulkLen: 0, maxQueryBuffer: 0 };
   activeExpireEnabled = true;
@@ -82,8 +108,10 @@ export class Server {
     this.readConfig();
     config.onChange(() => this.readConfig());
     installWatch(this);
+    installAdmin(this);
     this.pause = new ClientPause(this.keyspace, this.clock);
     this.pubsub = new PubSub(this);
+    this.blocking = new Blocking(this);
   }
 
   private readConfig(): void {
@@ -158,6 +186,7 @@ export class Server {
     this.clients.set(client.id, client);
     socket.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
+      this.stats.readsProcessed++;
       client.receive(chunk);
     });
     socket.on('drain', () => {
@@ -172,6 +201,7 @@ export class Server {
     unwatchAll(client);
     this.pause.forget(client);
     this.pubsub.unsubscribeAll(client);
+    this.blocking.clientClosed(client);
   }
 
   // ---- dispatch and replies ----------------------------------------------
@@ -207,6 +237,7 @@ export class Server {
     const chunks = client.reply.takeChunks();
     const socket = client.socket;
     if (client.closed || socket.destroyed) return;
+    if (chunks.length > 0) this.stats.writesProcessed++;
     if (chunks.length === 1) {
       this.stats.netOutputBytes += chunks[0].length;
       socket.write(chunks[0]);
@@ -234,7 +265,12 @@ export class Server {
     this.keyspace.refreshClock();
     const hz = Math.max(1, this.config.getNumber('hz'));
     this.pause.expire();
-    if (this.activeExpireEnabled && !this.keyspace.frozen) this.activeExpiry.runCycle(hz, this.config.getNumber('active-expire-effort'));
+    if (this.activeExpireEnabled && !this.keyspace.frozen) {
+      const start = performance.now();
+      this.activeExpiry.runCycle(hz, this.config.getNumber('active-expire-effort'));
+      this.latency.addSampleIfNeeded('expire-cycle', Math.floor(performance.now() - start), Math.floor(this.clock.now() / 1000));
+    }
+    this.metrics.sample(this, this.clock.now());
     this.closeIdleClients();
   }
 
