@@ -7,6 +7,7 @@
 import type { Client } from '../server/client.js';
 import { userExists } from '../server/auth.js';
 import type { PauseMode } from '../server/pause.js';
+import { clientUnblockCommand } from '../server/blocking.js';
 import { LONG_MAX, SYNTAX_ERROR, fail, isKeyword, parseInteger, parseRangeLong, replyHelp, subcommandSyntaxError } from './args.js';
 import type { CommandFlag, CommandSpec, Handler } from './table.js';
 
@@ -116,7 +117,7 @@ function flagsOf(c: Client): string {
   let flags = '';
   if (c.subscriptions?.active) flags += 'P';
   if (c.multi) flags += 'x';
-  if (c.postponed) flags += 'b';
+  if (c.postponed || c.blocked) flags += 'b';
   if (c.watchTouched) flags += 'd';
   if (c.closeAfterReply) flags += 'c';
   if (c.noEvict) flags += 'e';
@@ -384,6 +385,7 @@ export const commands: CommandSpec[] = [
       sub('info', 2, CONNECTION, clientInfo, { summary: 'Returns information about the current client connection.', since: '6.2.0' }),
       sub('list', -2, ADMIN, clientList, { summary: 'Get the list of client connections', since: '2.4.0', complexity: ALL_CLIENTS }),
       sub('kill', -3, ADMIN, clientKill, { summary: 'Kill the connection of a client', since: '2.4.0', complexity: ALL_CLIENTS }),
+      clientUnblockCommand,
       sub('no-evict', 3, ADMIN, clientNoEvict, { summary: 'Set client eviction mode for the current connection', since: '7.0.0' }),
       sub('no-touch', 3, CONNECTION, clientNoTouch, {
         summary: 'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.',

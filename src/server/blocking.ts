@@ -42,7 +42,7 @@
 import type { Client } from './client.js';
 import type { Server } from './server.js';
 import type { Collection, Database, Value } from '../store/keyspace.js';
-import { ReplyError, fail, parseInteger, toDouble } from '../commands/args.js';
+import { ReplyError, fail, parseInteger, subcommandSyntaxError, toDouble } from '../commands/args.js';
 import { inNestedCall } from '../commands/dispatch.js';
 import type { CommandSpec } from '../commands/table.js';
 
@@ -286,7 +286,7 @@ function clientUnblock(c: Client, argv: string[]): void {
     if (reason === 'error') error = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
     else if (reason !== 'timeout') fail('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
   } else if (argv.length > 4) {
-    fail("ERR unknown subcommand or wrong number of arguments for 'UNBLOCK'. Try CLIENT HELP.");
+    subcommandSyntaxError('client', argv[1]);
   }
   const target = c.server.clients.get(parseInteger(argv[2]));
   if (target?.blocked) {
