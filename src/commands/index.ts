@@ -7,6 +7,7 @@ import { commands as keys } from './keys.js';
 import { commands as sets } from './sets.js';
 import { commands as strings } from './strings.js';
 import { commands as transactions } from './transactions.js';
+import { commands as zsets } from './zsets.js';
 import { commands as pubsub } from './pubsub.js';
 
-export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...sets, ...strings, ...transactions, ...pubsub];
+export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...sets, ...strings, ...transactions, ...zsets, ...pubsub];
