@@ -63,6 +63,8 @@ export interface ParamSpec {
   parse?: (args: string[], current: string) => string;
   /** Normalises a value once set (hz is clamped to 1..500). */
   adjust?: (value: string) => string;
+  /** How CONFIG GET shows a stored value, when that differs from the value itself. */
+  show?: (value: string) => string;
   /** Special parameters: the redis.conf lines for CONFIG REWRITE, and whether they must be written. */
   rewrite?: (value: string, name: string) => RewriteLines;
 }
@@ -211,10 +213,14 @@ export function parseKeyspaceEvents(classes: string): number | null {
   return flags;
 }
 
-/** Flag bits back to Redis's canonical text ("A" swallows the classes it covers, n included). */
-export function formatKeyspaceEvents(flags: number): string {
+/**
+ * Flag bits back to text. Redis's own form (CONFIG GET, REWRITE) lets "A"
+ * swallow the classes it covers and, by a quirk, n too; the stored form keeps
+ * n so that new-key events still fire.
+ */
+export function formatKeyspaceEvents(flags: number, keepNewKey = false): string {
   let out = '';
-  if ((flags & NOTIFY_ALL) === NOTIFY_ALL) out = 'A';
+  if ((flags & NOTIFY_ALL) === NOTIFY_ALL) out = keepNewKey && flags & NOTIFY.newKey ? 'An' : 'A';
   else for (const [ch, bit] of NOTIFY_CHARS) if (flags & bit) out += ch;
   if (flags & NOTIFY.keyspace) out += 'K';
   if (flags & NOTIFY.keyevent) out += 'E';
@@ -297,7 +303,11 @@ function parseNotifyKeyspaceEvents(args: string[]): string {
   if (args.length !== 1) throw new ConfigError('wrong number of arguments');
   const flags = parseKeyspaceEvents(args[0]);
   if (flags === null) throw new ConfigError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
-  return formatKeyspaceEvents(flags);
+  return formatKeyspaceEvents(flags, true);
+}
+
+function showKeyspaceEvents(value: string): string {
+  return formatKeyspaceEvents(parseKeyspaceEvents(value) as number);
 }
 
 const BIND_MAX = 16;
@@ -702,7 +712,10 @@ export const PARAMS: ParamSpec[] = [
   special('oom-score-adj-values', '0 200 800', parseOomScoreAdjValues, (v, name) => ({ lines: [`${name} ${v}`], force: v !== '0 200 800' }), {
     multiArg: true,
   }),
-  special('notify-keyspace-events', '', parseNotifyKeyspaceEvents, (v, name) => ({ lines: [`${name} ${quoteRepr(v)}`], force: v !== '' })),
+  {
+    ...special('notify-keyspace-events', '', parseNotifyKeyspaceEvents, (v, name) => ({ lines: [`${name} ${quoteRepr(showKeyspaceEvents(v))}`], force: v !== '' })),
+    show: showKeyspaceEvents,
+  },
   special('bind', '127.0.0.1 -::1', parseBind, (v, name) => ({ lines: v === '127.0.0.1 -::1' ? [] : [`${name} ${v === '' ? '""' : v}`], force: true }), {
     multiArg: true,
   }),
@@ -858,6 +871,12 @@ export class Config {
     const spec = this.spec(name);
     if (!spec) throw new ConfigError(`Unknown option or number of arguments for CONFIG SET - '${name}'`);
     return this.values.get(spec.name) as string;
+  }
+
+  /** The value as CONFIG GET shows it. */
+  show(spec: ParamSpec): string {
+    const value = this.values.get(spec.name) as string;
+    return spec.show ? spec.show(value) : value;
   }
 
   getNumber(name: string): number {

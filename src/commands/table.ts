@@ -5,6 +5,7 @@
  * checks all read this one table.
  */
 import type { Client } from '../server/client.js';
+import type { LatencyHistogram } from '../server/latency.js';
 
 export type CommandFlag =
   | 'write'
@@ -26,7 +27,9 @@ export type CommandFlag =
   | 'no_async_loading'
   | 'no_multi'
   | 'movablekeys'
-  | 'allow_busy';
+  | 'allow_busy'
+  /** DEBUG and MODULE: refused unless enable-debug-command / enable-module-command allow them (not shown by COMMAND). */
+  | 'protected';
 
 /** Redis's legacy key range: first key index, last key index (-1 = last arg, -2 = one before...), step. */
 export interface KeyRange {
@@ -36,6 +39,22 @@ export interface KeyRange {
 }
 
 export type Handler = (c: Client, argv: string[]) => void;
+
+/** What a command does with a key, as COMMAND INFO's key specs and COMMAND GETKEYSANDFLAGS report it. */
+export type KeySpecFlag = 'RO' | 'RW' | 'OW' | 'RM' | 'access' | 'update' | 'insert' | 'delete' | 'not_key' | 'incomplete' | 'variable_flags';
+
+/**
+ * Redis 7's key spec: where the key search begins (an argument index, or the
+ * argument after a keyword searched from startfrom, negative = from the end)
+ * and which arguments from there are keys (a range, or a count read from an
+ * argument). 'unknown' when only the command's getKeys can tell.
+ */
+export interface KeySpec {
+  notes?: string;
+  flags: KeySpecFlag[];
+  begin: { index: number } | { keyword: string; startfrom: number } | 'unknown';
+  find: { lastkey: number; keystep: number; limit: number } | { keynumidx: number; firstkey: number; keystep: number } | 'unknown';
+}
 
 /** Command groups as COMMAND DOCS names them. */
 export type CommandGroup =
@@ -72,6 +91,18 @@ export interface CommandSpec {
   summary: string;
   since: string;
   complexity?: string;
+  /**
+   * Key specs for COMMAND INFO and GETKEYSANDFLAGS. Without them one spec is
+   * derived from `keys`, flagged RO access (readonly) or RW update (write).
+   */
+  keySpecs?: KeySpec[];
+  /** Command tips, lower case as COMMAND INFO shows them: 'nondeterministic_output', 'request_policy:all_shards'... */
+  tips?: string[];
+  /** COMMAND DOCS history: [since, what changed]. */
+  history?: [string, string][];
+  docFlags?: ('deprecated' | 'syscmd')[];
+  deprecatedSince?: string;
+  replacedBy?: string;
   run?: Handler;
   subcommands?: CommandSpec[];
 }
@@ -91,6 +122,7 @@ export interface Command {
   readonly noMulti: boolean;
   readonly isAdmin: boolean;
   readonly isBlocking: boolean;
+  readonly isFast: boolean;
   readonly skipMonitor: boolean;
   readonly skipSlowlog: boolean;
   readonly aclCategories: string[];
@@ -100,6 +132,8 @@ export interface Command {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** Latency distribution for INFO latencystats and LATENCY HISTOGRAM; null until first run. */
+  latency: LatencyHistogram | null;
 }
 
 function deriveAclCategories(spec: CommandSpec): string[] {
@@ -137,6 +171,7 @@ function buildCommand(spec: CommandSpec, parent: Command | null): Command {
     noMulti: has('no_multi'),
     isAdmin: has('admin'),
     isBlocking: has('blocking'),
+    isFast: has('fast'),
     skipMonitor: has('skip_monitor'),
     skipSlowlog: has('skip_slowlog'),
     aclCategories: deriveAclCategories(spec),
@@ -145,6 +180,7 @@ function buildCommand(spec: CommandSpec, parent: Command | null): Command {
     usec: 0,
     rejectedCalls: 0,
     failedCalls: 0,
+    latency: null,
   };
   if (spec.subcommands) {
     const subs = new Map<string, Command>();

@@ -126,9 +126,14 @@ export class ReplyWriter {
     this.raw(`+${s}\r\n`);
   }
 
+  /** Told of every error reply, sent or not (INFO errorstats counts them as Redis's afterErrorReply does). */
+  onError: ((text: string) => void) | null = null;
+
   /** An error reply; "ERR " is prefixed unless the message starts with an error code. */
   error(message: string): void {
-    this.raw(`-${errorText(message)}\r\n`);
+    const text = errorText(message);
+    this.onError?.(text);
+    this.raw(`-${text}\r\n`);
   }
 
   integer(n: number | bigint): void {

@@ -1,0 +1,37 @@
+/**
+ * Wires the server's administrative bookkeeping to the request path: after
+ * every executed command (Redis's call()) the latency histogram, the latency
+ * monitor, the slow log and MONITOR are fed; every keyspace change counts as
+ * a change since the last save; config changes reach the cached thresholds.
+ */
+import type { Server } from './server.js';
+import type { Client } from './client.js';
+import type { Command } from '../commands/table.js';
+import { LatencyHistogram } from './latency.js';
+
+function readThresholds(server: Server): void {
+  const config = server.config;
+  server.slowlog.slowerThan = config.getNumber('slowlog-log-slower-than');
+  server.slowlog.maxLen = config.getNumber('slowlog-max-len');
+  server.latency.threshold = config.getNumber('latency-monitor-threshold');
+  server.latencyTracking = config.getBool('latency-tracking');
+}
+
+function observeCommand(server: Server, c: Client, cmd: Command, argv: string[], usec: number): void {
+  if (server.latencyTracking) (cmd.latency ??= new LatencyHistogram()).record(usec * 1000);
+  const duration = Math.floor(usec);
+  if (server.latency.threshold > 0) {
+    server.latency.addSampleIfNeeded(cmd.isFast ? 'fast-command' : 'command', Math.floor(duration / 1000), Math.floor(server.clock.now() / 1000));
+  }
+  if (!cmd.skipSlowlog) server.slowlog.push(argv, duration, c.addr, c.name, Math.floor(server.clock.now() / 1000));
+  if (server.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin) server.monitors.feed(c, argv, server.clock.nowMicros());
+}
+
+export function installAdmin(server: Server): void {
+  readThresholds(server);
+  server.config.onChange(() => readThresholds(server));
+  server.keyspace.onChange((_db, _key, eventClass) => {
+    if (eventClass !== 'm') server.dirty++;
+  });
+  server.commandObservers.push((c, cmd, argv, usec) => observeCommand(server, c, cmd, argv, usec));
+}
