@@ -1,4 +1,5 @@
 /** Sorted-set commands (t_zset.c). */
+import { mayBlock, parseTimeout } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import type { Value } from '../store/keyspace.js';
 import { distinctRandomSlots } from '../store/sample.js';
@@ -431,6 +432,42 @@ function zmpop(c: Client, argv: string[]): void {
   popFromFirst(c, keys, end, count, MULTI_POP_REPLY);
 }
 
+/** Pops from the first of keys holding members or, when none does, blocks until one does. */
+function blockingPop(c: Client, keys: string[], end: End, count: number, shape: PopReply, deadline: number): void {
+  for (const key of keys) {
+    const zset = writeZSet(c, key);
+    if (zset !== undefined) return popMembers(c, key, zset, end, count, shape);
+  }
+  if (!mayBlock()) return c.reply.nullArray();
+  c.server.blocking.block(c, {
+    type: 'zset',
+    keys,
+    deadline,
+    tryServe: (key, value) => {
+      popMembers(c, key, value as ZSet, end, count, shape);
+      return true;
+    },
+  });
+}
+
+function bzpopGeneric(c: Client, argv: string[], end: End): void {
+  const deadline = parseTimeout(c, argv[argv.length - 1]);
+  blockingPop(c, argv.slice(1, -1), end, 1, { withKey: true, nested: false, nullWhenEmpty: false }, deadline);
+}
+
+function bzpopmin(c: Client, argv: string[]): void {
+  bzpopGeneric(c, argv, 'min');
+}
+
+function bzpopmax(c: Client, argv: string[]): void {
+  bzpopGeneric(c, argv, 'max');
+}
+
+function bzmpop(c: Client, argv: string[]): void {
+  const { keys, end, count } = parseMultiPop(argv, 2);
+  blockingPop(c, keys, end, count, MULTI_POP_REPLY, parseTimeout(c, argv[1]));
+}
+
 // ---- ZRANDMEMBER -------------------------------------------------------------
 
 function zrandmemberWithCount(c: Client, argv: string[]): void {
@@ -723,6 +760,9 @@ const NUMKEYS_AT_1 = { getKeys: numkeysKeys(1) };
 const STORE_KEYS = { keys: KEY, getKeys: numkeysKeys(2, [1]) };
 
 export const commands: CommandSpec[] = [
+  entry('bzmpop', -5, ['write', 'blocking', 'movablekeys'], 'Remove and return members with scores in a sorted set or block until one is available', '7.0.0', MPOP_COMPLEXITY, bzmpop, { getKeys: numkeysKeys(2) }),
+  entry('bzpopmax', -3, ['write', 'noscript', 'fast', 'blocking'], 'Remove and return the member with the highest score from one or more sorted sets, or block until one is available', '5.0.0', 'O(log(N)) with N being the number of elements in the sorted set.', bzpopmax, { keys: { first: 1, last: -2, step: 1 } }),
+  entry('bzpopmin', -3, ['write', 'noscript', 'fast', 'blocking'], 'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available', '5.0.0', 'O(log(N)) with N being the number of elements in the sorted set.', bzpopmin, { keys: { first: 1, last: -2, step: 1 } }),
   entry('zadd', -4, ['write', 'denyoom', 'fast'], 'Add one or more members to a sorted set, or update its score if it already exists', '1.2.0', 'O(log(N)) for each item added, where N is the number of elements in the sorted set.', zadd),
   entry('zcard', 2, ['readonly', 'fast'], 'Get the number of members in a sorted set', '1.2.0', 'O(1)', zcard),
   entry('zcount', 4, ['readonly', 'fast'], 'Count the members in a sorted set with scores within the given values', '2.0.0', 'O(log(N)) with N being the number of elements in the sorted set.', zcount),
