@@ -74,17 +74,6 @@ export function setClientName(c: Client, name: string): void {
   c.name = name;
 }
 
-/** Runs after every command, as Redis's resetClient: a SKIP request silences exactly the command that follows it. */
-export function advanceReplyMode(c: Client): void {
-  if (c.replyMode === 'skip-next') {
-    c.replyMode = 'skip';
-    c.reply.enabled = false;
-  } else if (c.replyMode === 'skip') {
-    c.replyMode = 'on';
-    c.reply.enabled = true;
-  }
-}
-
 /** Parses an ON|OFF argument. */
 function onOff(arg: string): boolean {
   if (isKeyword(arg, 'on')) return true;

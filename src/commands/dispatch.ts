@@ -7,7 +7,6 @@ import type { Client } from '../server/client.js';
 import { ReplyError } from './args.js';
 import type { Command } from './table.js';
 import { flagTransaction } from './transactions.js';
-import { advanceReplyMode } from './client.js';
 
 /** Commands that run at once even inside MULTI. */
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -56,7 +55,7 @@ function reject(c: Client, message: string, cmd: Command | null): void {
 export function dispatch(c: Client, argv: string[]): void {
   processCommand(c, argv);
   // Redis's resetClient, which a postponed command does not reach yet.
-  if (c.replyMode !== 'on' && c.postponed === null) advanceReplyMode(c);
+  if (c.replyMode !== 'on' && c.postponed === null) c.advanceReplyMode();
 }
 
 function processCommand(c: Client, argv: string[]): void {

@@ -124,6 +124,17 @@ export class Client {
     this.process(null);
   }
 
+  /** Runs after every command, as Redis's resetClient: a CLIENT REPLY SKIP silences exactly the command that follows it. */
+  advanceReplyMode(): void {
+    if (this.replyMode === 'skip-next') {
+      this.replyMode = 'skip';
+      this.reply.enabled = false;
+    } else if (this.replyMode === 'skip') {
+      this.replyMode = 'on';
+      this.reply.enabled = true;
+    }
+  }
+
   /** Closes the connection once the replies written so far are sent (QUIT, CLIENT KILL of oneself). */
   closeAfterReplies(): void {
     this.closeAfterReply = true;
