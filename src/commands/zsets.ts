@@ -19,7 +19,7 @@ import {
 } from './args.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
-import type { CommandSpec } from './table.js';
+import type { CommandSpec, KeySpec, KeySpecFlag } from './table.js';
 import { parseLexRange, parseScore, parseScoreRange } from './zset-args.js';
 
 // ---- lookups, replies, bookkeeping ----------------------------------------
@@ -726,17 +726,34 @@ function numkeysKeys(at: number, fixed: number[] = []): (argv: string[]) => numb
   };
 }
 
+/** The key at argv[index] (through lastkey: -2 is the one before the last argument), used as flags say. */
+function keyAt(index: number, flags: KeySpecFlag[], lastkey = 0): KeySpec {
+  return { flags, begin: { index }, find: { lastkey, keystep: 1, limit: 0 } };
+}
+
+/** A count at argv[index], then that many keys. */
+function countedKeys(index: number, flags: KeySpecFlag[]): KeySpec {
+  return { flags, begin: { index }, find: { keynumidx: 0, firstkey: 1, keystep: 1 } };
+}
+
+const READ: KeySpecFlag[] = ['RO', 'access'];
+const POP: KeySpecFlag[] = ['RW', 'access', 'delete'];
+const REMOVE: KeySpecFlag[] = ['RW', 'delete'];
+const STORE: KeySpecFlag[] = ['OW', 'update'];
+
+/** A sorted-set command; by default on the one key argv[1], read as keySpec says. */
 function entry(
   name: string,
   arity: number,
   flags: CommandSpec['flags'],
+  keySpecs: KeySpec[],
   summary: string,
   since: string,
   complexity: string,
   run: CommandSpec['run'],
-  keys: Pick<CommandSpec, 'keys' | 'getKeys'> = { keys: KEY },
+  extra: Partial<CommandSpec> = {},
 ): CommandSpec {
-  return { name, arity, flags, ...keys, acl: ['@sortedset'], group: 'sorted-set', summary, since, complexity, run };
+  return { name, arity, flags, keys: KEY, keySpecs, acl: ['@sortedset'], group: 'sorted-set', summary, since, complexity, run, ...extra };
 }
 
 const RANGE_COMPLEXITY = 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.';
@@ -745,6 +762,7 @@ const BY_COMPLEXITY =
 const REMRANGE_COMPLEXITY =
   'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.';
 const POP_COMPLEXITY = 'O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.';
+const BPOP_COMPLEXITY = 'O(log(N)) with N being the number of elements in the sorted set.';
 const MPOP_COMPLEXITY =
   'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.';
 const UNION_COMPLEXITY =
@@ -754,45 +772,78 @@ const INTER_COMPLEXITY =
 const DIFF_COMPLEXITY =
   'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.';
 
-/** ZUNION, ZINTER, ZDIFF, ZINTERCARD, ZMPOP: keys counted by numkeys at argv[1]. */
-const NUMKEYS_AT_1 = { getKeys: numkeysKeys(1) };
+/** Keys counted by numkeys at argv[at]: no legacy key range. */
+function countedAt(at: number): Partial<CommandSpec> {
+  return { keys: undefined, getKeys: numkeysKeys(at) };
+}
+
 /** The STORE forms: the destination, then keys counted by numkeys at argv[2]. */
-const STORE_KEYS = { keys: KEY, getKeys: numkeysKeys(2, [1]) };
+const STORE_KEYS = [keyAt(1, STORE), countedKeys(2, READ)];
+const STORE_POSITIONS: Partial<CommandSpec> = { getKeys: numkeysKeys(2, [1]) };
+/** BZPOPMIN/BZPOPMAX: every argument but the timeout. */
+const BPOP_RANGE = { first: 1, last: -2, step: 1 };
+const TIMEOUT_AS_DOUBLE: [string, string][] = [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']];
+
+function deprecated(replacedBy: string, history?: [string, string][]): Partial<CommandSpec> {
+  return { docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy, history };
+}
 
 export const commands: CommandSpec[] = [
-  entry('bzmpop', -5, ['write', 'blocking', 'movablekeys'], 'Remove and return members with scores in a sorted set or block until one is available', '7.0.0', MPOP_COMPLEXITY, bzmpop, { getKeys: numkeysKeys(2) }),
-  entry('bzpopmax', -3, ['write', 'noscript', 'fast', 'blocking'], 'Remove and return the member with the highest score from one or more sorted sets, or block until one is available', '5.0.0', 'O(log(N)) with N being the number of elements in the sorted set.', bzpopmax, { keys: { first: 1, last: -2, step: 1 } }),
-  entry('bzpopmin', -3, ['write', 'noscript', 'fast', 'blocking'], 'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available', '5.0.0', 'O(log(N)) with N being the number of elements in the sorted set.', bzpopmin, { keys: { first: 1, last: -2, step: 1 } }),
-  entry('zadd', -4, ['write', 'denyoom', 'fast'], 'Add one or more members to a sorted set, or update its score if it already exists', '1.2.0', 'O(log(N)) for each item added, where N is the number of elements in the sorted set.', zadd),
-  entry('zcard', 2, ['readonly', 'fast'], 'Get the number of members in a sorted set', '1.2.0', 'O(1)', zcard),
-  entry('zcount', 4, ['readonly', 'fast'], 'Count the members in a sorted set with scores within the given values', '2.0.0', 'O(log(N)) with N being the number of elements in the sorted set.', zcount),
-  entry('zdiff', -3, ['readonly', 'movablekeys'], 'Subtract multiple sorted sets', '6.2.0', DIFF_COMPLEXITY, zdiff, NUMKEYS_AT_1),
-  entry('zdiffstore', -4, ['write', 'denyoom', 'movablekeys'], 'Subtract multiple sorted sets and store the resulting sorted set in a new key', '6.2.0', DIFF_COMPLEXITY, zdiffstore, STORE_KEYS),
-  entry('zincrby', 4, ['write', 'denyoom', 'fast'], 'Increment the score of a member in a sorted set', '1.2.0', 'O(log(N)) where N is the number of elements in the sorted set.', zincrby),
-  entry('zinter', -3, ['readonly', 'movablekeys'], 'Intersect multiple sorted sets', '6.2.0', INTER_COMPLEXITY, zinter, NUMKEYS_AT_1),
-  entry('zintercard', -3, ['readonly', 'movablekeys'], 'Intersect multiple sorted sets and return the cardinality of the result', '7.0.0', 'O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.', zintercard, NUMKEYS_AT_1),
-  entry('zinterstore', -4, ['write', 'denyoom', 'movablekeys'], 'Intersect multiple sorted sets and store the resulting sorted set in a new key', '2.0.0', INTER_COMPLEXITY, zinterstore, STORE_KEYS),
-  entry('zlexcount', 4, ['readonly', 'fast'], 'Count the number of members in a sorted set between a given lexicographical range', '2.8.9', 'O(log(N)) with N being the number of elements in the sorted set.', zlexcount),
-  entry('zmpop', -4, ['write', 'movablekeys'], 'Remove and return members with scores in a sorted set', '7.0.0', MPOP_COMPLEXITY, zmpop, NUMKEYS_AT_1),
-  entry('zmscore', -3, ['readonly', 'fast'], 'Get the score associated with the given members in a sorted set', '6.2.0', 'O(N) where N is the number of members being requested.', zmscore),
-  entry('zpopmax', -2, ['write', 'fast'], 'Remove and return members with the highest scores in a sorted set', '5.0.0', POP_COMPLEXITY, zpopmax),
-  entry('zpopmin', -2, ['write', 'fast'], 'Remove and return members with the lowest scores in a sorted set', '5.0.0', POP_COMPLEXITY, zpopmin),
-  entry('zrandmember', -2, ['readonly'], 'Get one or multiple random elements from a sorted set', '6.2.0', 'O(N) where N is the number of elements returned', zrandmember),
-  entry('zrange', -4, ['readonly'], 'Return a range of members in a sorted set', '1.2.0', RANGE_COMPLEXITY, zrange),
-  entry('zrangebylex', -4, ['readonly'], 'Return a range of members in a sorted set, by lexicographical range', '2.8.9', BY_COMPLEXITY, zrangebylex),
-  entry('zrangebyscore', -4, ['readonly'], 'Return a range of members in a sorted set, by score', '1.0.5', BY_COMPLEXITY, zrangebyscore),
-  entry('zrangestore', -5, ['write', 'denyoom'], 'Store a range of members from sorted set into another key', '6.2.0', 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.', zrangestore, { keys: { first: 1, last: 2, step: 1 } }),
-  entry('zrank', 3, ['readonly', 'fast'], 'Determine the index of a member in a sorted set', '2.0.0', 'O(log(N))', zrank),
-  entry('zrem', -3, ['write', 'fast'], 'Remove one or more members from a sorted set', '1.2.0', 'O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.', zrem),
-  entry('zremrangebylex', 4, ['write'], 'Remove all members in a sorted set between the given lexicographical range', '2.8.9', REMRANGE_COMPLEXITY, zremrangebylex),
-  entry('zremrangebyrank', 4, ['write'], 'Remove all members in a sorted set within the given indexes', '2.0.0', REMRANGE_COMPLEXITY, zremrangebyrank),
-  entry('zremrangebyscore', 4, ['write'], 'Remove all members in a sorted set within the given scores', '1.2.0', REMRANGE_COMPLEXITY, zremrangebyscore),
-  entry('zrevrange', -4, ['readonly'], 'Return a range of members in a sorted set, by index, with scores ordered from high to low', '1.2.0', RANGE_COMPLEXITY, zrevrange),
-  entry('zrevrangebylex', -4, ['readonly'], 'Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.', '2.8.9', BY_COMPLEXITY, zrevrangebylex),
-  entry('zrevrangebyscore', -4, ['readonly'], 'Return a range of members in a sorted set, by score, with scores ordered from high to low', '2.2.0', BY_COMPLEXITY, zrevrangebyscore),
-  entry('zrevrank', 3, ['readonly', 'fast'], 'Determine the index of a member in a sorted set, with scores ordered from high to low', '2.0.0', 'O(log(N))', zrevrank),
-  entry('zscan', -3, ['readonly'], 'Incrementally iterate sorted sets elements and associated scores', '2.8.0', 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..', zscan),
-  entry('zscore', 3, ['readonly', 'fast'], 'Get the score associated with the given member in a sorted set', '1.2.0', 'O(1)', zscore),
-  entry('zunion', -3, ['readonly', 'movablekeys'], 'Add multiple sorted sets', '6.2.0', UNION_COMPLEXITY, zunion, NUMKEYS_AT_1),
-  entry('zunionstore', -4, ['write', 'denyoom', 'movablekeys'], 'Add multiple sorted sets and store the resulting sorted set in a new key', '2.0.0', UNION_COMPLEXITY, zunionstore, STORE_KEYS),
+  entry('bzmpop', -5, ['write', 'blocking'], [countedKeys(2, POP)], 'Remove and return members with scores in a sorted set or block until one is available', '7.0.0', MPOP_COMPLEXITY, bzmpop, countedAt(2)),
+  entry('bzpopmax', -3, ['write', 'noscript', 'fast', 'blocking'], [keyAt(1, POP, -2)], 'Remove and return the member with the highest score from one or more sorted sets, or block until one is available', '5.0.0', BPOP_COMPLEXITY, bzpopmax, {
+    keys: BPOP_RANGE,
+    history: TIMEOUT_AS_DOUBLE,
+  }),
+  entry('bzpopmin', -3, ['write', 'noscript', 'fast', 'blocking'], [keyAt(1, POP, -2)], 'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available', '5.0.0', BPOP_COMPLEXITY, bzpopmin, {
+    keys: BPOP_RANGE,
+    history: TIMEOUT_AS_DOUBLE,
+  }),
+  entry('zadd', -4, ['write', 'denyoom', 'fast'], [keyAt(1, ['RW', 'update'])], 'Add one or more members to a sorted set, or update its score if it already exists', '1.2.0', 'O(log(N)) for each item added, where N is the number of elements in the sorted set.', zadd, {
+    history: [
+      ['2.4.0', 'Accepts multiple elements.'],
+      ['3.0.2', 'Added the `XX`, `NX`, `CH` and `INCR` options.'],
+      ['6.2.0', 'Added the `GT` and `LT` options.'],
+    ],
+  }),
+  entry('zcard', 2, ['readonly', 'fast'], [keyAt(1, ['RO'])], 'Get the number of members in a sorted set', '1.2.0', 'O(1)', zcard),
+  entry('zcount', 4, ['readonly', 'fast'], [keyAt(1, READ)], 'Count the members in a sorted set with scores within the given values', '2.0.0', 'O(log(N)) with N being the number of elements in the sorted set.', zcount),
+  entry('zdiff', -3, ['readonly'], [countedKeys(1, READ)], 'Subtract multiple sorted sets', '6.2.0', DIFF_COMPLEXITY, zdiff, countedAt(1)),
+  entry('zdiffstore', -4, ['write', 'denyoom'], STORE_KEYS, 'Subtract multiple sorted sets and store the resulting sorted set in a new key', '6.2.0', DIFF_COMPLEXITY, zdiffstore, STORE_POSITIONS),
+  entry('zincrby', 4, ['write', 'denyoom', 'fast'], [keyAt(1, ['RW', 'access', 'update'])], 'Increment the score of a member in a sorted set', '1.2.0', 'O(log(N)) where N is the number of elements in the sorted set.', zincrby),
+  entry('zinter', -3, ['readonly'], [countedKeys(1, READ)], 'Intersect multiple sorted sets', '6.2.0', INTER_COMPLEXITY, zinter, countedAt(1)),
+  entry('zintercard', -3, ['readonly'], [countedKeys(1, READ)], 'Intersect multiple sorted sets and return the cardinality of the result', '7.0.0', 'O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.', zintercard, countedAt(1)),
+  entry('zinterstore', -4, ['write', 'denyoom'], STORE_KEYS, 'Intersect multiple sorted sets and store the resulting sorted set in a new key', '2.0.0', INTER_COMPLEXITY, zinterstore, STORE_POSITIONS),
+  entry('zlexcount', 4, ['readonly', 'fast'], [keyAt(1, READ)], 'Count the number of members in a sorted set between a given lexicographical range', '2.8.9', 'O(log(N)) with N being the number of elements in the sorted set.', zlexcount),
+  entry('zmpop', -4, ['write'], [countedKeys(1, POP)], 'Remove and return members with scores in a sorted set', '7.0.0', MPOP_COMPLEXITY, zmpop, countedAt(1)),
+  entry('zmscore', -3, ['readonly', 'fast'], [keyAt(1, READ)], 'Get the score associated with the given members in a sorted set', '6.2.0', 'O(N) where N is the number of members being requested.', zmscore),
+  entry('zpopmax', -2, ['write', 'fast'], [keyAt(1, POP)], 'Remove and return members with the highest scores in a sorted set', '5.0.0', POP_COMPLEXITY, zpopmax),
+  entry('zpopmin', -2, ['write', 'fast'], [keyAt(1, POP)], 'Remove and return members with the lowest scores in a sorted set', '5.0.0', POP_COMPLEXITY, zpopmin),
+  entry('zrandmember', -2, ['readonly'], [keyAt(1, READ)], 'Get one or multiple random elements from a sorted set', '6.2.0', 'O(N) where N is the number of elements returned', zrandmember, {
+    tips: ['nondeterministic_output'],
+  }),
+  entry('zrange', -4, ['readonly'], [keyAt(1, READ)], 'Return a range of members in a sorted set', '1.2.0', RANGE_COMPLEXITY, zrange, {
+    history: [['6.2.0', 'Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.']],
+  }),
+  entry('zrangebylex', -4, ['readonly'], [keyAt(1, READ)], 'Return a range of members in a sorted set, by lexicographical range', '2.8.9', BY_COMPLEXITY, zrangebylex, deprecated('`ZRANGE` with the `BYLEX` argument')),
+  entry('zrangebyscore', -4, ['readonly'], [keyAt(1, READ)], 'Return a range of members in a sorted set, by score', '1.0.5', BY_COMPLEXITY, zrangebyscore, deprecated('`ZRANGE` with the `BYSCORE` argument', [['2.0.0', 'Added the `WITHSCORES` modifier.']])),
+  entry('zrangestore', -5, ['write', 'denyoom'], [keyAt(1, STORE), keyAt(2, READ)], 'Store a range of members from sorted set into another key', '6.2.0', 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.', zrangestore, {
+    keys: { first: 1, last: 2, step: 1 },
+  }),
+  entry('zrank', 3, ['readonly', 'fast'], [keyAt(1, READ)], 'Determine the index of a member in a sorted set', '2.0.0', 'O(log(N))', zrank),
+  entry('zrem', -3, ['write', 'fast'], [keyAt(1, REMOVE)], 'Remove one or more members from a sorted set', '1.2.0', 'O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.', zrem, {
+    history: [['2.4.0', 'Accepts multiple elements.']],
+  }),
+  entry('zremrangebylex', 4, ['write'], [keyAt(1, REMOVE)], 'Remove all members in a sorted set between the given lexicographical range', '2.8.9', REMRANGE_COMPLEXITY, zremrangebylex),
+  entry('zremrangebyrank', 4, ['write'], [keyAt(1, REMOVE)], 'Remove all members in a sorted set within the given indexes', '2.0.0', REMRANGE_COMPLEXITY, zremrangebyrank),
+  entry('zremrangebyscore', 4, ['write'], [keyAt(1, REMOVE)], 'Remove all members in a sorted set within the given scores', '1.2.0', REMRANGE_COMPLEXITY, zremrangebyscore),
+  entry('zrevrange', -4, ['readonly'], [keyAt(1, READ)], 'Return a range of members in a sorted set, by index, with scores ordered from high to low', '1.2.0', RANGE_COMPLEXITY, zrevrange, deprecated('`ZRANGE` with the `REV` argument')),
+  entry('zrevrangebylex', -4, ['readonly'], [keyAt(1, READ)], 'Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.', '2.8.9', BY_COMPLEXITY, zrevrangebylex, deprecated('`ZRANGE` with the `REV` and `BYLEX` arguments')),
+  entry('zrevrangebyscore', -4, ['readonly'], [keyAt(1, READ)], 'Return a range of members in a sorted set, by score, with scores ordered from high to low', '2.2.0', BY_COMPLEXITY, zrevrangebyscore, deprecated('`ZRANGE` with the `REV` and `BYSCORE` arguments', [['2.1.6', '`min` and `max` can be exclusive.']])),
+  entry('zrevrank', 3, ['readonly', 'fast'], [keyAt(1, READ)], 'Determine the index of a member in a sorted set, with scores ordered from high to low', '2.0.0', 'O(log(N))', zrevrank),
+  entry('zscan', -3, ['readonly'], [keyAt(1, READ)], 'Incrementally iterate sorted sets elements and associated scores', '2.8.0', 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..', zscan, {
+    tips: ['nondeterministic_output'],
+  }),
+  entry('zscore', 3, ['readonly', 'fast'], [keyAt(1, READ)], 'Get the score associated with the given member in a sorted set', '1.2.0', 'O(1)', zscore),
+  entry('zunion', -3, ['readonly'], [countedKeys(1, READ)], 'Add multiple sorted sets', '6.2.0', UNION_COMPLEXITY, zunion, countedAt(1)),
+  entry('zunionstore', -4, ['write', 'denyoom'], STORE_KEYS, 'Add multiple sorted sets and store the resulting sorted set in a new key', '2.0.0', UNION_COMPLEXITY, zunionstore, STORE_POSITIONS),
 ];

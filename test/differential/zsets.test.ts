@@ -13,6 +13,13 @@ const zaddMany = (key: string, n: number, prefix = 'm'): string[] => [
 /** 130 extra members: enough to turn any set into a skiplist. */
 const padding = Array.from({ length: 130 }, (_, i) => ['100', `pad${i}`]).flat();
 
+const ZSET_COMMANDS = [
+  'BZMPOP', 'BZPOPMAX', 'BZPOPMIN', 'ZADD', 'ZCARD', 'ZCOUNT', 'ZDIFF', 'ZDIFFSTORE', 'ZINCRBY', 'ZINTER', 'ZINTERCARD',
+  'ZINTERSTORE', 'ZLEXCOUNT', 'ZMPOP', 'ZMSCORE', 'ZPOPMAX', 'ZPOPMIN', 'ZRANDMEMBER', 'ZRANGE', 'ZRANGEBYLEX',
+  'ZRANGEBYSCORE', 'ZRANGESTORE', 'ZRANK', 'ZREM', 'ZREMRANGEBYLEX', 'ZREMRANGEBYRANK', 'ZREMRANGEBYSCORE', 'ZREVRANGE',
+  'ZREVRANGEBYLEX', 'ZREVRANGEBYSCORE', 'ZREVRANK', 'ZSCAN', 'ZSCORE', 'ZUNION', 'ZUNIONSTORE',
+];
+
 describeDifferential('sorted sets', (t) => {
   t.sequence('ZADD, ZCARD, ZSCORE, ZRANGE WITHSCORES', [
     ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
@@ -638,5 +645,17 @@ describeDifferential('sorted sets', (t) => {
     ['ZLEXCOUNT', 'lex', '(k100', '+'],
     ['ZREMRANGEBYLEX', 'lex', '-', '(k150'],
     ['ZRANGE', 'lex', '0', '-1'],
+  ]);
+
+  t.sequence('COMMAND INFO and key extraction', [
+    ['COMMAND', 'INFO', ...ZSET_COMMANDS],
+    ['COMMAND', 'GETKEYS', 'ZUNIONSTORE', 'dst', '2', 'a', 'b', 'WEIGHTS', '1', '2'],
+    ['COMMAND', 'GETKEYSANDFLAGS', 'ZUNIONSTORE', 'dst', '2', 'a', 'b'],
+    ['COMMAND', 'GETKEYSANDFLAGS', 'ZRANGESTORE', 'dst', 'src', '0', '-1'],
+    ['COMMAND', 'GETKEYS', 'ZINTERCARD', '2', 'a', 'b', 'LIMIT', '1'],
+    ['COMMAND', 'GETKEYSANDFLAGS', 'BZMPOP', '0', '2', 'a', 'b', 'MIN'],
+    ['COMMAND', 'GETKEYSANDFLAGS', 'BZPOPMIN', 'a', 'b', '0'],
+    ['COMMAND', 'GETKEYS', 'ZMPOP', '1', 'a', 'MAX', 'COUNT', '2'],
+    ['COMMAND', 'GETKEYS', 'ZADD', 'z', '1', 'a'],
   ]);
 });
