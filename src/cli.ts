@@ -90,6 +90,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(1);
   }
   const server = new Server(config);
+  server.onShutdown = () => process.exit(0);
   try {
     await server.listen();
   } catch (e) {

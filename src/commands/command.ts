@@ -317,7 +317,7 @@ function commandCount(c: Client): void {
 }
 
 /** A command by its full name ("get", "config|get"), as lookupCommandBySds: any case, at most one '|'. */
-function lookupFullName(c: Client, fullName: string): Command | undefined {
+export function lookupFullName(c: Client, fullName: string): Command | undefined {
   const parts = fullName.split('|');
   if (parts.length > 2) return undefined;
   const cmd = c.server.commands.get(parts[0]);

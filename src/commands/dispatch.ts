@@ -7,6 +7,7 @@ import type { Client } from '../server/client.js';
 import { ReplyError } from './args.js';
 import type { Command } from './table.js';
 import { flagTransaction } from './transactions.js';
+import { protectedCommandRefusal } from './server.js';
 
 /** Commands that run at once even inside MULTI. */
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -38,6 +39,8 @@ const SUBSCRIBED_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscr
 
 /** Checks that may refuse a resolved command; returns the error or null. */
 function gate(c: Client, cmd: Command): string | null {
+  const refusal = protectedCommandRefusal(c, cmd);
+  if (refusal !== null) return refusal;
   if (!cmd.noAuth && c.mustAuthenticate()) return 'NOAUTH Authentication required.';
   if (c.multi && cmd.noMulti) return 'ERR Command not allowed inside a transaction';
   if (c.protocol === 2 && c.subscriptions?.active && !SUBSCRIBED_CONTEXT.has(cmd.fullName)) {

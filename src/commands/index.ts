@@ -4,10 +4,13 @@ import { commands as client } from './client.js';
 import { commands as connection } from './connection.js';
 import { commands as hashes } from './hashes.js';
 import { commands as keys } from './keys.js';
+import { commands as lists } from './lists.js';
 import { commands as sets } from './sets.js';
 import { commands as strings } from './strings.js';
 import { commands as transactions } from './transactions.js';
 import { commands as zsets } from './zsets.js';
 import { commands as pubsub } from './pubsub.js';
+import { commands as server } from './server.js';
+import { commands as command } from './command.js';
 
-export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...sets, ...strings, ...transactions, ...zsets, ...pubsub];
+export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command];

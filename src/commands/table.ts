@@ -123,6 +123,7 @@ export interface Command {
   readonly isAdmin: boolean;
   readonly isBlocking: boolean;
   readonly isFast: boolean;
+  readonly isProtected: boolean;
   readonly skipMonitor: boolean;
   readonly skipSlowlog: boolean;
   readonly aclCategories: string[];
@@ -172,6 +173,7 @@ function buildCommand(spec: CommandSpec, parent: Command | null): Command {
     isAdmin: has('admin'),
     isBlocking: has('blocking'),
     isFast: has('fast'),
+    isProtected: has('protected'),
     skipMonitor: has('skip_monitor'),
     skipSlowlog: has('skip_slowlog'),
     aclCategories: deriveAclCategories(spec),

@@ -133,7 +133,6 @@ function section(title: string, fields: Fields): string {
   return out;
 }
 
-const BUILD_ID = Buffer.from(KEYHIVE_VERSION).toString('hex').padEnd(16, '0').slice(0, 15);
 const STARTUP_MEMORY = usedMemory();
 const MULTIPLEXING: Record<string, string> = { linux: 'epoll', darwin: 'kqueue', freebsd: 'kqueue', openbsd: 'kqueue', sunos: 'evport' };
 
@@ -147,7 +146,7 @@ function serverSection(server: Server): Fields {
     ['redis_version', REDIS_VERSION],
     ['redis_git_sha1', '00000000'],
     ['redis_git_dirty', 0],
-    ['redis_build_id', BUILD_ID],
+    ['redis_build_id', Buffer.from(KEYHIVE_VERSION).toString('hex').padEnd(16, '0').slice(0, 15)],
     ['redis_mode', server.config.getBool('cluster-enabled') ? 'cluster' : 'standalone'],
     ['os', `${os.type()} ${os.release()} ${os.machine()}`],
     ['arch_bits', process.arch.endsWith('64') ? 64 : 32],

@@ -164,3 +164,127 @@ export class LatencyHistogram {
     return out;
   }
 }
+
+// ---- LATENCY GRAPH and DOCTOR ---------------------------------------------------
+
+const GRAPH_COLUMNS = 80;
+const GRAPH_ROWS = 4;
+const SPARK_CHARS = '_o#';
+
+/** How long ago a sample was, as LATENCY GRAPH labels it: 12s, 5m, 3h, 2d. */
+function ago(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
+
+/** Renders samples as Redis's filled ASCII sparkline (sparkline.c), labels written downwards under each column. */
+function sparkline(values: number[], labels: string[]): string {
+  const min = Math.min(...values);
+  const range = Math.max(...values) - min || 1;
+  const steps = SPARK_CHARS.length * GRAPH_ROWS;
+  let out = '';
+  for (let offset = 0; offset < values.length; offset += GRAPH_COLUMNS) {
+    if (offset !== 0) out += '\n';
+    const part = values.slice(offset, offset + GRAPH_COLUMNS);
+    const partLabels = labels.slice(offset, offset + GRAPH_COLUMNS);
+    const levels = part.map((v) => Math.min(steps - 1, Math.max(0, Math.floor(((v - min) * steps) / range))));
+    for (let row = 0; row < GRAPH_ROWS; row++) {
+      out += `${levels
+        .map((step) => {
+          const idx = step - (GRAPH_ROWS - row - 1) * SPARK_CHARS.length;
+          return idx >= 0 && idx < SPARK_CHARS.length ? SPARK_CHARS[idx] : idx >= SPARK_CHARS.length ? '|' : ' ';
+        })
+        .join('')}\n`;
+    }
+    // One blank row, then the labels one character per row.
+    const height = Math.max(...partLabels.map((l) => l.length));
+    out += `${' '.repeat(part.length)}\n`;
+    for (let row = 0; row < height; row++) out += `${partLabels.map((l) => l[row] ?? ' ').join('')}\n`;
+  }
+  return out;
+}
+
+/** LATENCY GRAPH's text for one event. */
+export function latencyGraph(event: string, series: LatencySeries, nowSeconds: number): string {
+  const values = series.samples.map((s) => s.latency);
+  const header = `${event} - high ${Math.max(...values)} ms, low ${Math.min(...values)} ms (all time high ${series.max} ms)\n${'-'.repeat(GRAPH_COLUMNS)}\n`;
+  return header + sparkline(values, series.samples.map((s) => ago(nowSeconds - s.time)));
+}
+
+/** What the doctor needs to know about the server besides the events. */
+export interface DoctorContext {
+  slowlogSlowerThan: number;
+  hz: number;
+}
+
+const ADVICE = {
+  slowlogEnable: (ctx: DoctorContext, threshold: number) =>
+    `- There are latency issues with potentially slow commands you are using. Try to enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than ${threshold * 1000}'. If the Slow log is disabled Redis is not able to log slow commands execution for you.\n`,
+  slowlogTune: (ctx: DoctorContext, threshold: number) =>
+    `- Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than ${threshold * 1000}'.\n`,
+  slowlogInspect: () =>
+    '- Check your Slow Log to understand what are the commands you are running which are too slow to execute. Please check https://redis.io/commands/slowlog for more information.\n',
+  scheduler: () =>
+    '- The system is slow to execute Redis code paths not containing system calls. This usually means the system does not provide Redis CPU time to run for long periods. You should try to:\n' +
+    '  1) Lower the system load.\n' +
+    '  2) Use a computer / VM just for Redis if you are running other software in the same system.\n' +
+    '  3) Check if you have a "noisy neighbour" problem.\n' +
+    "  4) Check with 'redis-cli --intrinsic-latency 100' what is the intrinsic latency in your system.\n" +
+    '  5) Check if the problem is allocator-related by recompiling Redis with MALLOC=libc, if you are using Jemalloc. However this may create fragmentation problems.\n',
+  hz: (ctx: DoctorContext) =>
+    ctx.hz < 100 ? "- In order to make the Redis keys expiring process more incremental, try to set the 'hz' configuration parameter to 100 using 'CONFIG SET hz 100'.\n" : '',
+  largeObjects: () =>
+    '- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking operation. If you have very large objects that are often deleted, expired, or evicted, try to fragment those objects into multiple smaller objects.\n',
+  massEviction: () =>
+    "- Sudden changes to the 'maxmemory' setting via 'CONFIG SET', or allocation of large objects via sets or sorted sets intersections, STORE option of SORT, Redis Cluster large keys migrations (RESTORE command), may create sudden memory pressure forcing the server to block trying to evict keys. \n",
+};
+
+type AdviceName = keyof typeof ADVICE;
+
+/** Statistics of one event's samples, as analyzeLatencyForEvent computes them. */
+function analyze(series: LatencySeries, nowSeconds: number): { avg: number; mad: number; period: number } {
+  const n = series.samples.length;
+  const sum = series.samples.reduce((a, s) => a + s.latency, 0);
+  const avg = Math.floor(sum / n);
+  const mad = Math.floor(series.samples.reduce((a, s) => a + Math.abs(avg - s.latency), 0) / n);
+  const oldest = Math.min(...series.samples.map((s) => s.time));
+  return { avg, mad, period: nowSeconds - oldest || 1 };
+}
+
+/** LATENCY DOCTOR's report, with Redis's wording for the events Keyhive records. */
+export function latencyReport(monitor: LatencyMonitor, ctx: DoctorContext, nowSeconds = Math.floor(Date.now() / 1000)): string {
+  if (monitor.events.size === 0 && monitor.threshold === 0) {
+    return "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n";
+  }
+  let report = '';
+  const advices = new Set<AdviceName>();
+  let eventNum = 0;
+  for (const [event, series] of monitor.events) {
+    eventNum++;
+    if (eventNum === 1) report += "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n";
+    const { avg, mad, period } = analyze(series, nowSeconds);
+    const n = series.samples.length;
+    report += `${eventNum}. ${event}: ${n} latency spikes (average ${avg}ms, mean deviation ${mad}ms, period ${(period / n).toFixed(2)} sec). Worst all time event ${series.max}ms.\n`;
+    const name = event.toLowerCase();
+    if (name === 'command') {
+      if (ctx.slowlogSlowerThan < 0) advices.add('slowlogEnable');
+      else if (Math.floor(ctx.slowlogSlowerThan / 1000) > monitor.threshold) advices.add('slowlogTune');
+      advices.add('slowlogInspect').add('largeObjects');
+    } else if (name === 'fast-command') advices.add('scheduler');
+    else if (name === 'expire-cycle') advices.add('hz').add('largeObjects');
+    else if (name === 'eviction-del') advices.add('largeObjects');
+    else if (name === 'eviction-cycle') advices.add('massEviction');
+  }
+  if (eventNum === 0 && advices.size === 0) {
+    return `${report}Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n`;
+  }
+  if (advices.size === 0) {
+    return `${report}\nWhile there are latency events logged, I'm not able to suggest any easy fix. Please use the Redis community to get some help, providing this report in your help request.\n`;
+  }
+  report += '\nI have a few advices for you:\n\n';
+  // In Redis's order of advice.
+  for (const name of Object.keys(ADVICE) as AdviceName[]) if (advices.has(name)) report += ADVICE[name](ctx, monitor.threshold);
+  return report;
+}

@@ -79,6 +79,8 @@ export class Server {
   latencyTracking = true;
   /** Changes since the last save (rdb_changes_since_last_save). */
   dirty = 0;
+  /** Called once SHUTDOWN has closed the server: the command line exits the process, an embedded server just stays closed. */
+  onShutdown: (() => void) | null = null;
   readonly startedAt = Date.now();
   readonly runId = randomHex40();
   /** Replication ID (master_replid); DEBUG CHANGE-REPL-ID renews it. */
@@ -142,34 +144,58 @@ export class Server {
   async listen(): Promise<void> {
     const logfile = this.config.get('logfile');
     if (logfile) this.logStream = fs.createWriteStream(logfile, { flags: 'a' });
-    const binds = this.config.get('bind').split(/\s+/).filter(Boolean).map((b) => b.replace(/^-/, ''));
+    await this.relisten(false);
+    const hz = Math.max(1, this.config.getNumber('hz'));
+    this.cronTimer = setInterval(() => this.cron(), Math.round(1000 / hz));
+    this.cronTimer.unref();
+    this.log('notice', `Keyhive ${KEYHIVE_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on ${this.config.get('bind')} port ${this.port}`);
+  }
+
+  /**
+   * Listens on the configured bind addresses and port, replacing the current
+   * listeners (start-up, CONFIG SET port/bind). A new port is bound before the
+   * old listeners close; new addresses on the same port need them closed first.
+   * Throws when the first address (or one not marked optional) cannot be bound.
+   */
+  async relisten(closeOldFirst: boolean): Promise<void> {
+    const binds = this.config.get('bind').split(/\s+/).filter(Boolean);
     let port = this.config.getNumber('port');
+    if (closeOldFirst) this.closeListeners();
+    const listeners: net.Server[] = [];
+    let host = this.host;
     for (const [i, bind] of binds.entries()) {
-      const host = bind === '*' ? '0.0.0.0' : bind === '::*' ? '::' : bind;
+      const address = bind.replace(/^-/, '');
+      const h = address === '*' ? '0.0.0.0' : address === '::*' ? '::' : address;
       const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
       try {
         await new Promise<void>((resolve, reject) => {
           srv.once('error', reject);
-          srv.listen({ host, port, backlog: this.config.getNumber('tcp-backlog'), ipv6Only: host === '::' }, () => {
+          srv.listen({ host: h, port, backlog: this.config.getNumber('tcp-backlog'), ipv6Only: h === '::' }, () => {
             srv.off('error', reject);
             resolve();
           });
         });
       } catch (e) {
         // Like Redis, a bind address prefixed with '-' (or the IPv6 wildcard) is optional.
-        if (i > 0 || this.config.get('bind').split(/\s+/)[i]?.startsWith('-')) continue;
+        if (i > 0 || bind.startsWith('-')) continue;
+        for (const l of listeners) l.close();
         throw e;
       }
       if (port === 0) port = (srv.address() as net.AddressInfo).port;
-      if (this.listeners.length === 0) this.host = host;
-      this.listeners.push(srv);
+      if (listeners.length === 0) host = h;
+      listeners.push(srv);
     }
+    this.closeListeners();
+    this.listeners = listeners;
+    this.host = host;
     this.port = port;
-    this.config.set('port', String(port));
-    const hz = Math.max(1, this.config.getNumber('hz'));
-    this.cronTimer = setInterval(() => this.cron(), Math.round(1000 / hz));
-    this.cronTimer.unref();
-    this.log('notice', `Keyhive ${KEYHIVE_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on ${binds.join(' ')} port ${port}`);
+    if (this.config.getNumber('port') !== port) this.config.set('port', String(port));
+  }
+
+  private closeListeners(): Promise<void>[] {
+    const closing = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+    this.listeners = [];
+    return closing;
   }
 
   private accept(socket: net.Socket): void {
@@ -288,8 +314,7 @@ export class Server {
   async close(): Promise<void> {
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.cronTimer = null;
-    const closing = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
-    this.listeners = [];
+    const closing = this.closeListeners();
     for (const client of [...this.clients.values()]) client.close();
     await Promise.all(closing);
     if (this.logStream) await new Promise<void>((resolve) => this.logStream?.end(resolve));
