@@ -1,0 +1,265 @@
+/**
+ * The list type, shaped like Redis's quicklist: a doubly linked list of
+ * chunks, each a small array of at most CHUNK_MAX elements. Pushes and pops
+ * at either end are O(1) (amortised over a chunk); reaching index i walks
+ * whole chunks from the nearer end, O(N / CHUNK_MAX), and inserting or
+ * removing there moves at most one chunk's elements. Chunks that run empty
+ * are unlinked and neighbours that fit in one chunk are merged, so a list
+ * stays compact after removals in its middle.
+ *
+ * Redis 7.0 encodes every list as a quicklist, so OBJECT ENCODING always
+ * answers 'quicklist' (the listpack encoding for small lists came in 7.2).
+ */
+import type { Collection } from './keyspace.js';
+
+const CHUNK_MAX = 128;
+
+class Chunk {
+  prev: Chunk | null = null;
+  next: Chunk | null = null;
+  constructor(public items: string[]) {}
+}
+
+/** Visits one element; returning false stops the walk. */
+export type ListVisitor = (value: string, index: number) => boolean | void;
+
+export class List implements Collection {
+  readonly type = 'list';
+  private head: Chunk | null = null;
+  private tail: Chunk | null = null;
+  length = 0;
+  /** Where locate() found an index: the chunk and the offset in it. */
+  private foundChunk: Chunk | null = null;
+  private foundOffset = 0;
+
+  encoding(): string {
+    return 'quicklist';
+  }
+
+  clone(): List {
+    const copy = new List();
+    for (let chunk = this.head; chunk; chunk = chunk.next) copy.linkAfter(copy.tail, new Chunk(chunk.items.slice()));
+    copy.length = this.length;
+    return copy;
+  }
+
+  // ---- chunk links ----------------------------------------------------------
+
+  /** Links chunk after prev (at the head when prev is null); returns it. */
+  private linkAfter(prev: Chunk | null, chunk: Chunk): Chunk {
+    const next = prev ? prev.next : this.head;
+    chunk.prev = prev;
+    chunk.next = next;
+    if (prev) prev.next = chunk;
+    else this.head = chunk;
+    if (next) next.prev = chunk;
+    else this.tail = chunk;
+    return chunk;
+  }
+
+  private unlink(chunk: Chunk): void {
+    if (chunk.prev) chunk.prev.next = chunk.next;
+    else this.head = chunk.next;
+    if (chunk.next) chunk.next.prev = chunk.prev;
+    else this.tail = chunk.prev;
+  }
+
+  /**
+   * After elements left chunk: drops it when empty, or else merges it with
+   * its neighbour on one side (the next one, or the previous one) when both
+   * fit in one chunk.
+   */
+  private compact(chunk: Chunk, withNext: boolean): void {
+    if (chunk.items.length === 0) return this.unlink(chunk);
+    const first = withNext ? chunk : chunk.prev;
+    const second = withNext ? chunk.next : chunk;
+    if (!first || !second || first.items.length + second.items.length > CHUNK_MAX) return;
+    for (const v of second.items) first.items.push(v);
+    this.unlink(second);
+  }
+
+  /** Finds index (0 <= index < length) into foundChunk/foundOffset, walking from the nearer end. */
+  private locate(index: number): void {
+    let chunk: Chunk;
+    if (index < this.length / 2) {
+      chunk = this.head as Chunk;
+      while (index >= chunk.items.length) {
+        index -= chunk.items.length;
+        chunk = chunk.next as Chunk;
+      }
+    } else {
+      let fromTail = this.length - 1 - index;
+      chunk = this.tail as Chunk;
+      while (fromTail >= chunk.items.length) {
+        fromTail -= chunk.items.length;
+        chunk = chunk.prev as Chunk;
+      }
+      index = chunk.items.length - 1 - fromTail;
+    }
+    this.foundChunk = chunk;
+    this.foundOffset = index;
+  }
+
+  // ---- ends -----------------------------------------------------------------
+
+  pushHead(value: string): void {
+    let chunk = this.head;
+    if (!chunk || chunk.items.length >= CHUNK_MAX) chunk = this.linkAfter(null, new Chunk([]));
+    chunk.items.unshift(value);
+    this.length++;
+  }
+
+  pushTail(value: string): void {
+    let chunk = this.tail;
+    if (!chunk || chunk.items.length >= CHUNK_MAX) chunk = this.linkAfter(this.tail, new Chunk([]));
+    chunk.items.push(value);
+    this.length++;
+  }
+
+  push(value: string, atHead: boolean): void {
+    if (atHead) this.pushHead(value);
+    else this.pushTail(value);
+  }
+
+  /** Removes and returns the first element; the list must not be empty. */
+  popHead(): string {
+    const chunk = this.head as Chunk;
+    const value = chunk.items.shift() as string;
+    this.length--;
+    if (chunk.items.length === 0) this.unlink(chunk);
+    return value;
+  }
+
+  /** Removes and returns the last element; the list must not be empty. */
+  popTail(): string {
+    const chunk = this.tail as Chunk;
+    const value = chunk.items.pop() as string;
+    this.length--;
+    if (chunk.items.length === 0) this.unlink(chunk);
+    return value;
+  }
+
+  pop(atHead: boolean): string {
+    return atHead ? this.popHead() : this.popTail();
+  }
+
+  /** Removes the first n elements (n <= length). */
+  removeHead(n: number): void {
+    this.length -= n;
+    while (n > 0) {
+      const chunk = this.head as Chunk;
+      if (n >= chunk.items.length) {
+        n -= chunk.items.length;
+        this.unlink(chunk);
+      } else {
+        chunk.items.splice(0, n);
+        n = 0;
+      }
+    }
+  }
+
+  /** Removes the last n elements (n <= length). */
+  removeTail(n: number): void {
+    this.length -= n;
+    while (n > 0) {
+      const chunk = this.tail as Chunk;
+      if (n >= chunk.items.length) {
+        n -= chunk.items.length;
+        this.unlink(chunk);
+      } else {
+        chunk.items.length -= n;
+        n = 0;
+      }
+    }
+  }
+
+  // ---- by index ---------------------------------------------------------------
+
+  /** The element at index, 0 <= index < length. */
+  get(index: number): string {
+    this.locate(index);
+    return (this.foundChunk as Chunk).items[this.foundOffset];
+  }
+
+  /** Replaces the element at index, 0 <= index < length. */
+  set(index: number, value: string): void {
+    this.locate(index);
+    (this.foundChunk as Chunk).items[this.foundOffset] = value;
+  }
+
+  /** Inserts value so that it lands at index, 0 <= index <= length. */
+  insert(index: number, value: string): void {
+    if (index === 0) return this.pushHead(value);
+    if (index === this.length) return this.pushTail(value);
+    this.locate(index);
+    const chunk = this.foundChunk as Chunk;
+    chunk.items.splice(this.foundOffset, 0, value);
+    this.length++;
+    if (chunk.items.length > CHUNK_MAX) this.linkAfter(chunk, new Chunk(chunk.items.splice(CHUNK_MAX >> 1)));
+  }
+
+  // ---- walks --------------------------------------------------------------------
+
+  /**
+   * Visits the elements from index towards the tail, or towards the head when
+   * backwards, until the end or until visit returns false.
+   */
+  walk(index: number, backwards: boolean, visit: ListVisitor): void {
+    if (index < 0 || index >= this.length) return;
+    this.locate(index);
+    let chunk: Chunk | null = this.foundChunk;
+    let offset = this.foundOffset;
+    while (chunk) {
+      const items = chunk.items;
+      if (backwards) {
+        for (; offset >= 0; offset--, index--) if (visit(items[offset], index) === false) return;
+        chunk = chunk.prev;
+        offset = chunk ? chunk.items.length - 1 : 0;
+      } else {
+        for (; offset < items.length; offset++, index++) if (visit(items[offset], index) === false) return;
+        chunk = chunk.next;
+        offset = 0;
+      }
+    }
+  }
+
+  /** Removes up to limit elements equal to value (0: all), from the tail side when backwards; returns how many. */
+  removeMatches(value: string, limit: number, backwards: boolean): number {
+    let removed = 0;
+    let chunk = backwards ? this.tail : this.head;
+    while (chunk && (limit === 0 || removed < limit)) {
+      const following = backwards ? chunk.prev : chunk.next;
+      const before = removed;
+      const items = chunk.items;
+      if (backwards) {
+        for (let i = items.length - 1; i >= 0 && (limit === 0 || removed < limit); i--) {
+          if (items[i] === value) {
+            items.splice(i, 1);
+            removed++;
+          }
+        }
+      } else {
+        let kept = 0;
+        let i = 0;
+        for (; i < items.length && (limit === 0 || removed < limit); i++) {
+          if (items[i] === value) removed++;
+          else items[kept++] = items[i];
+        }
+        for (; i < items.length; i++) items[kept++] = items[i];
+        items.length = kept;
+      }
+      // Merge towards the side already walked, so that `following` stays linked.
+      if (removed !== before) this.compact(chunk, backwards);
+      chunk = following;
+    }
+    this.length -= removed;
+    return removed;
+  }
+
+  /** Every element, head to tail (for tests and conversions). */
+  toArray(): string[] {
+    const out: string[] = [];
+    for (let chunk = this.head; chunk; chunk = chunk.next) for (const v of chunk.items) out.push(v);
+    return out;
+  }
+}
