@@ -84,9 +84,9 @@ export class SetValue implements Collection, Slotted {
       this.convert();
     }
     const table = this.table as Dict;
-    if (table.has(member)) return false;
-    table.add(member, undefined);
-    return true;
+    const before = table.size;
+    table.set(member, undefined);
+    return table.size !== before;
   }
 
   private addInteger(member: string, maxIntsetEntries: number): boolean {

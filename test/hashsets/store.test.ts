@@ -1,0 +1,161 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Hash, type HashLimits } from '../../src/store/hash.js';
+import { distinctRandomSlots } from '../../src/store/sample.js';
+import { SetValue } from '../../src/store/set.js';
+
+const LIMITS: HashLimits = { maxListpackEntries: 4, maxListpackValue: 8 };
+
+function members(set: SetValue): string[] {
+  const out: string[] = [];
+  set.forEach((m) => out.push(m));
+  return out;
+}
+
+function pairs(hash: Hash): string[] {
+  const out: string[] = [];
+  hash.forEach((f, v) => out.push(f, v));
+  return out;
+}
+
+describe('SetValue', () => {
+  it('keeps an intset in numeric order, across signs, lengths and the int64 extremes', () => {
+    const set = new SetValue();
+    const values = ['10', '-9223372036854775808', '9', '-10', '0', '9223372036854775807', '-9', '100', '-1', '1'];
+    for (const v of values) assert.equal(set.add(v, 512), true);
+    assert.equal(set.encoding(), 'intset');
+    assert.deepEqual(members(set), ['-9223372036854775808', '-10', '-9', '-1', '0', '1', '9', '10', '100', '9223372036854775807']);
+    assert.equal(set.add('9', 512), false);
+    assert.equal(set.size, values.length);
+  });
+
+  it('finds only canonical integers in an intset', () => {
+    const set = new SetValue();
+    set.add('1', 512);
+    set.add('-5', 512);
+    assert.equal(set.has('1'), true);
+    assert.equal(set.has('01'), false);
+    assert.equal(set.has('+1'), false);
+    assert.equal(set.has('-05'), false);
+    assert.equal(set.delete('01'), false);
+    assert.equal(set.delete('-5'), true);
+    assert.deepEqual(members(set), ['1']);
+  });
+
+  it('becomes a hashtable for a non-integer or past the entry limit, and stays one', () => {
+    const strings = new SetValue();
+    strings.add('1', 512);
+    strings.add('1.5', 512);
+    assert.equal(strings.encoding(), 'hashtable');
+    strings.delete('1.5');
+    assert.equal(strings.encoding(), 'hashtable');
+    assert.deepEqual(members(strings), ['1']);
+
+    const many = new SetValue();
+    for (let i = 0; i < 3; i++) many.add(String(i), 3);
+    assert.equal(many.encoding(), 'intset');
+    many.add('3', 3);
+    assert.equal(many.encoding(), 'hashtable');
+    assert.deepEqual(members(many).sort(), ['0', '1', '2', '3']);
+  });
+
+  it('clones with the same encoding and no shared state', () => {
+    for (const seed of [['1', '2'], ['a', 'b']]) {
+      const set = new SetValue();
+      for (const m of seed) set.add(m, 512);
+      const copy = set.clone();
+      assert.equal(copy.encoding(), set.encoding());
+      copy.add('3', 512);
+      copy.delete(seed[0]);
+      assert.deepEqual(members(set).sort(), [...seed].sort());
+      assert.equal(copy.size, 2);
+    }
+  });
+});
+
+describe('Hash', () => {
+  it('keeps insertion order in the listpack, updating in place and closing gaps on delete', () => {
+    const hash = new Hash();
+    assert.equal(hash.set('b', '1', LIMITS), true);
+    assert.equal(hash.set('a', '2', LIMITS), true);
+    assert.equal(hash.set('c', '3', LIMITS), true);
+    assert.equal(hash.set('b', '4', LIMITS), false);
+    assert.equal(hash.delete('a'), true);
+    assert.equal(hash.delete('a'), false);
+    assert.deepEqual(pairs(hash), ['b', '4', 'c', '3']);
+    assert.equal(hash.encoding(), 'listpack');
+  });
+
+  it('becomes a hashtable past the entry limit or for a long field or value, and stays one', () => {
+    const many = new Hash();
+    for (let i = 0; i < 4; i++) many.set(`f${i}`, 'v', LIMITS);
+    assert.equal(many.encoding(), 'listpack');
+    many.set('f4', 'v', LIMITS);
+    assert.equal(many.encoding(), 'hashtable');
+    many.delete('f4');
+    many.delete('f3');
+    assert.equal(many.encoding(), 'hashtable');
+    assert.equal(many.get('f0'), 'v');
+    assert.equal(many.size, 3);
+
+    const longValue = new Hash();
+    longValue.set('f', '12345678', LIMITS);
+    assert.equal(longValue.encoding(), 'listpack');
+    longValue.set('f', '123456789', LIMITS);
+    assert.equal(longValue.encoding(), 'hashtable');
+    assert.equal(longValue.get('f'), '123456789');
+
+    const longField = new Hash();
+    longField.set('123456789', 'v', LIMITS);
+    assert.equal(longField.encoding(), 'hashtable');
+  });
+
+  it('converts for a long HINCRBYFLOAT increment even though the stored value is short', () => {
+    const hash = new Hash();
+    hash.set('f', '1', LIMITS);
+    hash.fitArgument(8, LIMITS);
+    assert.equal(hash.encoding(), 'listpack');
+    hash.fitArgument(9, LIMITS);
+    assert.equal(hash.encoding(), 'hashtable');
+    assert.equal(hash.get('f'), '1');
+  });
+
+  it('addresses entries by slot in both encodings', () => {
+    for (const count of [3, 6]) {
+      const hash = new Hash();
+      for (let i = 0; i < count; i++) hash.set(`f${i}`, `v${i}`, LIMITS);
+      const seen = hash.slots().map((slot) => `${hash.fieldAt(slot)}=${hash.valueAt(slot)}`);
+      assert.deepEqual(seen.sort(), Array.from({ length: count }, (_, i) => `f${i}=v${i}`));
+      const slot = hash.randomSlot();
+      assert.equal(hash.get(hash.fieldAt(slot)), hash.valueAt(slot));
+    }
+  });
+
+  it('clones with the same encoding and no shared state', () => {
+    for (const count of [2, 6]) {
+      const hash = new Hash();
+      for (let i = 0; i < count; i++) hash.set(`f${i}`, 'v', LIMITS);
+      const copy = hash.clone();
+      assert.equal(copy.encoding(), hash.encoding());
+      copy.set('f0', 'changed', LIMITS);
+      copy.delete('f1');
+      assert.equal(hash.get('f0'), 'v');
+      assert.equal(hash.size, count);
+      assert.equal(copy.size, count - 1);
+    }
+  });
+});
+
+describe('distinctRandomSlots', () => {
+  it('returns count distinct slots of the collection, whichever strategy applies', () => {
+    const set = new SetValue();
+    for (let i = 0; i < 100; i++) set.add(`m${i}`, 512);
+    const valid = new Set(set.slots());
+    for (const count of [1, 10, 33, 34, 60, 99]) {
+      const slots = distinctRandomSlots(set, count);
+      assert.equal(slots.length, count);
+      assert.equal(new Set(slots).size, count);
+      for (const slot of slots) assert.ok(valid.has(slot));
+    }
+  });
+});
