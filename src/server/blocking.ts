@@ -126,6 +126,8 @@ export function mayBlock(): boolean {
 export class Blocking {
   /** The number of blocked clients (INFO blocked_clients). */
   blockedClients = 0;
+  /** How many of them have a deadline (INFO clients_in_timeout_table). */
+  clientsWithTimeout = 0;
   /** Waiters per key, per database. */
   private readonly queues = new Map<Database, Map<string, WaitQueue>>();
   /** Keys readied since they were last served, in signal order, and the same as a set per database. */
@@ -169,7 +171,10 @@ export class Blocking {
     c.blocked = state;
     c.decoder.paused = true;
     this.blockedClients++;
-    if (state.deadline > 0) this.armTimer(c, state);
+    if (state.deadline > 0) {
+      this.clientsWithTimeout++;
+      this.armTimer(c, state);
+    }
   }
 
   /** Marks key as ready if someone waits on it; it is served after the current command (Redis's signalKeyAsReady). */
@@ -266,6 +271,7 @@ export class Blocking {
     if (!state) return;
     c.blocked = null;
     this.blockedClients--;
+    if (state.deadline > 0) this.clientsWithTimeout--;
     if (state.timer) clearTimeout(state.timer);
     const perDb = this.queues.get(state.db);
     if (!perDb) return;
