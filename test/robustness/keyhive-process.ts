@@ -1,0 +1,57 @@
+/**
+ * Keyhive as a separate process (`node bin/keyhive --port 0`), for tests that
+ * must see the real binary survive (or not) and that want the server's file
+ * descriptors apart from the test's own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, from dist/test/robustness/. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export interface KeyhiveProcess {
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** Everything the server printed so far (its log). */
+  output(): string;
+  /** Whether the process is still running. */
+  alive(): boolean;
+  /** Kills it and waits for the exit. */
+  stop(): Promise<void>;
+}
+
+const READY_LINE = /ready to accept connections .* port (\d+)/;
+
+export function spawnKeyhive(extraArgs: string[] = []): Promise<KeyhiveProcess> {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/keyhive'), '--port', '0', '--bind', '127.0.0.1', ...extraArgs], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const collect = (d: Buffer) => {
+    log += d.toString('latin1');
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const onReady = () => {
+      const m = READY_LINE.exec(log);
+      if (!m) return;
+      child.stdout.off('data', onReady);
+      resolve({
+        port: Number(m[1]),
+        child,
+        output: () => log,
+        alive: () => child.exitCode === null && child.signalCode === null,
+        stop: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          await exited;
+        },
+      });
+    };
+    child.stdout.on('data', onReady);
+    child.once('exit', (code, signal) => reject(new Error(`keyhive exited before ready (code ${code}, signal ${signal}): ${log}`)));
+  });
+}
