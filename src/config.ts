@@ -930,12 +930,16 @@ export class Config {
     const options: SetOptions = typeof fromConfigSet === 'boolean' ? { configSet: fromConfigSet, allowProtected: true } : fromConfigSet;
     const failed = (name: string, why: string) => new ConfigError(`CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
     const found: ParamSpec[] = [];
+    // Redis keeps an alias as an entry of its own, so a name and its alias together are no duplicate.
+    const entries = new Set<string>();
     for (const [name] of pairs) {
       const spec = this.spec(name);
       if (!spec) throw new ConfigError(`Unknown option or number of arguments for CONFIG SET - '${name}'`);
       if (options.configSet && !spec.mutable) throw failed(name, "can't set immutable config");
       if (options.configSet && spec.protected && !options.allowProtected) throw failed(name, "can't set protected config");
-      if (found.includes(spec)) throw failed(name, 'duplicate parameter');
+      const entry = name.toLowerCase();
+      if (entries.has(entry)) throw failed(name, 'duplicate parameter');
+      entries.add(entry);
       found.push(spec);
     }
     const staged = pairs.map(([name, raw], i): [ParamSpec, string] => {

@@ -29,9 +29,9 @@ function resolve(c: Client, argv: string[]): Command | string {
   if (cmd.subcommands && argv.length >= 2) {
     const sub = cmd.subcommands.get(argv[1].toLowerCase());
     if (!sub) return `ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`;
-    return hasValidArity(sub, argv.length) ? sub : `ERR wrong number of arguments for '${sub.fullName}' command`;
+    return sub;
   }
-  return hasValidArity(cmd, argv.length) ? cmd : `ERR wrong number of arguments for '${cmd.fullName}' command`;
+  return cmd;
 }
 
 /** What a RESP2 client may run while subscribed. */
@@ -65,6 +65,8 @@ function processCommand(c: Client, argv: string[]): void {
   const resolved = resolve(c, argv);
   if (typeof resolved === 'string') return reject(c, resolved, null);
   const cmd = resolved;
+  // A known command with the wrong arity counts as its rejected call (INFO commandstats).
+  if (!hasValidArity(cmd, argv.length)) return reject(c, `ERR wrong number of arguments for '${cmd.fullName}' command`, cmd);
   c.lastCommand = cmd.fullName;
   const refusal = gate(c, cmd);
   if (refusal !== null) return reject(c, refusal, cmd);

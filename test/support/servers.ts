@@ -10,8 +10,9 @@ import path from 'node:path';
 import { startServer, type StartOptions, type RunningServer } from '../../src/index.js';
 import { RawClient } from './raw-client.js';
 
+/** An embedded Keyhive; like startRedis's server it allows DEBUG. */
 export async function startKeyhive(options: StartOptions = {}): Promise<RunningServer> {
-  return startServer({ port: 0, loglevel: 'nothing', ...options });
+  return startServer({ port: 0, loglevel: 'nothing', ...options, config: { 'enable-debug-command': 'yes', ...options.config } });
 }
 
 export function freePort(): Promise<number> {
