@@ -305,7 +305,8 @@ export class Server {
     if (timeout <= 0) return;
     const now = this.clock.now();
     for (const client of this.clients.values()) {
-      if (now - client.lastInteraction > timeout * 1000 && client.multi === null) client.close();
+      // As in Redis, a client blocked on keys waits as long as its own timeout says, however idle.
+      if (now - client.lastInteraction > timeout * 1000 && client.multi === null && client.blocked === null) client.close();
     }
   }
 
