@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeDifferential, type Step } from '../support/differential.js';
+import { RawClient } from '../support/raw-client.js';
+import { RespError } from '../support/resp.js';
+import { startKeyhive } from '../support/servers.js';
 import { stringEncoding } from '../../src/commands/strings.js';
 
 const INT64_MAX = '9223372036854775807';
@@ -563,6 +566,82 @@ describeDifferential('strings', (t) => {
   }
   t.sequence('LCS of random strings', lcsSteps);
 
+  t.scenario('keyspace events of every string write', async (connect) => {
+    const admin = await connect();
+    const sub = await connect();
+    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+    sub.send('PSUBSCRIBE', '__keyevent@9__:*');
+    sub.send('SUBSCRIBE', 'done');
+    await sub.read();
+    await sub.read();
+    const writes: string[][] = [
+      ['SET', 'k', 'v'],
+      ['SET', 'k', 'v', 'NX'],
+      ['SET', 'k', 'w', 'XX', 'GET', 'EX', '100'],
+      ['SET', 'k', 'x', 'KEEPTTL'],
+      ['SETNX', 'k', 'y'],
+      ['SETNX', 'n', 'y'],
+      ['SETEX', 'k', '100', 'z'],
+      ['PSETEX', 'k', '100000', 'z'],
+      ['GETSET', 'k', 'g'],
+      ['GETEX', 'k'],
+      ['GETEX', 'k', 'PERSIST'],
+      ['GETEX', 'k', 'EX', '100'],
+      ['GETEX', 'k', 'PERSIST'],
+      ['GETEX', 'k', 'PXAT', '1'],
+      ['GETDEL', 'n'],
+      ['GETDEL', 'n'],
+      ['MSET', 'a', '1', 'b', '2'],
+      ['MSETNX', 'a', '1', 'c', '3'],
+      ['MSETNX', 'c', '3', 'd', '4'],
+      ['APPEND', 'a', 'x'],
+      ['SETRANGE', 'a', '0', ''],
+      ['SETRANGE', 'a', '5', 'y'],
+      ['INCR', 'i'],
+      ['INCRBY', 'i', '5'],
+      ['DECR', 'i'],
+      ['DECRBY', 'i', '2'],
+      ['INCR', 'a'],
+      ['INCRBYFLOAT', 'i', '0.5'],
+      ['SET', 'short', 'v', 'PX', '1'],
+    ];
+    const out: string[] = [];
+    for (const w of writes) out.push(await admin.callRaw(...w));
+    await new Promise((r) => setTimeout(r, 20));
+    out.push(await admin.callRaw('SET', 'short', 'again'));
+    await admin.call('PUBLISH', 'done', '.');
+    for (let reply = await sub.readRaw(); !reply.includes('done'); reply = await sub.readRaw()) out.push(reply);
+    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+    return out;
+  });
+
+  t.sequence('which string commands touch a WATCHed key', [
+    ['SET', 'k', 'v'],
+    ['WATCH', 'k'],
+    ['SETRANGE', 'k', '0', ''],
+    ['GETEX', 'k', 'PERSIST'],
+    ['SET', 'k', 'w', 'NX'],
+    ['SETNX', 'k', 'w'],
+    ['MSETNX', 'k', 'w', 'other', 'x'],
+    ['GET', 'k'],
+    ['MULTI'],
+    ['GET', 'k'],
+    ['EXEC'],
+    ['WATCH', 'k'],
+    ['APPEND', 'k', 'x'],
+    ['MULTI'],
+    ['GET', 'k'],
+    ['EXEC'],
+    ['WATCH', 'k'],
+    ['GETEX', 'k', 'EX', '100'],
+    ['MULTI'],
+    ['EXEC'],
+    ['WATCH', 'k'],
+    ['INCRBYFLOAT', 'k', '1'],
+    ['MULTI'],
+    ['EXEC'],
+  ]);
+
   t.sequence('arity errors', [['SETNX', 'k'], ['GETEX'], ['MSETNX', 'k'], ['APPEND', 'k', 'v', 'w'], ['INCRBYFLOAT', 'k'], ['DECR'], ['DECRBY', 'k'], ['SUBSTR', 'k', '1'], ['LCS']]);
 });
 
@@ -575,5 +654,25 @@ describe('stringEncoding', () => {
     assert.equal(stringEncoding(''), 'embstr');
     assert.equal(stringEncoding('x'.repeat(44)), 'embstr');
     assert.equal(stringEncoding('x'.repeat(45)), 'raw');
+  });
+});
+
+describe('strings past the longest JS string', () => {
+  it('refuse with the size error, not a crash, when proto-max-bulk-len allows more than V8 can hold', async () => {
+    const server = await startKeyhive();
+    const c = await RawClient.connect(server.port);
+    try {
+      assert.equal(await c.call('CONFIG', 'SET', 'proto-max-bulk-len', '2gb'), 'OK');
+      const tooLong = 2 ** 29;
+      const refused = await c.call('SETRANGE', 'k', String(tooLong), 'x');
+      assert.ok(refused instanceof RespError);
+      assert.equal(refused.message, 'ERR string exceeds maximum allowed size (proto-max-bulk-len)');
+      assert.equal(await c.call('SETRANGE', 'k', '10', 'x'), 11);
+      assert.equal(await c.call('GET', 'k'), '\0'.repeat(10) + 'x');
+      assert.equal(await c.call('PING'), 'PONG');
+    } finally {
+      c.close();
+      await server.close();
+    }
   });
 });
