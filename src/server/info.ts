@@ -178,7 +178,8 @@ function clientsSection(server: Server): Fields {
     ['maxclients', server.config.getNumber('maxclients')],
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
-    ['blocked_clients', server.blocking.blockedClients],
+    // Clients postponed by CLIENT PAUSE count as blocked, as in Redis.
+    ['blocked_clients', server.blocking.blockedClients + server.pause.waiting.size],
     ['tracking_clients', 0],
     ['clients_in_timeout_table', server.blocking.clientsWithTimeout],
   ];
