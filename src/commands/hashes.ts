@@ -7,7 +7,7 @@ import { distinctRandomSlots } from '../store/sample.js';
 import { LONG_MAX, NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseRangeLong, toBigInt64 } from './args.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
-import type { CommandSpec } from './table.js';
+import type { CommandSpec, KeySpec, KeySpecFlag } from './table.js';
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -220,51 +220,64 @@ function hrandfield(c: Client, argv: string[]): void {
 
 // ---- table ----------------------------------------------------------------
 
-const KEY = { first: 1, last: 1, step: 1 };
+const READ: KeySpecFlag[] = ['RO', 'access'];
+const INSPECT: KeySpecFlag[] = ['RO'];
+const UPDATE: KeySpecFlag[] = ['RW', 'update'];
+const INCREMENT: KeySpecFlag[] = ['RW', 'access', 'update'];
 
+/** A hash command on the one key argv[1], used as keyFlags say. */
 function entry(
   name: string,
   arity: number,
   flags: CommandSpec['flags'],
+  keyFlags: KeySpecFlag[],
   summary: string,
   since: string,
   complexity: string,
   run: CommandSpec['run'],
+  extra: Partial<CommandSpec> = {},
 ): CommandSpec {
-  return { name, arity, flags, keys: KEY, acl: ['@hash'], group: 'hash', summary, since, complexity, run };
+  const keySpecs: KeySpec[] = [{ flags: keyFlags, begin: { index: 1 }, find: { lastkey: 0, keystep: 1, limit: 0 } }];
+  return { name, arity, flags, keys: { first: 1, last: 1, step: 1 }, keySpecs, acl: ['@hash'], group: 'hash', summary, since, complexity, run, ...extra };
 }
 
+const WHOLE_HASH = 'O(N) where N is the size of the hash.';
+const SCAN_COMPLEXITY =
+  'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..';
+
 export const commands: CommandSpec[] = [
-  entry('hdel', -3, ['write', 'fast'], 'Delete one or more hash fields', '2.0.0', 'O(N) where N is the number of fields to be removed.', hdel),
-  entry('hexists', 3, ['readonly', 'fast'], 'Determine if a hash field exists', '2.0.0', 'O(1)', hexists),
-  entry('hget', 3, ['readonly', 'fast'], 'Get the value of a hash field', '2.0.0', 'O(1)', hget),
-  entry('hgetall', 2, ['readonly'], 'Get all the fields and values in a hash', '2.0.0', 'O(N) where N is the size of the hash.', hgetall),
-  entry('hincrby', 4, ['write', 'denyoom', 'fast'], 'Increment the integer value of a hash field by the given number', '2.0.0', 'O(1)', hincrby),
-  entry('hincrbyfloat', 4, ['write', 'denyoom', 'fast'], 'Increment the float value of a hash field by the given amount', '2.6.0', 'O(1)', hincrbyfloat),
-  entry('hkeys', 2, ['readonly'], 'Get all the fields in a hash', '2.0.0', 'O(N) where N is the size of the hash.', hkeys),
-  entry('hlen', 2, ['readonly', 'fast'], 'Get the number of fields in a hash', '2.0.0', 'O(1)', hlen),
-  entry('hmget', -3, ['readonly', 'fast'], 'Get the values of all the given hash fields', '2.0.0', 'O(N) where N is the number of fields being requested.', hmget),
-  entry('hmset', -4, ['write', 'denyoom', 'fast'], 'Set multiple hash fields to multiple values', '2.0.0', 'O(N) where N is the number of fields being set.', hmset),
-  entry('hrandfield', -2, ['readonly'], 'Get one or multiple random fields from a hash', '6.2.0', 'O(N) where N is the number of fields returned', hrandfield),
-  entry(
-    'hscan',
-    -3,
-    ['readonly'],
-    'Incrementally iterate hash fields and associated values',
-    '2.8.0',
-    'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..',
-    hscan,
-  ),
+  entry('hdel', -3, ['write', 'fast'], ['RW', 'delete'], 'Delete one or more hash fields', '2.0.0', 'O(N) where N is the number of fields to be removed.', hdel, {
+    history: [['2.4.0', 'Accepts multiple `field` arguments.']],
+  }),
+  entry('hexists', 3, ['readonly', 'fast'], INSPECT, 'Determine if a hash field exists', '2.0.0', 'O(1)', hexists),
+  entry('hget', 3, ['readonly', 'fast'], READ, 'Get the value of a hash field', '2.0.0', 'O(1)', hget),
+  entry('hgetall', 2, ['readonly'], READ, 'Get all the fields and values in a hash', '2.0.0', WHOLE_HASH, hgetall, { tips: ['nondeterministic_output_order'] }),
+  entry('hincrby', 4, ['write', 'denyoom', 'fast'], INCREMENT, 'Increment the integer value of a hash field by the given number', '2.0.0', 'O(1)', hincrby),
+  entry('hincrbyfloat', 4, ['write', 'denyoom', 'fast'], INCREMENT, 'Increment the float value of a hash field by the given amount', '2.6.0', 'O(1)', hincrbyfloat),
+  entry('hkeys', 2, ['readonly'], READ, 'Get all the fields in a hash', '2.0.0', WHOLE_HASH, hkeys, { tips: ['nondeterministic_output_order'] }),
+  entry('hlen', 2, ['readonly', 'fast'], INSPECT, 'Get the number of fields in a hash', '2.0.0', 'O(1)', hlen),
+  entry('hmget', -3, ['readonly', 'fast'], READ, 'Get the values of all the given hash fields', '2.0.0', 'O(N) where N is the number of fields being requested.', hmget),
+  entry('hmset', -4, ['write', 'denyoom', 'fast'], UPDATE, 'Set multiple hash fields to multiple values', '2.0.0', 'O(N) where N is the number of fields being set.', hmset, {
+    docFlags: ['deprecated'],
+    deprecatedSince: '4.0.0',
+    replacedBy: '`HSET` with multiple field-value pairs',
+  }),
+  entry('hrandfield', -2, ['readonly'], READ, 'Get one or multiple random fields from a hash', '6.2.0', 'O(N) where N is the number of fields returned', hrandfield, {
+    tips: ['nondeterministic_output'],
+  }),
+  entry('hscan', -3, ['readonly'], READ, 'Incrementally iterate hash fields and associated values', '2.8.0', SCAN_COMPLEXITY, hscan, { tips: ['nondeterministic_output'] }),
   entry(
     'hset',
     -4,
     ['write', 'denyoom', 'fast'],
+    UPDATE,
     'Set the string value of a hash field',
     '2.0.0',
     'O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.',
     hset,
+    { history: [['4.0.0', 'Accepts multiple `field` and `value` arguments.']] },
   ),
-  entry('hsetnx', 4, ['write', 'denyoom', 'fast'], 'Set the value of a hash field, only if the field does not exist', '2.0.0', 'O(1)', hsetnx),
-  entry('hstrlen', 3, ['readonly', 'fast'], 'Get the length of the value of a hash field', '3.2.0', 'O(1)', hstrlen),
-  entry('hvals', 2, ['readonly'], 'Get all the values in a hash', '2.0.0', 'O(N) where N is the size of the hash.', hvals),
+  entry('hsetnx', 4, ['write', 'denyoom', 'fast'], ['RW', 'insert'], 'Set the value of a hash field, only if the field does not exist', '2.0.0', 'O(1)', hsetnx),
+  entry('hstrlen', 3, ['readonly', 'fast'], INSPECT, 'Get the length of the value of a hash field', '3.2.0', 'O(1)', hstrlen),
+  entry('hvals', 2, ['readonly'], READ, 'Get all the values in a hash', '2.0.0', WHOLE_HASH, hvals, { tips: ['nondeterministic_output_order'] }),
 ];

@@ -6,7 +6,7 @@ import { SetValue } from '../store/set.js';
 import { LONG_MAX, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parsePositiveLong, parseRangeLong, toInt64 } from './args.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
-import type { CommandSpec } from './table.js';
+import type { CommandSpec, KeySpec, KeySpecFlag } from './table.js';
 
 function asSet(v: Value | undefined): SetValue | undefined {
   if (v === undefined || v instanceof SetValue) return v;
@@ -308,22 +308,37 @@ function sintercardKeys(argv: string[]): number[] {
 
 // ---- table ----------------------------------------------------------------
 
+/** Keys from argv[index] on: that one, or through lastkey (-1 = the last argument). */
+function keyAt(index: number, flags: KeySpecFlag[], lastkey = 0): KeySpec {
+  return { flags, begin: { index }, find: { lastkey, keystep: 1, limit: 0 } };
+}
+
+const READ: KeySpecFlag[] = ['RO', 'access'];
+const INSPECT: KeySpecFlag[] = ['RO'];
+const READ_ALL = [keyAt(1, READ, -1)];
+/** The STORE forms: a destination, then sources to the end. */
+const storeKeys = (destination: KeySpecFlag[]) => [keyAt(1, destination), keyAt(2, READ, -1)];
+
 const KEY = { first: 1, last: 1, step: 1 };
 const ALL_KEYS = { first: 1, last: -1, step: 1 };
 const INTERSECT_COMPLEXITY = 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.';
 const UNION_COMPLEXITY = 'O(N) where N is the total number of elements in all given sets.';
+const SCAN_COMPLEXITY =
+  'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..';
 
+/** A set command; by default on the one key argv[1]. */
 function entry(
   name: string,
   arity: number,
   flags: CommandSpec['flags'],
-  keys: CommandSpec['keys'],
+  keySpecs: KeySpec[],
   summary: string,
   since: string,
   complexity: string,
   run: CommandSpec['run'],
+  extra: Partial<CommandSpec> = {},
 ): CommandSpec {
-  return { name, arity, flags, keys, acl: ['@set'], group: 'set', summary, since, complexity, run };
+  return { name, arity, flags, keys: KEY, keySpecs, acl: ['@set'], group: 'set', summary, since, complexity, run, ...extra };
 }
 
 export const commands: CommandSpec[] = [
@@ -331,100 +346,78 @@ export const commands: CommandSpec[] = [
     'sadd',
     -3,
     ['write', 'denyoom', 'fast'],
-    KEY,
+    [keyAt(1, ['RW', 'insert'])],
     'Add one or more members to a set',
     '1.0.0',
     'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.',
     sadd,
+    { history: [['2.4.0', 'Accepts multiple `member` arguments.']] },
   ),
-  entry('scard', 2, ['readonly', 'fast'], KEY, 'Get the number of members in a set', '1.0.0', 'O(1)', scard),
-  entry('sdiff', -2, ['readonly'], ALL_KEYS, 'Subtract multiple sets', '1.0.0', UNION_COMPLEXITY, sdiff),
+  entry('scard', 2, ['readonly', 'fast'], [keyAt(1, INSPECT)], 'Get the number of members in a set', '1.0.0', 'O(1)', scard),
+  entry('sdiff', -2, ['readonly'], READ_ALL, 'Subtract multiple sets', '1.0.0', UNION_COMPLEXITY, sdiff, { keys: ALL_KEYS, tips: ['nondeterministic_output_order'] }),
+  entry('sdiffstore', -3, ['write', 'denyoom'], storeKeys(['OW', 'update']), 'Subtract multiple sets and store the resulting set in a key', '1.0.0', UNION_COMPLEXITY, sdiffstore, {
+    keys: ALL_KEYS,
+  }),
+  entry('sinter', -2, ['readonly'], READ_ALL, 'Intersect multiple sets', '1.0.0', INTERSECT_COMPLEXITY, sinter, { keys: ALL_KEYS, tips: ['nondeterministic_output_order'] }),
   entry(
-    'sdiffstore',
+    'sintercard',
     -3,
-    ['write', 'denyoom'],
-    ALL_KEYS,
-    'Subtract multiple sets and store the resulting set in a key',
-    '1.0.0',
-    UNION_COMPLEXITY,
-    sdiffstore,
-  ),
-  entry('sinter', -2, ['readonly'], ALL_KEYS, 'Intersect multiple sets', '1.0.0', INTERSECT_COMPLEXITY, sinter),
-  {
-    name: 'sintercard',
-    arity: -3,
-    flags: ['readonly', 'movablekeys'],
-    getKeys: sintercardKeys,
-    acl: ['@set'],
-    group: 'set',
-    summary: 'Intersect multiple sets and return the cardinality of the result',
-    since: '7.0.0',
-    complexity: INTERSECT_COMPLEXITY,
-    run: sintercard,
-  },
-  entry(
-    'sinterstore',
-    -3,
-    ['write', 'denyoom'],
-    ALL_KEYS,
-    'Intersect multiple sets and store the resulting set in a key',
-    '1.0.0',
+    ['readonly'],
+    [{ flags: READ, begin: { index: 1 }, find: { keynumidx: 0, firstkey: 1, keystep: 1 } }],
+    'Intersect multiple sets and return the cardinality of the result',
+    '7.0.0',
     INTERSECT_COMPLEXITY,
-    sinterstore,
+    sintercard,
+    { keys: undefined, getKeys: sintercardKeys },
   ),
-  entry('sismember', 3, ['readonly', 'fast'], KEY, 'Determine if a given value is a member of a set', '1.0.0', 'O(1)', sismember),
-  entry('smembers', 2, ['readonly'], KEY, 'Get all the members in a set', '1.0.0', 'O(N) where N is the set cardinality.', smembers),
+  entry('sinterstore', -3, ['write', 'denyoom'], storeKeys(['RW', 'update']), 'Intersect multiple sets and store the resulting set in a key', '1.0.0', INTERSECT_COMPLEXITY, sinterstore, {
+    keys: ALL_KEYS,
+  }),
+  entry('sismember', 3, ['readonly', 'fast'], [keyAt(1, INSPECT)], 'Determine if a given value is a member of a set', '1.0.0', 'O(1)', sismember),
+  entry('smembers', 2, ['readonly'], [keyAt(1, READ)], 'Get all the members in a set', '1.0.0', 'O(N) where N is the set cardinality.', smembers, {
+    tips: ['nondeterministic_output_order'],
+  }),
   entry(
     'smismember',
     -3,
     ['readonly', 'fast'],
-    KEY,
+    [keyAt(1, READ)],
     'Returns the membership associated with the given elements for a set',
     '6.2.0',
     'O(N) where N is the number of elements being checked for membership',
     smismember,
   ),
-  entry('smove', 4, ['write', 'fast'], { first: 1, last: 2, step: 1 }, 'Move a member from one set to another', '1.0.0', 'O(1)', smove),
+  entry('smove', 4, ['write', 'fast'], [keyAt(1, ['RW', 'access', 'delete']), keyAt(2, ['RW', 'insert'])], 'Move a member from one set to another', '1.0.0', 'O(1)', smove, {
+    keys: { first: 1, last: 2, step: 1 },
+  }),
   entry(
     'spop',
     -2,
     ['write', 'fast'],
-    KEY,
+    [keyAt(1, ['RW', 'access', 'delete'])],
     'Remove and return one or multiple random members from a set',
     '1.0.0',
     'Without the count argument O(1), otherwise O(N) where N is the value of the passed count.',
     spop,
+    { tips: ['nondeterministic_output'], history: [['3.2.0', 'Added the `count` argument.']] },
   ),
   entry(
     'srandmember',
     -2,
     ['readonly'],
-    KEY,
+    [keyAt(1, READ)],
     'Get one or multiple random members from a set',
     '1.0.0',
     'Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.',
     srandmember,
+    { tips: ['nondeterministic_output'], history: [['2.6.0', 'Added the optional `count` argument.']] },
   ),
-  entry('srem', -3, ['write', 'fast'], KEY, 'Remove one or more members from a set', '1.0.0', 'O(N) where N is the number of members to be removed.', srem),
-  entry(
-    'sscan',
-    -3,
-    ['readonly'],
-    KEY,
-    'Incrementally iterate Set elements',
-    '2.8.0',
-    'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..',
-    sscan,
-  ),
-  entry('sunion', -2, ['readonly'], ALL_KEYS, 'Add multiple sets', '1.0.0', UNION_COMPLEXITY, sunion),
-  entry(
-    'sunionstore',
-    -3,
-    ['write', 'denyoom'],
-    ALL_KEYS,
-    'Add multiple sets and store the resulting set in a key',
-    '1.0.0',
-    UNION_COMPLEXITY,
-    sunionstore,
-  ),
+  entry('srem', -3, ['write', 'fast'], [keyAt(1, ['RW', 'delete'])], 'Remove one or more members from a set', '1.0.0', 'O(N) where N is the number of members to be removed.', srem, {
+    history: [['2.4.0', 'Accepts multiple `member` arguments.']],
+  }),
+  entry('sscan', -3, ['readonly'], [keyAt(1, READ)], 'Incrementally iterate Set elements', '2.8.0', SCAN_COMPLEXITY, sscan, { tips: ['nondeterministic_output'] }),
+  entry('sunion', -2, ['readonly'], READ_ALL, 'Add multiple sets', '1.0.0', UNION_COMPLEXITY, sunion, { keys: ALL_KEYS, tips: ['nondeterministic_output_order'] }),
+  entry('sunionstore', -3, ['write', 'denyoom'], storeKeys(['OW', 'update']), 'Add multiple sets and store the resulting set in a key', '1.0.0', UNION_COMPLEXITY, sunionstore, {
+    keys: ALL_KEYS,
+  }),
 ];
