@@ -642,6 +642,17 @@ describeDifferential('strings', (t) => {
     ['EXEC'],
   ]);
 
+  const stringCommands = ['get', 'set', 'setnx', 'setex', 'psetex', 'getset', 'getdel', 'getex', 'mget', 'mset', 'msetnx', 'append', 'strlen'];
+  const moreStringCommands = ['getrange', 'substr', 'setrange', 'incr', 'incrby', 'decr', 'decrby', 'incrbyfloat', 'lcs'];
+  t.sequence('COMMAND INFO and key extraction', [
+    ['COMMAND', 'INFO', ...stringCommands],
+    ['COMMAND', 'INFO', ...moreStringCommands],
+    ['COMMAND', 'GETKEYS', 'MSET', 'a', '1', 'b', '2'],
+    ['COMMAND', 'GETKEYS', 'LCS', 'a', 'b', 'IDX'],
+    ['COMMAND', 'GETKEYSANDFLAGS', 'SET', 'k', 'v', 'GET'],
+    ['COMMAND', 'GETKEYSANDFLAGS', 'MSETNX', 'a', '1', 'b', '2'],
+  ]);
+
   t.sequence('arity errors', [['SETNX', 'k'], ['GETEX'], ['MSETNX', 'k'], ['APPEND', 'k', 'v', 'w'], ['INCRBYFLOAT', 'k'], ['DECR'], ['DECRBY', 'k'], ['SUBSTR', 'k', '1'], ['LCS']]);
 });
 
