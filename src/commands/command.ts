@@ -74,16 +74,25 @@ function isRangeSpec(s: KeySpec): boolean {
   return s.begin !== 'unknown' && 'index' in s.begin && s.find !== 'unknown' && 'lastkey' in s.find;
 }
 
-/** Whether keys can appear where the legacy range does not reach (Redis's CMD_MOVABLE_KEYS). */
+/**
+ * Whether keys can appear where the legacy range does not reach (Redis's
+ * CMD_MOVABLE_KEYS, as populateCommandLegacyRangeSpec sets it): a lone range
+ * spec never, several only while they are plain consecutive ranges.
+ */
 function hasMovableKeys(spec: CommandSpec): boolean {
   if (!spec.keySpecs) return spec.getKeys !== undefined;
+  const specs = spec.keySpecs;
+  if (specs.length === 0) return false;
+  if (specs.length === 1 && isRangeSpec(specs[0])) return specs[0].flags.includes('incomplete');
+  // Positions compare as C's unsigned ints, so a last key counted from the end (-1) is "after" everything.
   let prevLast = 0;
-  for (const s of spec.keySpecs) {
+  for (const s of specs) {
     if (!isRangeSpec(s) || s.flags.includes('incomplete')) return true;
     const begin = (s.begin as { index: number }).index;
     const find = s.find as { lastkey: number; keystep: number };
     if (find.keystep !== 1 || (prevLast !== 0 && prevLast !== begin - 1)) return true;
-    prevLast = find.lastkey >= 0 ? begin + find.lastkey : find.lastkey;
+    const last = find.lastkey >= 0 ? begin + find.lastkey : find.lastkey;
+    prevLast = (Math.max(prevLast >>> 0, last >>> 0) | 0);
   }
   return false;
 }
@@ -138,18 +147,23 @@ function keysFromSpecs(specs: KeySpec[], argv: readonly string[]): KeyReference[
   return keys;
 }
 
+/** The flags a spec gives a key of this command line: variable ones are resolved by the command. */
+function resolvedFlags(spec: CommandSpec, flags: KeySpecFlag[], argv: readonly string[]): KeySpecFlag[] {
+  if (!flags.includes('variable_flags')) return flags;
+  return spec.variableKeyFlags ? spec.variableKeyFlags(argv) : flags.filter((f) => f !== 'variable_flags');
+}
+
 /** The keys of a full command line and what it does with them (getKeysFromCommandWithSpecs). */
 function commandKeys(cmd: Command, argv: readonly string[]): KeyReference[] | null {
   const spec = cmd.spec;
   const specs = keySpecs(spec);
-  // Declared specs are trusted unless their flags vary with the arguments; a derived one only without getKeys.
-  const specsTell = spec.getKeys === undefined || (spec.keySpecs !== undefined && !specs.some((s) => s.flags.includes('variable_flags')));
-  if (specsTell) {
-    const found = keysFromSpecs(specs, argv);
-    if (found || !spec.getKeys) return found;
+  // Declared specs are trusted; a spec derived from the legacy range only when no getKeys knows better.
+  let keys = spec.keySpecs || !spec.getKeys ? keysFromSpecs(specs, argv) : null;
+  if (!keys && spec.getKeys) {
+    const flags = specs[0]?.flags ?? ['RW', 'update'];
+    keys = keyPositions(cmd, argv as string[]).map((pos) => ({ pos, flags }));
   }
-  const flags = (specs[0]?.flags ?? ['RW', 'update']).filter((f) => f !== 'variable_flags');
-  return keyPositions(cmd, argv as string[]).map((pos) => ({ pos, flags }));
+  return keys && keys.map((k) => ({ pos: k.pos, flags: resolvedFlags(spec, k.flags, argv) }));
 }
 
 function hasKeys(cmd: Command): boolean {

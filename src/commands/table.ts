@@ -96,6 +96,12 @@ export interface CommandSpec {
    * derived from `keys`, flagged RO access (readonly) or RW update (write).
    */
   keySpecs?: KeySpec[];
+  /**
+   * For key specs flagged variable_flags: the flags they have for this command
+   * line (SET is RW access update with GET, else OW update). Without it the
+   * declared flags are reported, less variable_flags.
+   */
+  variableKeyFlags?: (argv: readonly string[]) => KeySpecFlag[];
   /** Command tips, lower case as COMMAND INFO shows them: 'nondeterministic_output', 'request_policy:all_shards'... */
   tips?: string[];
   /** COMMAND DOCS history: [since, what changed]. */
