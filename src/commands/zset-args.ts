@@ -15,6 +15,7 @@ export const NOT_LEX_RANGE = 'ERR min or max not valid string range item';
 
 const HEX_RE = /^([+-]?)0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP]([+-]?\d+))?/;
 const DECIMAL_RE = /^([+-]?)(\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
+const PLAIN_DECIMAL_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const WORD_RE = /^([+-]?)(?:(inf(?:inity)?)|nan(?:\([0-9A-Za-z_]*\))?)/i;
 
 interface Parsed {
@@ -76,6 +77,11 @@ function consumedAsCString(s: string, end: number): boolean {
  * not empty, no leading space, all of it a number, not NaN, not overflowing.
  */
 export function parseScore(arg: string, message = NOT_FLOAT): number {
+  // Fast path for the usual plain decimals (zero goes the long way, to tell underflow from "0").
+  if (PLAIN_DECIMAL_RE.test(arg)) {
+    const value = Number(arg);
+    if (value !== 0 && Number.isFinite(value)) return value;
+  }
   if (arg.length === 0 || isSpace(arg.charCodeAt(0))) fail(message);
   const { value, end, outOfRange } = strtod(arg);
   if (end !== arg.length || outOfRange || Number.isNaN(value)) fail(message);

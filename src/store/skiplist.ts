@@ -4,34 +4,25 @@
  * records its span, the number of level-0 steps it jumps, so that the rank of
  * an element and the element at a rank are both found in O(log N); level 0
  * is doubly linked for walking backwards.
+ *
+ * Nodes are not JS objects but blocks of 32-bit words in one growable
+ * buffer, and a node's id is its block's offset:
+ *
+ *   [0, 1] score (a float64)   [2] member slot   [3] backward node (0: none)
+ *   then for each level i:     [4 + 2i] next node (0: none)   [5 + 2i] span
+ *
+ * A search step then reads one block, as in C, instead of a node object, its
+ * link arrays and a boxed score (several cache misses a step, which made a
+ * million-member set several times slower), and nodes make no garbage.
+ * Members live in an array by slot beside each node's level. Block 0 is the
+ * head, which is why 0 can mean "no node".
  */
 
 const MAX_LEVEL = 32;
 /** Probability that a node reaches the next level up. */
 const BRANCHING = 0.25;
-
-export class SkipNode {
-  /** The previous node on level 0; null for the first node. */
-  backward: SkipNode | null = null;
-  /** next[i] is the following node on level i. */
-  readonly next: (SkipNode | null)[];
-  /** span[i] is how many level-0 steps next[i] jumps (0 past the last node). */
-  readonly span: number[];
-
-  constructor(
-    readonly member: string,
-    public score: number,
-    level: number,
-  ) {
-    this.next = new Array<SkipNode | null>(level).fill(null);
-    this.span = new Array<number>(level).fill(0);
-  }
-}
-
-/** Whether node sorts before (score, member). */
-function precedes(node: SkipNode, score: number, member: string): boolean {
-  return node.score < score || (node.score === score && node.member < member);
-}
+const HEADER_WORDS = 4;
+const HEAD = 0;
 
 function randomLevel(): number {
   let level = 1;
@@ -39,91 +30,173 @@ function randomLevel(): number {
   return level;
 }
 
+function blockWords(level: number): number {
+  return HEADER_WORDS + 2 * level;
+}
+
 /**
- * Scratch for one update at a time (the event loop runs one command at once):
- * the rightmost node visited on each level, and its rank.
+ * Scratch for one update at a time (commands run one at a time): the last
+ * node before the position on each level, and its rank.
  */
-const update: SkipNode[] = new Array<SkipNode>(MAX_LEVEL);
-const rankAt: number[] = new Array<number>(MAX_LEVEL).fill(0);
+const update = new Int32Array(MAX_LEVEL);
+const rankAt = new Float64Array(MAX_LEVEL);
+
+export type PairVisitor = (member: string, score: number) => void;
 
 export class SkipList {
-  private readonly head = new SkipNode('', 0, MAX_LEVEL);
+  private words: Int32Array;
+  /** The same buffer as float64s: a node's score is floats[node >> 1]. */
+  private floats: Float64Array;
+  /** Words in use from the start of the buffer; blocks are freed into `freeBlocks`, never given back. */
+  private top = 0;
+  /** Freed blocks by level, for reuse. */
+  private readonly freeBlocks: number[][] = Array.from({ length: MAX_LEVEL + 1 }, () => []);
+  private members: (string | undefined)[] = [];
+  private levels = new Uint8Array(16);
+  private readonly freeSlots: number[] = [];
   private level = 1;
-  tail: SkipNode | null = null;
   length = 0;
+  /** The highest node, 0 when empty. */
+  private tail = 0;
 
-  /** The lowest pair, or null when empty. */
-  get first(): SkipNode | null {
-    return this.head.next[0];
+  constructor() {
+    const buffer = new ArrayBuffer(4 * 256);
+    this.words = new Int32Array(buffer);
+    this.floats = new Float64Array(buffer);
+    this.allocate(MAX_LEVEL, '', 0);
   }
+
+  // ---- node storage ------------------------------------------------------
+
+  private allocate(level: number, member: string, score: number): number {
+    let node = this.freeBlocks[level].pop();
+    if (node === undefined) {
+      node = this.top;
+      this.top += blockWords(level);
+      if (this.top > this.words.length) this.grow();
+    }
+    this.words.fill(0, node, node + blockWords(level));
+    this.floats[node >> 1] = score;
+    const slot = this.freeSlots.pop() ?? this.members.length;
+    this.members[slot] = member;
+    if (slot >= this.levels.length) {
+      const levels = new Uint8Array(this.levels.length * 2);
+      levels.set(this.levels);
+      this.levels = levels;
+    }
+    this.levels[slot] = level;
+    this.words[node + 2] = slot;
+    return node;
+  }
+
+  private release(node: number): void {
+    const slot = this.words[node + 2];
+    this.freeBlocks[this.levels[slot]].push(node);
+    this.members[slot] = undefined;
+    this.freeSlots.push(slot);
+  }
+
+  private grow(): void {
+    const buffer = new ArrayBuffer(Math.max(this.words.length * 8, this.top * 4 * 2));
+    const words = new Int32Array(buffer);
+    words.set(this.words);
+    this.words = words;
+    this.floats = new Float64Array(buffer);
+  }
+
+  private scoreOf(node: number): number {
+    return this.floats[node >> 1];
+  }
+
+  private memberOf(node: number): string {
+    return this.members[this.words[node + 2]] as string;
+  }
+
+  private next(node: number, i: number): number {
+    return this.words[node + HEADER_WORDS + 2 * i];
+  }
+
+  private span(node: number, i: number): number {
+    return this.words[node + HEADER_WORDS + 2 * i + 1];
+  }
+
+  private setLink(node: number, i: number, next: number, span: number): void {
+    this.words[node + HEADER_WORDS + 2 * i] = next;
+    this.words[node + HEADER_WORDS + 2 * i + 1] = span;
+  }
+
+  /** Whether node sorts before (score, member). */
+  private precedes(node: number, score: number, member: string): boolean {
+    const s = this.floats[node >> 1];
+    return s < score || (s === score && this.memberOf(node) < member);
+  }
+
+  // ---- operations --------------------------------------------------------
 
   /** Fills `update`/`rankAt` with the path to the position of (score, member). */
   private findPath(score: number, member: string): void {
-    let x = this.head;
+    let x = HEAD;
+    let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
-      rankAt[i] = i === this.level - 1 ? 0 : rankAt[i + 1];
-      let next = x.next[i];
-      while (next !== null && precedes(next, score, member)) {
-        rankAt[i] += x.span[i];
+      let next = this.next(x, i);
+      while (next !== 0 && this.precedes(next, score, member)) {
+        rank += this.span(x, i);
         x = next;
-        next = x.next[i];
+        next = this.next(x, i);
       }
       update[i] = x;
+      rankAt[i] = rank;
     }
   }
 
   /** Inserts a pair whose member is not in the list. */
-  insert(score: number, member: string): SkipNode {
+  insert(score: number, member: string): void {
     this.findPath(score, member);
     const level = randomLevel();
     if (level > this.level) {
       for (let i = this.level; i < level; i++) {
         rankAt[i] = 0;
-        update[i] = this.head;
-        this.head.span[i] = this.length;
+        update[i] = HEAD;
+        this.setLink(HEAD, i, 0, this.length);
       }
       this.level = level;
     }
-    const node = new SkipNode(member, score, level);
+    const node = this.allocate(level, member, score);
     for (let i = 0; i < level; i++) {
       const before = update[i];
-      node.next[i] = before.next[i];
-      before.next[i] = node;
-      node.span[i] = before.span[i] - (rankAt[0] - rankAt[i]);
-      before.span[i] = rankAt[0] - rankAt[i] + 1;
+      const skipped = rankAt[0] - rankAt[i];
+      this.setLink(node, i, this.next(before, i), this.span(before, i) - skipped);
+      this.setLink(before, i, node, skipped + 1);
     }
-    for (let i = level; i < this.level; i++) update[i].span[i]++;
-    node.backward = update[0] === this.head ? null : update[0];
-    const after = node.next[0];
-    if (after !== null) after.backward = node;
+    for (let i = level; i < this.level; i++) this.words[update[i] + HEADER_WORDS + 2 * i + 1]++;
+    this.words[node + 3] = update[0];
+    const after = this.next(node, 0);
+    if (after !== 0) this.words[after + 3] = node;
     else this.tail = node;
     this.length++;
-    return node;
   }
 
-  /** Unlinks node, given `update` holding the path to it. */
-  private unlink(node: SkipNode): void {
+  /** Unlinks and frees node, given `update` holding the path to it. */
+  private unlink(node: number): void {
     for (let i = 0; i < this.level; i++) {
       const before = update[i];
-      if (before.next[i] === node) {
-        before.span[i] += node.span[i] - 1;
-        before.next[i] = node.next[i];
-      } else {
-        before.span[i]--;
-      }
+      if (this.next(before, i) === node) this.setLink(before, i, this.next(node, i), this.span(before, i) + this.span(node, i) - 1);
+      else this.words[before + HEADER_WORDS + 2 * i + 1]--;
     }
-    const after = node.next[0];
-    if (after !== null) after.backward = node.backward;
-    else this.tail = node.backward;
-    while (this.level > 1 && this.head.next[this.level - 1] === null) this.level--;
+    const after = this.next(node, 0);
+    const backward = this.words[node + 3];
+    if (after !== 0) this.words[after + 3] = backward;
+    else this.tail = backward;
+    while (this.level > 1 && this.next(HEAD, this.level - 1) === 0) this.level--;
     this.length--;
+    this.release(node);
   }
 
   /** Removes the pair; returns whether it was there. */
   delete(score: number, member: string): boolean {
     this.findPath(score, member);
-    const node = update[0].next[0];
-    if (node === null || node.score !== score || node.member !== member) return false;
+    const node = this.next(update[0], 0);
+    if (node === 0 || this.scoreOf(node) !== score || this.memberOf(node) !== member) return false;
     this.unlink(node);
     return true;
   }
@@ -131,12 +204,12 @@ export class SkipList {
   /** Moves a present member from score `from` to score `to`. */
   updateScore(from: number, member: string, to: number): void {
     this.findPath(from, member);
-    const node = update[0].next[0] as SkipNode;
-    const prev = node.backward;
-    const after = node.next[0];
+    const node = this.next(update[0], 0);
+    const prev = this.words[node + 3];
+    const after = this.next(node, 0);
     // When the node keeps its place, change the score in place.
-    if ((prev === null || precedes(prev, to, member)) && (after === null || !precedes(after, to, member))) {
-      node.score = to;
+    if ((prev === 0 || this.precedes(prev, to, member)) && (after === 0 || !this.precedes(after, to, member))) {
+      this.floats[node >> 1] = to;
       return;
     }
     this.unlink(node);
@@ -145,64 +218,73 @@ export class SkipList {
 
   /** 0-based rank of a pair in the list. */
   rank(score: number, member: string): number {
-    return this.countWhile((node) => precedes(node, score, member));
+    this.findPath(score, member);
+    return rankAt[0];
   }
 
   /**
    * How many leading pairs satisfy `before`, a predicate that holds for a
    * prefix of the order (all pairs below some bound) and fails after it.
    */
-  countWhile(before: (node: SkipNode) => boolean): number {
-    let x = this.head;
+  countWhile(before: (score: number, member: string) => boolean): number {
+    let x = HEAD;
     let traversed = 0;
     for (let i = this.level - 1; i >= 0; i--) {
-      let next = x.next[i];
-      while (next !== null && before(next)) {
-        traversed += x.span[i];
+      let next = this.next(x, i);
+      while (next !== 0 && before(this.scoreOf(next), this.memberOf(next))) {
+        traversed += this.span(x, i);
         x = next;
-        next = x.next[i];
+        next = this.next(x, i);
       }
     }
     return traversed;
   }
 
-  /** The node at a 0-based rank, or null when out of range. */
-  at(rank: number): SkipNode | null {
-    if (rank < 0 || rank >= this.length) return null;
+  /** The node at a 0-based rank, which must be in range. */
+  private at(rank: number): number {
     if (rank === this.length - 1) return this.tail;
     const target = rank + 1;
-    let x = this.head;
+    let x = HEAD;
     let traversed = 0;
     for (let i = this.level - 1; i >= 0; i--) {
-      let next = x.next[i];
-      while (next !== null && traversed + x.span[i] <= target) {
-        traversed += x.span[i];
+      let next = this.next(x, i);
+      while (next !== 0 && traversed + this.span(x, i) <= target) {
+        traversed += this.span(x, i);
         x = next;
-        next = x.next[i];
+        next = this.next(x, i);
       }
-      if (traversed === target) return x;
+      if (traversed === target) break;
     }
-    return null;
+    return x;
+  }
+
+  /** Visits count pairs from rank `from` upwards, or downwards when reverse, stopping at either end. */
+  forEach(from: number, count: number, reverse: boolean, visit: PairVisitor): void {
+    if (count <= 0 || from < 0 || from >= this.length) return;
+    for (let node = this.at(from); count > 0 && node !== 0; count--) {
+      visit(this.memberOf(node), this.scoreOf(node));
+      node = reverse ? this.words[node + 3] : this.next(node, 0);
+    }
   }
 
   /** Removes the pairs of ranks start..end (0-based, inclusive), calling removed for each. */
   deleteRanks(start: number, end: number, removed: (member: string) => void): void {
-    let x = this.head;
+    let x = HEAD;
     let traversed = 0;
     for (let i = this.level - 1; i >= 0; i--) {
-      let next = x.next[i];
-      while (next !== null && traversed + x.span[i] <= start) {
-        traversed += x.span[i];
+      let next = this.next(x, i);
+      while (next !== 0 && traversed + this.span(x, i) <= start) {
+        traversed += this.span(x, i);
         x = next;
-        next = x.next[i];
+        next = this.next(x, i);
       }
       update[i] = x;
     }
-    let node = x.next[0];
-    for (let rank = start; node !== null && rank <= end; rank++) {
-      const after = node.next[0];
+    let node = this.next(x, 0);
+    for (let rank = start; node !== 0 && rank <= end; rank++) {
+      const after = this.next(node, 0);
+      removed(this.memberOf(node));
       this.unlink(node);
-      removed(node.member);
       node = after;
     }
   }

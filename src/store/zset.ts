@@ -18,7 +18,7 @@
 import { Dict } from './dict.js';
 import type { Collection } from './keyspace.js';
 import type { Slotted } from './sample.js';
-import { SkipList, type SkipNode } from './skiplist.js';
+import { SkipList, type PairVisitor } from './skiplist.js';
 
 /** The encoding thresholds; the server's live config values (server.limits). */
 export interface ZSetLimits {
@@ -53,7 +53,7 @@ export interface RankSpan {
   end: number;
 }
 
-export type PairVisitor = (member: string, score: number) => void;
+export type { PairVisitor };
 
 /** ZADD's options. */
 export interface AddFlags {
@@ -120,7 +120,7 @@ interface PairStore {
   rank(member: string, score: number): number;
   /** How many leading pairs satisfy `before`, which holds for a prefix of the order only. */
   countWhile(before: (score: number, member: string) => boolean): number;
-  /** Visits count pairs from rank `from` upwards, or downwards when reverse. */
+  /** Visits count pairs from rank `from` upwards, or downwards when reverse, stopping at either end. */
   forEach(from: number, count: number, reverse: boolean, visit: PairVisitor): void;
   removeRanks(start: number, end: number): void;
 }
@@ -176,7 +176,7 @@ class PackedPairs implements PairStore {
 
   forEach(from: number, count: number, reverse: boolean, visit: PairVisitor): void {
     const step = reverse ? -1 : 1;
-    for (let i = from; count > 0; count--, i += step) visit(this.members[i], this.scores[i]);
+    for (let i = from; count > 0 && i >= 0 && i < this.members.length; count--, i += step) visit(this.members[i], this.scores[i]);
   }
 
   removeRanks(start: number, end: number): void {
@@ -224,15 +224,11 @@ class IndexedSkipList implements PairStore {
   }
 
   countWhile(before: (score: number, member: string) => boolean): number {
-    return this.list.countWhile((node) => before(node.score, node.member));
+    return this.list.countWhile(before);
   }
 
   forEach(from: number, count: number, reverse: boolean, visit: PairVisitor): void {
-    let node: SkipNode | null = this.list.at(from);
-    for (; count > 0 && node !== null; count--) {
-      visit(node.member, node.score);
-      node = reverse ? node.backward : node.next[0];
-    }
+    this.list.forEach(from, count, reverse, visit);
   }
 
   removeRanks(start: number, end: number): void {
