@@ -197,7 +197,7 @@ describeDifferential('lists: blocked clients', (t) => {
     return out;
   });
 
-  t.scenario('a client that disconnects while blocked takes nothing', async (connect) => {
+  t.scenario('clients that disconnect or are killed while blocked take nothing', async (connect) => {
     const out: string[] = [];
     const admin = await connect();
     const leaving = await connect();
@@ -206,7 +206,13 @@ describeDifferential('lists: blocked clients', (t) => {
     await waitBlocked(admin, 1);
     staying.send('BLPOP', 'k', '0');
     await waitBlocked(admin, 2);
+    const killed = await connect();
+    const killedId = await clientId(killed);
+    killed.send('BLPOP', 'k', '0');
+    await waitBlocked(admin, 3);
     leaving.close();
+    await waitBlocked(admin, 2);
+    out.push(await admin.callRaw('CLIENT', 'KILL', 'ID', killedId));
     await waitBlocked(admin, 1);
     out.push(await admin.callRaw('RPUSH', 'k', 'a', 'b'));
     out.push(await staying.readRaw());
