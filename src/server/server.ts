@@ -148,7 +148,8 @@ export class Server {
     const hz = Math.max(1, this.config.getNumber('hz'));
     this.cronTimer = setInterval(() => this.cron(), Math.round(1000 / hz));
     this.cronTimer.unref();
-    this.log('notice', `Keyhive ${KEYHIVE_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on ${this.config.get('bind')} port ${this.port}`);
+    // " PID: <pid>" is what Redis's start-up banner shows, and what tools waiting for a server look for.
+    this.log('notice', `Keyhive ${KEYHIVE_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on ${this.config.get('bind')} port ${this.port}, PID: ${process.pid}`);
   }
 
   /**
@@ -277,7 +278,8 @@ export class Server {
     }
     if (client.closeAfterReply) {
       client.closed = true;
-      socket.end();
+      // Close both ways once the replies are out, as Redis does: a peer that keeps sending (protocol desync) sees the close.
+      socket.end(() => socket.destroy());
       this.clientClosed(client);
       for (const hook of client.onClose) hook();
       return;
