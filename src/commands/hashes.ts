@@ -69,11 +69,7 @@ function hdel(c: Client, argv: string[]): void {
   const hash = writeHash(c, key);
   if (hash === undefined) return c.reply.integer(0);
   let deleted = 0;
-  for (let i = 2; i < argv.length; i++) {
-    if (!hash.delete(argv[i])) continue;
-    deleted++;
-    if (hash.size === 0) break;
-  }
+  for (let i = 2; i < argv.length && hash.size > 0; i++) if (hash.delete(argv[i])) deleted++;
   if (deleted > 0) {
     c.db.changed(key, 'h', 'hdel');
     if (hash.size === 0) {
