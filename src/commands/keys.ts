@@ -9,7 +9,7 @@ import { GlobPattern } from '../store/glob.js';
 import { NOT_INTEGER, NO_SUCH_KEY, SYNTAX_ERROR, fail, isKeyword, parseRangeLong, replyHelp, toBigInt64, toInt64 } from './args.js';
 import { parseScanCursor, parseScanOptions, replyScan, scanDict } from './scan.js';
 import { stringEncoding } from './strings.js';
-import type { CommandSpec } from './table.js';
+import type { CommandSpec, Handler, KeySpecFlag } from './table.js';
 
 const SAME_OBJECT = 'ERR source and destination objects are the same';
 const DB_OUT_OF_RANGE = 'ERR DB index is out of range';
@@ -402,190 +402,183 @@ function objectHelp(c: Client): void {
 
 // ---- the table ----------------------------------------------------------------
 
-const ALL_KEYS = { first: 1, last: -1, step: 1 };
-const FIRST_KEY = { first: 1, last: 1, step: 1 };
-const TWO_KEYS = { first: 1, last: 2, step: 1 };
-const OBJECT_KEY = { first: 2, last: 2, step: 1 };
-const KEYSPACE = ['@keyspace'];
+/** A key argument: where it is, how far the keys run (0: this one only, -1: to the last argument), its key-spec flags. */
+type KeyArg = [index: number, lastkey: number, flags: KeySpecFlag[]];
 
-function expireSpec(name: string, summary: string, since: string, run: (c: Client, argv: string[]) => void): CommandSpec {
-  return { name, arity: -3, flags: ['write', 'fast'], keys: FIRST_KEY, acl: KEYSPACE, group: 'generic', summary, since, complexity: 'O(1)', run };
+/** A generic command's entry; group, the @keyspace category and key specs are filled in by keyCommand. */
+interface KeyCommand extends Omit<CommandSpec, 'group' | 'keys' | 'keySpecs' | 'complexity'> {
+  keyArgs?: KeyArg[];
+  complexity?: string;
 }
 
-function ttlSpec(name: string, summary: string, since: string, run: (c: Client, argv: string[]) => void): CommandSpec {
-  return { name, arity: 2, flags: ['readonly', 'fast'], keys: FIRST_KEY, acl: KEYSPACE, group: 'generic', summary, since, complexity: 'O(1)', run };
+function keyCommand({ keyArgs = [], acl = [], complexity = 'O(1)', ...spec }: KeyCommand): CommandSpec {
+  const entry: CommandSpec = { ...spec, complexity, acl: ['@keyspace', ...acl], group: 'generic' };
+  if (keyArgs.length === 0) return entry;
+  const first = keyArgs[0][0];
+  const [lastIndex, lastkey] = keyArgs[keyArgs.length - 1];
+  entry.keys = { first, last: lastkey < 0 ? lastkey : lastIndex + lastkey, step: 1 };
+  entry.keySpecs = keyArgs.map(([index, last, flags]) => ({ flags, begin: { index }, find: { lastkey: last, keystep: 1, limit: 0 } }));
+  return entry;
 }
 
-function objectSpec(name: string, summary: string, since: string, run: (c: Client, argv: string[]) => void): CommandSpec {
-  return { name, arity: 3, flags: ['readonly'], keys: OBJECT_KEY, acl: KEYSPACE, group: 'generic', summary, since, complexity: 'O(1)', run };
+const READ: KeySpecFlag[] = ['RO'];
+const READ_ACCESS: KeySpecFlag[] = ['RO', 'access'];
+const UPDATE: KeySpecFlag[] = ['RW', 'update'];
+const MULTI_KEY_SUM = ['request_policy:multi_shard', 'response_policy:agg_sum'];
+const EXPIRE_HISTORY: [string, string][] = [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']];
+const TTL_HISTORY: [string, string][] = [['2.8.0', 'Added the -2 reply.']];
+
+function expireCommand(name: string, summary: string, since: string, run: Handler): CommandSpec {
+  return keyCommand({ name, arity: -3, flags: ['write', 'fast'], keyArgs: [[1, 0, UPDATE]], summary, since, history: EXPIRE_HISTORY, run });
+}
+
+function ttlCommand(name: string, summary: string, since: string, run: Handler, relative: boolean): CommandSpec {
+  return keyCommand({
+    name,
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keyArgs: [[1, 0, READ_ACCESS]],
+    summary,
+    since,
+    ...(relative ? { tips: ['nondeterministic_output'], history: TTL_HISTORY } : {}),
+    run,
+  });
+}
+
+function objectCommand(name: string, summary: string, since: string, run: Handler): CommandSpec {
+  return keyCommand({ name, arity: 3, flags: ['readonly'], keyArgs: [[2, 0, READ]], tips: ['nondeterministic_output'], summary, since, run });
 }
 
 export const commands: CommandSpec[] = [
-  {
+  keyCommand({
     name: 'del',
     arity: -2,
     flags: ['write'],
-    keys: ALL_KEYS,
-    acl: KEYSPACE,
-    group: 'generic',
+    keyArgs: [[1, -1, ['RM', 'delete']]],
+    tips: MULTI_KEY_SUM,
     summary: 'Delete a key',
     since: '1.0.0',
     complexity:
       'O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).',
     run: del,
-  },
-  {
+  }),
+  keyCommand({
     name: 'unlink',
     arity: -2,
     flags: ['write', 'fast'],
-    keys: ALL_KEYS,
-    acl: KEYSPACE,
-    group: 'generic',
+    keyArgs: [[1, -1, ['RM', 'delete']]],
+    tips: MULTI_KEY_SUM,
     summary: 'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
     since: '4.0.0',
     complexity:
       'O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.',
     run: del,
-  },
-  {
+  }),
+  keyCommand({
     name: 'exists',
     arity: -2,
     flags: ['readonly', 'fast'],
-    keys: ALL_KEYS,
-    acl: KEYSPACE,
-    group: 'generic',
+    keyArgs: [[1, -1, READ]],
+    tips: MULTI_KEY_SUM,
+    history: [['3.0.3', 'Accepts multiple `key` arguments.']],
     summary: 'Determine if a key exists',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of keys to check.',
     run: exists,
-  },
-  {
-    name: 'type',
-    arity: 2,
-    flags: ['readonly', 'fast'],
-    keys: FIRST_KEY,
-    acl: KEYSPACE,
-    group: 'generic',
-    summary: 'Determine the type stored at key',
-    since: '1.0.0',
-    complexity: 'O(1)',
-    run: type,
-  },
-  {
+  }),
+  keyCommand({ name: 'type', arity: 2, flags: ['readonly', 'fast'], keyArgs: [[1, 0, READ]], summary: 'Determine the type stored at key', since: '1.0.0', run: type }),
+  keyCommand({
     name: 'touch',
     arity: -2,
     flags: ['readonly', 'fast'],
-    keys: ALL_KEYS,
-    acl: KEYSPACE,
-    group: 'generic',
+    keyArgs: [[1, -1, READ]],
+    tips: MULTI_KEY_SUM,
     summary: 'Alters the last access time of a key(s). Returns the number of existing keys specified.',
     since: '3.2.1',
     complexity: 'O(N) where N is the number of keys that will be touched.',
     run: touch,
-  },
-  {
+  }),
+  keyCommand({
     name: 'keys',
     arity: 2,
     flags: ['readonly'],
-    acl: ['@keyspace', '@dangerous'],
-    group: 'generic',
+    acl: ['@dangerous'],
+    tips: ['request_policy:all_shards', 'nondeterministic_output_order'],
     summary: 'Find all keys matching the given pattern',
     since: '1.0.0',
     complexity:
       'O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.',
     run: keys,
-  },
-  {
+  }),
+  keyCommand({
     name: 'scan',
     arity: -2,
     flags: ['readonly'],
-    acl: KEYSPACE,
-    group: 'generic',
+    tips: ['nondeterministic_output', 'request_policy:special'],
+    history: [['6.0.0', 'Added the `TYPE` subcommand.']],
     summary: 'Incrementally iterate the keys space',
     since: '2.8.0',
     complexity:
       'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
     run: scan,
-  },
-  {
+  }),
+  keyCommand({
     name: 'randomkey',
     arity: 1,
     flags: ['readonly'],
-    acl: KEYSPACE,
-    group: 'generic',
+    tips: ['request_policy:all_shards', 'nondeterministic_output'],
     summary: 'Return a random key from the keyspace',
     since: '1.0.0',
-    complexity: 'O(1)',
     run: randomkey,
-  },
-  {
+  }),
+  keyCommand({
     name: 'rename',
     arity: 3,
     flags: ['write'],
-    keys: TWO_KEYS,
-    acl: KEYSPACE,
-    group: 'generic',
+    keyArgs: [
+      [1, 0, ['RW', 'access', 'delete']],
+      [2, 0, ['OW', 'update']],
+    ],
     summary: 'Rename a key',
     since: '1.0.0',
-    complexity: 'O(1)',
     run: rename,
-  },
-  {
+  }),
+  keyCommand({
     name: 'renamenx',
     arity: 3,
     flags: ['write', 'fast'],
-    keys: TWO_KEYS,
-    acl: KEYSPACE,
-    group: 'generic',
+    keyArgs: [
+      [1, 0, ['RW', 'access', 'delete']],
+      [2, 0, ['OW', 'insert']],
+    ],
+    history: [['3.2.0', 'The command no longer returns an error when source and destination names are the same.']],
     summary: 'Rename a key, only if the new key does not exist',
     since: '1.0.0',
-    complexity: 'O(1)',
     run: renamenx,
-  },
-  {
+  }),
+  keyCommand({
     name: 'copy',
     arity: -3,
     flags: ['write', 'denyoom'],
-    keys: TWO_KEYS,
-    acl: KEYSPACE,
-    group: 'generic',
+    keyArgs: [
+      [1, 0, READ_ACCESS],
+      [2, 0, ['OW', 'update']],
+    ],
     summary: 'Copy a key',
     since: '6.2.0',
     complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
     run: copy,
-  },
-  {
-    name: 'move',
-    arity: 3,
-    flags: ['write', 'fast'],
-    keys: FIRST_KEY,
-    acl: KEYSPACE,
-    group: 'generic',
-    summary: 'Move a key to another database',
-    since: '1.0.0',
-    complexity: 'O(1)',
-    run: move,
-  },
-  expireSpec('expire', "Set a key's time to live in seconds", '1.0.0', expire),
-  expireSpec('pexpire', "Set a key's time to live in milliseconds", '2.6.0', pexpire),
-  expireSpec('expireat', 'Set the expiration for a key as a UNIX timestamp', '1.2.0', expireat),
-  expireSpec('pexpireat', 'Set the expiration for a key as a UNIX timestamp specified in milliseconds', '2.6.0', pexpireat),
-  ttlSpec('ttl', 'Get the time to live for a key in seconds', '1.0.0', ttl),
-  ttlSpec('pttl', 'Get the time to live for a key in milliseconds', '2.6.0', pttl),
-  ttlSpec('expiretime', 'Get the expiration Unix timestamp for a key', '7.0.0', expiretime),
-  ttlSpec('pexpiretime', 'Get the expiration Unix timestamp for a key in milliseconds', '7.0.0', pexpiretime),
-  {
-    name: 'persist',
-    arity: 2,
-    flags: ['write', 'fast'],
-    keys: FIRST_KEY,
-    acl: KEYSPACE,
-    group: 'generic',
-    summary: 'Remove the expiration from a key',
-    since: '2.2.0',
-    complexity: 'O(1)',
-    run: persist,
-  },
+  }),
+  keyCommand({ name: 'move', arity: 3, flags: ['write', 'fast'], keyArgs: [[1, 0, ['RW', 'access', 'update']]], summary: 'Move a key to another database', since: '1.0.0', run: move }),
+  expireCommand('expire', "Set a key's time to live in seconds", '1.0.0', expire),
+  expireCommand('pexpire', "Set a key's time to live in milliseconds", '2.6.0', pexpire),
+  expireCommand('expireat', 'Set the expiration for a key as a UNIX timestamp', '1.2.0', expireat),
+  expireCommand('pexpireat', 'Set the expiration for a key as a UNIX timestamp specified in milliseconds', '2.6.0', pexpireat),
+  ttlCommand('ttl', 'Get the time to live for a key in seconds', '1.0.0', ttl, true),
+  ttlCommand('pttl', 'Get the time to live for a key in milliseconds', '2.6.0', pttl, true),
+  ttlCommand('expiretime', 'Get the expiration Unix timestamp for a key', '7.0.0', expiretime, false),
+  ttlCommand('pexpiretime', 'Get the expiration Unix timestamp for a key in milliseconds', '7.0.0', pexpiretime, false),
+  keyCommand({ name: 'persist', arity: 2, flags: ['write', 'fast'], keyArgs: [[1, 0, UPDATE]], summary: 'Remove the expiration from a key', since: '2.2.0', run: persist }),
   {
     name: 'object',
     arity: -2,
@@ -595,21 +588,11 @@ export const commands: CommandSpec[] = [
     since: '2.2.3',
     complexity: 'Depends on subcommand.',
     subcommands: [
-      objectSpec('encoding', 'Inspect the internal encoding of a Redis object', '2.2.3', objectEncoding),
-      objectSpec('freq', 'Get the logarithmic access frequency counter of a Redis object', '4.0.0', objectFreq),
-      objectSpec('idletime', 'Get the time since a Redis object was last accessed', '2.2.3', objectIdletime),
-      objectSpec('refcount', 'Get the number of references to the value of the key', '2.2.3', objectRefcount),
-      {
-        name: 'help',
-        arity: 2,
-        flags: ['loading', 'stale'],
-        acl: KEYSPACE,
-        group: 'generic',
-        summary: 'Show helpful text about the different subcommands',
-        since: '6.2.0',
-        complexity: 'O(1)',
-        run: objectHelp,
-      },
+      objectCommand('encoding', 'Inspect the internal encoding of a Redis object', '2.2.3', objectEncoding),
+      objectCommand('freq', 'Get the logarithmic access frequency counter of a Redis object', '4.0.0', objectFreq),
+      objectCommand('idletime', 'Get the time since a Redis object was last accessed', '2.2.3', objectIdletime),
+      objectCommand('refcount', 'Get the number of references to the value of the key', '2.2.3', objectRefcount),
+      keyCommand({ name: 'help', arity: 2, flags: ['loading', 'stale'], summary: 'Show helpful text about the different subcommands', since: '6.2.0', run: objectHelp }),
     ],
   },
 ];
