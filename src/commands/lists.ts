@@ -4,6 +4,7 @@
  * as Redis's listElementsRemoved does.
  */
 import type { Client } from '../server/client.js';
+import { parseMemory } from '../config.js';
 import { mayBlock, parseTimeout } from '../server/blocking.js';
 import { List } from '../store/list.js';
 import type { Value } from '../store/keyspace.js';
@@ -373,6 +374,22 @@ function ltrim(c: Client, argv: string[]): void {
     c.db.delete(key);
     c.db.changed(key, 'g', 'del');
   }
+  c.reply.ok();
+}
+
+// ---- DEBUG -------------------------------------------------------------------------------
+
+const PACKED_THRESHOLD_MAX = 2 ** 32 - 2 ** 20;
+
+/**
+ * DEBUG QUICKLIST-PACKED-THRESHOLD size: in Redis, the element size from
+ * which a quicklist node holds that one element alone ("plain" node). Chunks
+ * here hold references whatever the element size, so the size is only
+ * validated, with Redis's error.
+ */
+export function debugQuicklistPackedThreshold(c: Client, argv: string[]): void {
+  const size = parseMemory(argv[2]);
+  if (size === null || size < 0 || size > PACKED_THRESHOLD_MAX) fail('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
   c.reply.ok();
 }
 

@@ -16,6 +16,7 @@ import { LRU_CLOCK_MAX, type Database } from '../store/keyspace.js';
 import { fail, isKeyword, parsePositiveLong, parseRangeLong, replyHelp, subcommandSyntaxError, SYNTAX_ERROR, NO_SUCH_KEY, LONG_MAX } from './args.js';
 import { inNestedCall } from './dispatch.js';
 import { stringEncoding } from './strings.js';
+import { debugQuicklistPackedThreshold } from './lists.js';
 import type { Command, CommandFlag, CommandSpec } from './table.js';
 import { lookupFullName } from './command.js';
 
@@ -589,6 +590,7 @@ export const debugSubcommands = new Map<string, DebugSubcommand>([
   ['error', { argc: 3, run: (c, argv) => c.reply.raw(`-${argv[2].replace(/[\r\n]/g, ' ')}\r\n`) }],
   ['config-rewrite-force-all', { argc: 2, run: (c) => rewriteConfig(c, true, 'CONFIG-REWRITE-FORCE-ALL failed') }],
   ['stringmatch-test', { argc: 2, run: stringmatchTest }],
+  ['quicklist-packed-threshold', { argc: 3, run: debugQuicklistPackedThreshold }],
 ]);
 
 function debug(c: Client, argv: string[]): void {
