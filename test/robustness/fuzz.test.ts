@@ -23,37 +23,16 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { RawClient } from '../support/raw-client.js';
 import { decodeReply, encodeCommand, RespError, type RespValue } from '../support/resp.js';
+import { Generator } from '../support/random.js';
 import { spawnKeyhive, type KeyhiveProcess } from './keyhive-process.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 3);
 const WORKERS = 8;
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with FUZZ_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Random {
-  readonly next: () => number;
-  constructor(seed: number) {
-    this.next = prng(seed);
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
+class Random extends Generator {
   chance(p: number): boolean {
-    return this.next() < p;
+    return this.int(1_000_000) < p * 1_000_000;
   }
   bytes(n: number): string {
     let s = '';
