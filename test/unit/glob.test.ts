@@ -140,9 +140,9 @@ describe('glob: same answers as redis-server', () => {
   it('random patterns over random keys (fuzz)', async () => {
     const next = prng(20240601);
     const keyAlphabet = 'ab]\\*?[-^\xff\x00A';
-    const patternAlphabet = 'ab*?[]^-\\\xffA';
+    const patternAlphabet = 'ab*?[]^-\\\xff\x00A';
     const keys = [...new Set(Array.from({ length: 300 }, () => randomString(next, keyAlphabet, 6)))];
-    const patterns = Array.from({ length: 600 }, () => randomString(next, patternAlphabet, 8));
+    const patterns = Array.from({ length: 2000 }, () => randomString(next, patternAlphabet, 8));
     await compare(keys, patterns);
   });
 
