@@ -27,10 +27,14 @@ export class List implements Collection {
   readonly type = 'list';
   private head: Chunk | null = null;
   private tail: Chunk | null = null;
-  length = 0;
+  private count = 0;
   /** Where locate() found an index: the chunk and the offset in it. */
   private foundChunk: Chunk | null = null;
   private foundOffset = 0;
+
+  get length(): number {
+    return this.count;
+  }
 
   encoding(): string {
     return 'quicklist';
@@ -39,7 +43,7 @@ export class List implements Collection {
   clone(): List {
     const copy = new List();
     for (let chunk = this.head; chunk; chunk = chunk.next) copy.linkAfter(copy.tail, new Chunk(chunk.items.slice()));
-    copy.length = this.length;
+    copy.count = this.count;
     return copy;
   }
 
@@ -106,14 +110,14 @@ export class List implements Collection {
     let chunk = this.head;
     if (!chunk || chunk.items.length >= CHUNK_MAX) chunk = this.linkAfter(null, new Chunk([]));
     chunk.items.unshift(value);
-    this.length++;
+    this.count++;
   }
 
   pushTail(value: string): void {
     let chunk = this.tail;
     if (!chunk || chunk.items.length >= CHUNK_MAX) chunk = this.linkAfter(this.tail, new Chunk([]));
     chunk.items.push(value);
-    this.length++;
+    this.count++;
   }
 
   push(value: string, atHead: boolean): void {
@@ -125,7 +129,7 @@ export class List implements Collection {
   popHead(): string {
     const chunk = this.head as Chunk;
     const value = chunk.items.shift() as string;
-    this.length--;
+    this.count--;
     if (chunk.items.length === 0) this.unlink(chunk);
     return value;
   }
@@ -134,7 +138,7 @@ export class List implements Collection {
   popTail(): string {
     const chunk = this.tail as Chunk;
     const value = chunk.items.pop() as string;
-    this.length--;
+    this.count--;
     if (chunk.items.length === 0) this.unlink(chunk);
     return value;
   }
@@ -145,7 +149,7 @@ export class List implements Collection {
 
   /** Removes the first n elements (n <= length). */
   removeHead(n: number): void {
-    this.length -= n;
+    this.count -= n;
     while (n > 0) {
       const chunk = this.head as Chunk;
       if (n >= chunk.items.length) {
@@ -160,7 +164,7 @@ export class List implements Collection {
 
   /** Removes the last n elements (n <= length). */
   removeTail(n: number): void {
-    this.length -= n;
+    this.count -= n;
     while (n > 0) {
       const chunk = this.tail as Chunk;
       if (n >= chunk.items.length) {
@@ -194,7 +198,7 @@ export class List implements Collection {
     this.locate(index);
     const chunk = this.foundChunk as Chunk;
     chunk.items.splice(this.foundOffset, 0, value);
-    this.length++;
+    this.count++;
     if (chunk.items.length > CHUNK_MAX) this.linkAfter(chunk, new Chunk(chunk.items.splice(CHUNK_MAX >> 1)));
   }
 
@@ -252,7 +256,7 @@ export class List implements Collection {
       if (removed !== before) this.compact(chunk, backwards);
       chunk = following;
     }
-    this.length -= removed;
+    this.count -= removed;
     return removed;
   }
 
