@@ -593,6 +593,11 @@ function difference(operands: Operand[]): Map<string, number> {
   return result;
 }
 
+/** Pairs by score, then member. Unlike storing them in the small form, this keeps -0 apart from 0. */
+function inOrder(pairs: Map<string, number>): [string, number][] {
+  return [...pairs].sort(([ma, sa], [mb, sb]) => (sa < sb ? -1 : sa > sb ? 1 : ma < mb ? -1 : ma > mb ? 1 : 0));
+}
+
 /** The result as a sorted set, in the form its size and longest member call for. */
 function toZSet(c: Client, pairs: Map<string, number>): ZSet {
   let longest = 0;
@@ -649,10 +654,9 @@ function setOperation(c: Client, argv: string[], at: number, op: SetOperation, c
 
   const pairs = op === 'union' ? union(operands, options.how) : op === 'inter' ? intersection(operands, options.how, options.limit) : difference(operands);
   if (counts) return c.reply.integer(pairs.size);
-  const result = toZSet(c, pairs);
-  if (destination !== null) return storeResult(c, destination, result, `z${op}store`);
-  replyMembersHeader(c, result.size, options.withScores);
-  result.forEachAscending((member, score) => replyMember(c, member, score, options.withScores));
+  if (destination !== null) return storeResult(c, destination, toZSet(c, pairs), `z${op}store`);
+  replyMembersHeader(c, pairs.size, options.withScores);
+  for (const [member, score] of inOrder(pairs)) replyMember(c, member, score, options.withScores);
 }
 
 function zunion(c: Client, argv: string[]): void {

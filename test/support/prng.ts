@@ -1,0 +1,34 @@
+/** Seeded randomness for property-based tests, so that a failing run replays exactly. */
+
+/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
+export function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random choices drawn from one seeded PRNG. */
+export class Generator {
+  readonly random: () => number;
+
+  constructor(seed: number) {
+    this.random = prng(seed);
+  }
+
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.random() * n);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+
+  /** min to max items, each picked independently. */
+  some<T>(items: readonly T[], min: number, max: number): T[] {
+    return Array.from({ length: min + this.int(max - min + 1) }, () => this.pick(items));
+  }
+}
