@@ -41,7 +41,7 @@
  */
 import type { Client } from './client.js';
 import type { Server } from './server.js';
-import type { Collection, Database, Value } from '../store/keyspace.js';
+import type { Collection, Database } from '../store/keyspace.js';
 import { ReplyError, fail, parseInteger, subcommandSyntaxError, toDouble } from '../commands/args.js';
 import { inNestedCall } from '../commands/dispatch.js';
 import type { CommandSpec } from '../commands/table.js';
@@ -118,7 +118,7 @@ export function parseTimeout(c: Client, arg: string): number {
   return ms === 0 ? 0 : c.server.clock.now() + ms;
 }
 
-/** Whether the command running for c may block: not inside EXEC or a script (Redis's CLIENT_DENY_BLOCKING). */
+/** Whether the running command may block: not when EXEC or a script runs it (Redis's CLIENT_DENY_BLOCKING). */
 export function mayBlock(): boolean {
   return !inNestedCall();
 }
