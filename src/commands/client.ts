@@ -103,7 +103,7 @@ function parseClientType(arg: string): ClientType {
 const REPLY_BLOCK_BYTES = 16 * 1024;
 
 function flagsOf(c: Client): string {
-  let flags = '';
+  let flags = c.server.monitors.has(c) ? 'O' : '';
   if (c.subscriptions?.active) flags += 'P';
   if (c.multi) flags += 'x';
   if (c.postponed || c.blocked) flags += 'b';

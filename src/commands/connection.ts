@@ -5,6 +5,7 @@
  */
 import type { Client } from '../server/client.js';
 import { DEFAULT_USER, authenticate, defaultUserHasPassword, resetAuthentication } from '../server/auth.js';
+import { redactArgument } from '../server/monitor.js';
 import { REDIS_VERSION } from '../server/server.js';
 import { SYNTAX_ERROR, fail, isKeyword, parseInteger, parseRangeLong } from './args.js';
 import { setClientName } from './client.js';
@@ -41,6 +42,7 @@ function reset(c: Client): void {
   c.reply.protocol = 2;
   resetAuthentication(c);
   discardTransaction(c);
+  c.server.monitors.remove(c);
   c.server.pubsub.unsubscribeAll(c);
   c.name = '';
   c.noTouch = false;
@@ -77,23 +79,14 @@ function swapdb(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
-/**
- * Hides a secret argument from MONITOR and SLOWLOG, which see argv after the
- * command ran (Redis's redactClientCommandArgument); returns its value.
- */
-function redact(argv: string[], index: number): string {
-  const secret = argv[index];
-  argv[index] = '(redacted)';
-  return secret;
-}
-
 function auth(c: Client, argv: string[]): void {
   if (argv.length > 3) fail(SYNTAX_ERROR);
-  const first = redact(argv, 1);
+  const [username, password] = argv.length === 2 ? [DEFAULT_USER, argv[1]] : [argv[1], argv[2]];
+  // MONITOR and SLOWLOG see argv after the command: never the secrets, even when AUTH fails.
+  for (let i = 1; i < argv.length; i++) redactArgument(argv, i);
   if (argv.length === 2 && !defaultUserHasPassword(c.server)) {
     fail('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
   }
-  const [username, password] = argv.length === 2 ? [DEFAULT_USER, first] : [first, redact(argv, 2)];
   if (!authenticate(c, username, password)) fail(WRONGPASS);
   c.reply.ok();
 }
@@ -109,7 +102,10 @@ function hello(c: Client, argv: string[]): void {
   for (let i = 2; i < argv.length; i++) {
     const moreArgs = argv.length - 1 - i;
     if (isKeyword(argv[i], 'auth') && moreArgs >= 2) {
-      if (!authenticate(c, redact(argv, i + 1), redact(argv, i + 2))) fail(WRONGPASS);
+      const [username, password] = [argv[i + 1], argv[i + 2]];
+      redactArgument(argv, i + 1);
+      redactArgument(argv, i + 2);
+      if (!authenticate(c, username, password)) fail(WRONGPASS);
       i += 2;
     } else if (isKeyword(argv[i], 'setname') && moreArgs >= 1) {
       setClientName(c, argv[i + 1]);

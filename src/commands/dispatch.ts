@@ -57,8 +57,8 @@ function reject(c: Client, message: string, cmd: Command | null): void {
 
 export function dispatch(c: Client, argv: string[]): void {
   processCommand(c, argv);
-  // Redis's resetClient, which a postponed command does not reach yet.
-  if (c.replyMode !== 'on' && c.postponed === null) c.advanceReplyMode();
+  // Redis's resetClient, which a postponed or blocked command reaches only when it resumes.
+  if (c.replyMode !== 'on' && c.postponed === null && c.blocked === null) c.advanceReplyMode();
 }
 
 function processCommand(c: Client, argv: string[]): void {

@@ -120,6 +120,9 @@ export class Client {
     if (postponed) {
       this.postponed = null;
       this.server.dispatch(this, postponed);
+    } else if (this.replyMode !== 'on') {
+      // A blocking command answered when it was served or timed out: it is over now.
+      this.advanceReplyMode();
     }
     this.process(null);
   }

@@ -337,6 +337,20 @@ describe('connection state across clients', () => {
     assert.equal(lru(), srv.server.keyspace.lruClock);
   });
 
+  it('RESET ends MONITOR mode', async () => {
+    const monitor = await connect();
+    const other = await connect();
+    const id = (await monitor.call('CLIENT', 'ID')) as number;
+    assert.equal(await monitor.call('MONITOR'), 'OK');
+    assert.equal((await listed(other, id))?.get('flags'), 'O');
+    await other.call('SET', 'k', 'before');
+    assert.match((await monitor.read()) as string, /"SET" "k" "before"$/);
+    assert.equal(await monitor.call('RESET'), 'RESET');
+    await other.call('SET', 'k', 'after');
+    assert.equal(await monitor.call('PING'), 'PONG');
+    assert.equal((await listed(other, id))?.get('flags'), 'N');
+  });
+
   it('CLIENT REPLY OFF then QUIT closes without a reply', async () => {
     const c = await connect();
     c.write('CLIENT REPLY OFF\r\nQUIT\r\n');

@@ -186,6 +186,7 @@ describeDifferential('connection commands', (t) => {
     { raw: 'CLIENT REPLY SKIP\r\nNOSUCHCOMMAND\r\nPING c\r\n' },
     { raw: 'CLIENT REPLY SKIP\r\nGET\r\nPING d\r\n' },
     { raw: 'CLIENT REPLY SKIP\r\nCLIENT REPLY ON\r\n' },
+    { raw: 'CLIENT REPLY SKIP\r\nBLPOP reply:nolist 0.01\r\nPING after-blpop\r\n' },
     { raw: 'CLIENT REPLY OFF\r\nPING a\r\nSET reply:k v\r\nCLIENT REPLY SKIP\r\nPING b\r\nCLIENT REPLY ON\r\n' },
     ['GET', 'reply:k'],
     { raw: 'CLIENT REPLY OFF\r\nRESET\r\n' },
