@@ -352,7 +352,7 @@ function sub(
   arity: number,
   flags: CommandFlag[],
   run: Handler,
-  doc: { summary: string; since: string; complexity?: string },
+  doc: Pick<CommandSpec, 'summary' | 'since' | 'complexity' | 'tips' | 'history'>,
 ): CommandSpec {
   return { name, arity, flags, acl: ['@connection'], group: 'connection', complexity: 'O(1)', ...doc, run };
 }
@@ -370,10 +370,42 @@ export const commands: CommandSpec[] = [
       sub('id', 2, CONNECTION, clientId, { summary: 'Returns the client ID for the current connection', since: '5.0.0' }),
       sub('setname', 3, CONNECTION, clientSetName, { summary: 'Set the current connection name', since: '2.6.9' }),
       sub('getname', 2, CONNECTION, clientGetName, { summary: 'Get the current connection name', since: '2.6.9' }),
-      sub('setinfo', 4, CONNECTION, clientSetInfo, { summary: 'Sets information specific to the client or connection.', since: '7.2.0' }),
-      sub('info', 2, CONNECTION, clientInfo, { summary: 'Returns information about the current client connection.', since: '6.2.0' }),
-      sub('list', -2, ADMIN, clientList, { summary: 'Get the list of client connections', since: '2.4.0', complexity: ALL_CLIENTS }),
-      sub('kill', -3, ADMIN, clientKill, { summary: 'Kill the connection of a client', since: '2.4.0', complexity: ALL_CLIENTS }),
+      sub('setinfo', 4, CONNECTION, clientSetInfo, {
+        summary: 'Sets information specific to the client or connection.',
+        since: '7.2.0',
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+      }),
+      sub('info', 2, CONNECTION, clientInfo, {
+        summary: 'Returns information about the current client connection.',
+        since: '6.2.0',
+        tips: ['nondeterministic_output'],
+      }),
+      sub('list', -2, ADMIN, clientList, {
+        summary: 'Get the list of client connections',
+        since: '2.4.0',
+        complexity: ALL_CLIENTS,
+        tips: ['nondeterministic_output'],
+        history: [
+          ['2.8.12', 'Added unique client `id` field.'],
+          ['5.0.0', 'Added optional `TYPE` filter.'],
+          ['6.0.0', 'Added `user` field.'],
+          ['6.2.0', 'Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter.'],
+          ['7.0.0', 'Added `resp`, `multi-mem`, `rbs` and `rbp` fields.'],
+          ['7.0.3', 'Added `ssub` field.'],
+        ],
+      }),
+      sub('kill', -3, ADMIN, clientKill, {
+        summary: 'Kill the connection of a client',
+        since: '2.4.0',
+        complexity: ALL_CLIENTS,
+        history: [
+          ['2.8.12', 'Added new filter format.'],
+          ['2.8.12', '`ID` option.'],
+          ['3.2.0', 'Added `master` type in for `TYPE` option.'],
+          ['5.0.0', 'Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.'],
+          ['6.2.0', '`LADDR` option.'],
+        ],
+      }),
       clientUnblockCommand,
       sub('no-evict', 3, ADMIN, clientNoEvict, { summary: 'Set client eviction mode for the current connection', since: '7.0.0' }),
       sub('no-touch', 3, CONNECTION, clientNoTouch, {
@@ -381,7 +413,11 @@ export const commands: CommandSpec[] = [
         since: '7.2.0',
       }),
       sub('reply', 3, CONNECTION, clientReply, { summary: 'Instruct the server whether to reply to commands', since: '3.2.0' }),
-      sub('pause', -3, ADMIN, clientPause, { summary: 'Stop processing commands from clients for some time', since: '2.9.50' }),
+      sub('pause', -3, ADMIN, clientPause, {
+        summary: 'Stop processing commands from clients for some time',
+        since: '2.9.50',
+        history: [['6.2.0', '`CLIENT PAUSE WRITE` mode added along with the `mode` option.']],
+      }),
       sub('unpause', 2, ADMIN, clientUnpause, {
         summary: 'Resume processing of clients that were paused',
         since: '6.2.0',

@@ -150,6 +150,7 @@ export const commands: CommandSpec[] = [
     summary: 'Ping the server',
     since: '1.0.0',
     complexity: 'O(1)',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     run: ping,
   },
   {
@@ -216,6 +217,7 @@ export const commands: CommandSpec[] = [
     summary: 'Authenticate to the server',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of passwords defined for the user',
+    history: [['6.0.0', 'Added ACL style (username and password).']],
     run: auth,
   },
   {
@@ -227,6 +229,7 @@ export const commands: CommandSpec[] = [
     summary: 'Handshake with Redis',
     since: '6.0.0',
     complexity: 'O(1)',
+    history: [['6.2.0', "`protover` made optional; when called without arguments the command reports the current connection's context."]],
     run: hello,
   },
 ];

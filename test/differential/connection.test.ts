@@ -126,6 +126,13 @@ describeDifferential('connection commands', (t) => {
 
   t.sequence('CLIENT HELP', [['CLIENT', 'HELP'], ['client', 'help']]);
 
+  // The CLIENT container itself differs: Keyhive adds 7.2's SETINFO and NO-TOUCH.
+  t.sequence('COMMAND INFO of the connection commands', [
+    ['COMMAND', 'INFO', 'ping', 'echo', 'quit', 'reset', 'select', 'swapdb', 'auth', 'hello'],
+    ['COMMAND', 'INFO', 'client|id', 'client|setname', 'client|getname', 'client|info', 'client|list', 'client|kill'],
+    ['COMMAND', 'INFO', 'client|no-evict', 'client|reply', 'client|pause', 'client|unpause', 'client|help'],
+  ]);
+
   t.sequence('CLIENT ID, SETNAME, GETNAME', [
     { cmd: ['CLIENT', 'ID'], match: 'shape' },
     ['CLIENT', 'GETNAME'],
