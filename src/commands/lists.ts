@@ -1,7 +1,9 @@
 /**
  * List commands (t_list.c), blocking forms included. Every pop goes through
  * elementsRemoved(), which reports the event and deletes a list it emptied,
- * as Redis's listElementsRemoved does.
+ * as Redis's listElementsRemoved does. Each command replies and reports its
+ * events in Redis's order, which a RESP3 client subscribed to its own
+ * keyspace events can see.
  */
 import type { Client } from '../server/client.js';
 import { parseMemory } from '../config.js';
@@ -110,8 +112,8 @@ function pushGeneric(c: Client, argv: string[], atHead: boolean, onlyIfExists: b
     c.db.set(key, (list = new List()));
   }
   for (let i = 2; i < argv.length; i++) list.push(argv[i], atHead);
-  c.db.changed(key, 'l', atHead ? 'lpush' : 'rpush');
   c.reply.integer(list.length);
+  c.db.changed(key, 'l', atHead ? 'lpush' : 'rpush');
 }
 
 function popGeneric(c: Client, argv: string[], atHead: boolean): void {
@@ -337,8 +339,8 @@ function lset(c: Client, argv: string[]): void {
   const index = absoluteIndex(parseInteger(argv[2]), list.length);
   if (index < 0 || index >= list.length) fail(OUT_OF_RANGE);
   list.set(index, argv[3]);
-  c.db.changed(key, 'l', 'lset');
   c.reply.ok();
+  c.db.changed(key, 'l', 'lset');
 }
 
 function lrem(c: Client, argv: string[]): void {
