@@ -114,6 +114,11 @@ function flagsOf(c: Client): string {
   return flags || 'N';
 }
 
+/** Whole seconds since ms (a connection's start, its last interaction), as Redis's unixtime differences. */
+function secondsSince(ms: number, now: number): number {
+  return Math.floor(now / 1000) - Math.floor(ms / 1000);
+}
+
 function argvBytes(argv: string[]): number {
   let n = 0;
   for (const arg of argv) n += arg.length;
@@ -134,7 +139,6 @@ function multiBytes(c: Client): number {
  * current is the client running CLIENT LIST/INFO, whose arguments are argv.
  */
 function infoLine(c: Client, current: Client, argv: string[]): string {
-  const seconds = (ms: number) => Math.floor(ms / 1000);
   const now = c.server.clock.now();
   const subs = c.subscriptions;
   const running = c === current ? argv : c.postponed;
@@ -144,7 +148,7 @@ function infoLine(c: Client, current: Client, argv: string[]): string {
   const omem = c.socket.writableLength + c.reply.pendingBytes;
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name}` +
-    ` age=${seconds(now) - seconds(c.createdAt)} idle=${seconds(now) - seconds(c.lastInteraction)}` +
+    ` age=${secondsSince(c.createdAt, now)} idle=${secondsSince(c.lastInteraction, now)}` +
     ` flags=${flagsOf(c)} db=${c.db.index}` +
     ` sub=${subs?.channels.size ?? 0} psub=${subs?.patterns.size ?? 0} ssub=${subs?.shard.size ?? 0}` +
     ` multi=${c.multi ? c.multi.queue.length : -1} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=${multiMem}` +
@@ -239,11 +243,7 @@ function killMatches(filter: KillFilter, target: Client, killer: Client): boolea
   if (filter.id !== undefined && target.id !== filter.id) return false;
   if (filter.user !== undefined && target.user !== filter.user) return false;
   if (filter.skipMe && target === killer) return false;
-  if (filter.maxAge !== undefined) {
-    const ageSeconds = Math.floor(killer.server.clock.now() / 1000) - Math.floor(target.createdAt / 1000);
-    if (ageSeconds < filter.maxAge) return false;
-  }
-  return true;
+  return filter.maxAge === undefined || secondsSince(target.createdAt, killer.server.clock.now()) >= filter.maxAge;
 }
 
 /** CLIENT KILL addr (old form: replies OK or an error, may kill the caller) or CLIENT KILL <filters> (replies the count). */
