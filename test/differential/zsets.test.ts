@@ -658,4 +658,47 @@ describeDifferential('sorted sets', (t) => {
     ['COMMAND', 'GETKEYS', 'ZMPOP', '1', 'a', 'MAX', 'COUNT', '2'],
     ['COMMAND', 'GETKEYS', 'ZADD', 'z', '1', 'a'],
   ]);
+
+  t.scenario('keyspace notifications', async (connect) => {
+    const out: string[] = [];
+    const admin = await connect();
+    const sub = await connect();
+    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'));
+    sub.send('PSUBSCRIBE', '__keyevent@9__:*');
+    out.push(await sub.readRaw());
+    const commands = [
+      ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd'],
+      ['ZADD', 'z', 'NX', '1', 'a'],
+      ['ZINCRBY', 'z', '1', 'a'],
+      ['ZADD', 'z', 'INCR', '0', 'a'],
+      ['ZREM', 'z', 'nope'],
+      ['ZREM', 'z', 'a'],
+      ['ZREMRANGEBYSCORE', 'z', '10', '20'],
+      ['ZREMRANGEBYSCORE', 'z', '2', '2'],
+      ['ZREMRANGEBYRANK', 'z', '0', '0'],
+      ['ZADD', 'lex', '0', 'x', '0', 'y'],
+      ['ZREMRANGEBYLEX', 'lex', '[x', '[x'],
+      ['ZREMRANGEBYLEX', 'lex', '-', '+'],
+      ['ZPOPMIN', 'z'],
+      ['ZPOPMAX', 'z', '5'],
+      ['ZADD', 'z', '1', 'a', '2', 'b'],
+      ['ZMPOP', '1', 'z', 'MAX'],
+      ['ZRANGESTORE', 'dst', 'z', '0', '-1'],
+      ['ZUNIONSTORE', 'dst', '1', 'z'],
+      ['ZINTERSTORE', 'dst', '2', 'z', 'missing'],
+      ['ZINTERSTORE', 'dst', '2', 'z', 'missing'],
+      ['ZDIFFSTORE', 'dst', '1', 'z'],
+      ['ZRANGESTORE', 'dst', 'z', '5', '6'],
+      ['ZREM', 'z', 'a'],
+      ['SET', 'marker', 'end'],
+    ];
+    for (const cmd of commands) out.push(await admin.callRaw(...cmd));
+    for (;;) {
+      const message = await sub.readRaw();
+      out.push(message);
+      if (message.includes('marker')) break;
+    }
+    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', ''));
+    return out;
+  });
 });
