@@ -1,0 +1,62 @@
+/**
+ * redis-py (Debian's python3-redis, RESP2) running the Memorystore for Redis
+ * guide's usage against an embedded Keyhive: test/clients/py/memorystore_guide.py,
+ * given REDISHOST/REDISPORT as the guide does. Each Python test becomes a
+ * subtest here, so a failure names the check.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startKeyhive } from '../support/servers.js';
+import type { RunningServer } from '../../src/index.js';
+import { runProcess, type ProcessResult } from './run-process.js';
+
+/** Debian's interpreter, which has python3-redis (a `python3` on PATH may be another one). */
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/clients/py/memorystore_guide.py');
+
+/** unittest -v lines: "test_name (module.Class) ... ok" (or FAIL, ERROR, skipped). */
+function testOutcomes(stderr: string): Map<string, string> {
+  const outcomes = new Map<string, string>();
+  for (const m of stderr.matchAll(/^(test_\w+) \(.*?\) \.\.\. (ok|FAIL|ERROR|skipped.*)$/gm)) outcomes.set(m[1], m[2]);
+  return outcomes;
+}
+
+/** The traceback unittest prints for a failed test. */
+function failureDetails(stderr: string, test: string): string {
+  const start = stderr.search(new RegExp(`^(?:FAIL|ERROR): ${test} `, 'm'));
+  if (start < 0) return '';
+  const rest = stderr.slice(start);
+  const end = rest.search(/\n(?:={10,}|-{10,}\nRan )/);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+describe('redis-py: the Memorystore for Redis guide', () => {
+  let keyhive: RunningServer;
+  let run: ProcessResult;
+  before(async () => {
+    keyhive = await startKeyhive();
+    run = await runProcess(PYTHON, [SCRIPT], { env: { ...process.env, REDISHOST: '127.0.0.1', REDISPORT: String(keyhive.port) } });
+  });
+  after(async () => {
+    await keyhive?.close();
+  });
+
+  it('every check of the script passes', async (t) => {
+    const outcomes = testOutcomes(run.stderr);
+    assert.ok(outcomes.size >= 15, `expected the script's tests in its output:\n${run.stderr}`);
+    for (const [test, outcome] of outcomes) {
+      await t.test(test, () => assert.equal(outcome, 'ok', failureDetails(run.stderr, test)));
+    }
+  });
+
+  it('exits with 0 and reports OK', () => {
+    assert.equal(run.stderr.trimEnd().split('\n').at(-1), 'OK', run.stderr.slice(-3000));
+    assert.equal(run.code, 0);
+  });
+
+  it('the compare-and-set counter loop ran', () => {
+    assert.match(run.stdout, /compare-and-set conflicts retried: \d+/);
+  });
+});
