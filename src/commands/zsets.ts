@@ -1,4 +1,10 @@
-/** Sorted-set commands (t_zset.c). */
+/**
+ * Sorted-set commands (t_zset.c). Each command replies and reports its
+ * keyspace events in Redis's order, which a RESP3 client subscribed to its
+ * own events can see: ZADD and the STORE forms reply first, ZREM and
+ * ZREMRANGEBY* report first, and pops report between the reply's header and
+ * its members.
+ */
 import { mayBlock, parseTimeout } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import type { Value } from '../store/keyspace.js';
@@ -44,22 +50,28 @@ export function zsetLimits(c: Client): ZSetLimits {
   return encodingLimits(c.server.config);
 }
 
+/** Deletes the zset at key if a command emptied it, reporting it as Redis does. */
+function deleteIfEmpty(c: Client, key: string, zset: ZSet): void {
+  if (zset.size !== 0) return;
+  c.db.delete(key);
+  c.db.changed(key, 'g', 'del');
+}
+
 /** Reports members removed from the zset at key by event, deleting the key if it is now empty. */
 function reportRemoval(c: Client, key: string, zset: ZSet, event: string): void {
-  if (zset.size === 0) c.db.delete(key);
   c.db.changed(key, 'z', event);
-  if (zset.size === 0) c.db.changed(key, 'g', 'del');
+  deleteIfEmpty(c, key, zset);
 }
 
 /** Stores result at key (replacing any value) and replies with its size; an empty result deletes key. */
 function storeResult(c: Client, key: string, result: ZSet, event: string): void {
+  c.reply.integer(result.size);
   if (result.size > 0) {
     c.db.set(key, result);
     c.db.changed(key, 'z', event);
   } else if (c.db.delete(key)) {
     c.db.changed(key, 'g', 'del');
   }
-  c.reply.integer(result.size);
 }
 
 /** The array header for n members, each with its score when withScores (a flat list in RESP2). */
@@ -125,10 +137,10 @@ function zaddGeneric(c: Client, argv: string[], flags: AddFlags): void {
     else if (outcome === 'updated') updated++;
     if (outcome !== 'skipped') processed++;
   }
-  if (added + updated > 0) c.db.changed(key, 'z', flags.incr ? 'zincr' : 'zadd');
   if (!flags.incr) c.reply.integer(ch ? added + updated : added);
   else if (processed > 0) c.reply.double(result.score);
   else c.reply.nullBulk();
+  if (added + updated > 0) c.db.changed(key, 'z', flags.incr ? 'zincr' : 'zadd');
 }
 
 function zadd(c: Client, argv: string[]): void {
@@ -369,10 +381,11 @@ function popMembers(c: Client, key: string, zset: ZSet, end: End, count: number,
     c.reply.arrayHeader(2 * n + 1);
     c.reply.bulk(key);
   } else c.reply.arrayHeader(shape.nested ? n : 2 * n);
+  c.db.changed(key, 'z', `zpop${end}`);
   const fromMin = end === 'min';
   zset.forEach(fromMin ? 0 : zset.size - 1, n, !fromMin, (member, score) => replyPair(c, member, score, shape.nested));
   zset.removeRanks(fromMin ? 0 : zset.size - n, fromMin ? n : zset.size);
-  reportRemoval(c, key, zset, `zpop${end}`);
+  deleteIfEmpty(c, key, zset);
 }
 
 /** Pops from the first of keys that exists; count -1 is a single pop. */

@@ -701,4 +701,39 @@ describeDifferential('sorted sets', (t) => {
     out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', ''));
     return out;
   });
+
+  t.scenario('RESP3: replies and the pushes of a client\'s own keyspace events interleave as in Redis', async (connect) => {
+    const out: string[] = [];
+    const admin = await connect();
+    const c = await connect();
+    out.push(await c.callRaw('HELLO', '3').then((r) => r.slice(0, 1)));
+    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'));
+    try {
+      c.send('PSUBSCRIBE', '__keyevent@9__:*');
+      out.push(await c.readRaw());
+      const commands = [
+        ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e'],
+        ['ZINCRBY', 'z', '1', 'a'],
+        ['ZREM', 'z', 'a'],
+        ['ZREMRANGEBYRANK', 'z', '0', '0'],
+        ['ZPOPMIN', 'z'],
+        ['ZPOPMAX', 'z', '1'],
+        ['ZMPOP', '1', 'z', 'MIN', 'COUNT', '5'],
+        ['ZADD', 'src', '1', 'x'],
+        ['ZUNIONSTORE', 'dst', '1', 'src'],
+        ['ZRANGESTORE', 'dst', 'src', '0', '0'],
+        ['ZINTERSTORE', 'dst', '1', 'missing'],
+        ['BZPOPMIN', 'src', '0'],
+      ];
+      for (const cmd of commands) {
+        // Everything up to the PING's answer: the command's reply and its event pushes, in the order sent.
+        c.send(...cmd);
+        c.send('PING');
+        for (let frame = ''; frame !== '+PONG\r\n'; out.push(frame)) frame = await c.readRaw();
+      }
+    } finally {
+      await admin.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+    }
+    return out;
+  });
 });
