@@ -12,5 +12,6 @@ import { commands as zsets } from './zsets.js';
 import { commands as pubsub } from './pubsub.js';
 import { commands as server } from './server.js';
 import { commands as command } from './command.js';
+import { commands as bitmaps } from './bitmaps.js';
 
-export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command];
+export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command, ...bitmaps];

@@ -30,12 +30,12 @@ export function readString(c: Client, key: string): string | undefined {
 }
 
 /** The string at key for a command about to change it, undefined when missing; WRONGTYPE for other types. */
-function writableString(c: Client, key: string): string | undefined {
+export function writableString(c: Client, key: string): string | undefined {
   return asString(c.db.lookupWrite(key));
 }
 
 /** Redis's checkStringLength, with V8's own string limit as a second bound. */
-function checkStringLength(c: Client, length: number): void {
+export function checkStringLength(c: Client, length: number): void {
   if (length > c.server.limits.maxBulkLen || length > MAX_JS_STRING_LENGTH) {
     fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
   }
@@ -274,7 +274,7 @@ function strlen(c: Client, argv: string[]): void {
 }
 
 /** s with patch written at offset, zero-padded when s is shorter than offset. */
-function overwriteAt(s: string, offset: number, patch: string): string {
+export function overwriteAt(s: string, offset: number, patch: string): string {
   const head = s.length >= offset ? s.slice(0, offset) : s + '\0'.repeat(offset - s.length);
   return head + patch + s.slice(offset + patch.length);
 }
