@@ -23,6 +23,8 @@ const MAX_LEVEL = 32;
 const BRANCHING = 0.25;
 const HEADER_WORDS = 4;
 const HEAD = 0;
+/** Below this many words (256 KB) a buffer is never worth compacting. */
+const COMPACTABLE_WORDS = 1 << 16;
 
 function randomLevel(): number {
   let level = 1;
@@ -47,8 +49,10 @@ export class SkipList {
   private words: Int32Array;
   /** The same buffer as float64s: a node's score is floats[node >> 1]. */
   private floats: Float64Array;
-  /** Words in use from the start of the buffer; blocks are freed into `freeBlocks`, never given back. */
+  /** Words in use from the start of the buffer; blocks are freed into `freeBlocks`, not given back. */
   private top = 0;
+  /** Words of the blocks in use. */
+  private liveWords = 0;
   /** Freed blocks by level, for reuse. */
   private readonly freeBlocks: number[][] = Array.from({ length: MAX_LEVEL + 1 }, () => []);
   private members: (string | undefined)[] = [];
@@ -75,6 +79,7 @@ export class SkipList {
       this.top += blockWords(level);
       if (this.top > this.words.length) this.grow();
     }
+    this.liveWords += blockWords(level);
     this.words.fill(0, node, node + blockWords(level));
     this.floats[node >> 1] = score;
     const slot = this.freeSlots.pop() ?? this.members.length;
@@ -92,8 +97,22 @@ export class SkipList {
   private release(node: number): void {
     const slot = this.words[node + 2];
     this.freeBlocks[this.levels[slot]].push(node);
+    this.liveWords -= blockWords(this.levels[slot]);
     this.members[slot] = undefined;
     this.freeSlots.push(slot);
+  }
+
+  /** Whether freed blocks fill most of a large buffer: time for compacted(). */
+  get sparse(): boolean {
+    return this.top >= COMPACTABLE_WORDS && this.liveWords * 4 < this.top;
+  }
+
+  /** A copy in a buffer sized to its nodes. */
+  compacted(): SkipList {
+    const copy = new SkipList();
+    // Highest first: each insertion lands at the front.
+    this.forEach(this.length - 1, this.length, true, (member, score) => copy.insert(score, member));
+    return copy;
   }
 
   private grow(): void {

@@ -20,7 +20,7 @@ import type { Collection } from './keyspace.js';
 import type { Slotted } from './sample.js';
 import { SkipList, type PairVisitor } from './skiplist.js';
 
-/** The encoding thresholds; the server's live config values (server.limits). */
+/** The encoding thresholds: the live zset-max-listpack-* config values (commands/encoding-limits.ts). */
 export interface ZSetLimits {
   readonly zsetMaxListpackEntries: number;
   readonly zsetMaxListpackValue: number;
@@ -65,7 +65,7 @@ export interface AddFlags {
   gt?: boolean;
   /** Update existing members only to a lower score. */
   lt?: boolean;
-  /** Add the score to the current one (0 for a new member). */
+  /** Add the score to the current one (a new member gets the increment itself). */
   incr?: boolean;
 }
 
@@ -183,13 +183,12 @@ class PackedPairs implements PairStore {
     this.members.splice(start, end - start);
     this.scores.splice(start, end - start);
   }
-
 }
 
 /** The large form: a skip list for order, a Dict for member lookups. */
 class IndexedSkipList implements PairStore {
   readonly dict = new Dict<undefined>({ numbers: true });
-  private readonly list = new SkipList();
+  private list = new SkipList();
 
   get size(): number {
     return this.list.length;
@@ -216,6 +215,7 @@ class IndexedSkipList implements PairStore {
     const score = this.dict.numberAt(id);
     this.dict.delete(member);
     this.list.delete(score, member);
+    this.compactIfSparse();
     return true;
   }
 
@@ -233,8 +233,13 @@ class IndexedSkipList implements PairStore {
 
   removeRanks(start: number, end: number): void {
     this.list.deleteRanks(start, end - 1, (member) => this.dict.delete(member));
+    this.compactIfSparse();
   }
 
+  /** Gives memory back after a set shrank to a fraction of its former size (as the Dict does). */
+  private compactIfSparse(): void {
+    if (this.list.sparse) this.list = this.list.compacted();
+  }
 }
 
 /** Copies every pair, highest first: each insertion then lands at the front of a skip list. */
@@ -282,10 +287,6 @@ export class ZSet implements Collection, Slotted {
   /** The member's score, or undefined when absent. */
   score(member: string): number | undefined {
     return this.store.score(member);
-  }
-
-  has(member: string): boolean {
-    return this.store.score(member) !== undefined;
   }
 
   /** Adds or updates a member with ZADD's semantics (Redis's zsetAdd). */

@@ -86,6 +86,30 @@ describe('ZSet store', () => {
     assert.equal(z.encoding(), 'skiplist');
   });
 
+  it('stays correct when a large set shrinks enough to be compacted', () => {
+    const random = prng(3);
+    const z = new ZSet({ zsetMaxListpackEntries: 0, zsetMaxListpackValue: 64 });
+    const model = new Map<string, number>();
+    for (let i = 0; i < 20000; i++) {
+      const score = Math.floor(random() * 1000);
+      z.add(`m${i}`, score);
+      model.set(`m${i}`, score);
+    }
+    const doomed = sorted(model).slice(500, 19500);
+    z.removeRanks(500, 19500);
+    for (const [m] of doomed) model.delete(m);
+    checkAgainst(z, model, random);
+    for (let i = 0; i < 300; i++) {
+      const member = `m${Math.floor(random() * 20000)}`;
+      if (random() < 0.5) assert.equal(z.remove(member), model.delete(member));
+      else {
+        z.add(member, i);
+        model.set(member, i);
+      }
+    }
+    checkAgainst(z, model, random);
+  });
+
   it('moves to the large form past the limits, and never back', () => {
     const limits = { zsetMaxListpackEntries: 4, zsetMaxListpackValue: 8 };
     const z = new ZSet(limits);
