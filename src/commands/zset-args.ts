@@ -10,8 +10,8 @@
 import { NOT_FLOAT, fail } from './args.js';
 import type { LexBound, LexRange, ScoreRange } from '../store/zset.js';
 
-export const NOT_FLOAT_RANGE = 'ERR min or max is not a float';
-export const NOT_LEX_RANGE = 'ERR min or max not valid string range item';
+const NOT_FLOAT_RANGE = 'ERR min or max is not a float';
+const NOT_LEX_RANGE = 'ERR min or max not valid string range item';
 
 const HEX_RE = /^([+-]?)0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP]([+-]?\d+))?/;
 const DECIMAL_RE = /^([+-]?)(\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
