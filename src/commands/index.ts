@@ -13,5 +13,6 @@ import { commands as pubsub } from './pubsub.js';
 import { commands as server } from './server.js';
 import { commands as command } from './command.js';
 import { commands as bitmaps } from './bitmaps.js';
+import { commands as hyperloglog } from './hyperloglog.js';
 
-export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command, ...bitmaps];
+export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command, ...bitmaps, ...hyperloglog];

@@ -28,9 +28,10 @@ export function typeOf(v: Value): TypeName {
 /**
  * Keyspace notification classes, the flag characters of notify-keyspace-events:
  * g generic, $ string, l list, s set, h hash, z zset, x expired, e evicted,
- * t stream, n new key, m key miss, d module.
+ * t stream, n new key, m key miss, d module; and '-', a change that no
+ * notification reports (see Database.modified).
  */
-export type EventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'n' | 'm' | 'd';
+export type EventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'n' | 'm' | 'd' | '-';
 
 /**
  * key is null when the whole database changes at once: FLUSHDB/FLUSHALL (reported
@@ -144,6 +145,11 @@ export class Database {
   /** Reports a change of key to every subscriber (WATCH, notifications, tracking). */
   changed(key: string, eventClass: EventClass, event: string): void {
     this.keyspace.emit(this, key, eventClass, event);
+  }
+
+  /** Reports a change that Redis signals without a keyspace notification (a bare signalModifiedKey, as PFCOUNT's cache update). */
+  modified(key: string): void {
+    this.keyspace.emit(this, key, '-', '');
   }
 
   /** Empties the database, reporting it (before the keys go) as one whole-database change. */
