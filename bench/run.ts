@@ -39,8 +39,8 @@ interface Profile {
 
 const PROFILES: Record<string, Profile> = {
   quick: { rounds: 1, requests: { 1: 5000, 16: 20000 }, tests: CORE_TESTS },
-  default: { rounds: 3, requests: { 1: 20000, 16: 100000 }, tests: CORE_TESTS },
-  full: { rounds: 5, requests: { 1: 100000, 16: 500000 }, tests: [...CORE_TESTS, ...MORE_TESTS] },
+  default: { rounds: 3, requests: { 1: 50000, 16: 300000 }, tests: CORE_TESTS },
+  full: { rounds: 5, requests: { 1: 200000, 16: 1000000 }, tests: [...CORE_TESTS, ...MORE_TESTS] },
 };
 
 interface Scenario {
@@ -219,13 +219,22 @@ function firstLine(command: string, args: string[]): string {
   return spawnSync(command, args, { encoding: 'utf8' }).stdout.split('\n')[0].trim();
 }
 
+/** The commit benchmarked, and whether the working tree differed from it. */
+function sourceRevision(): string {
+  const git = (...args: string[]) => spawnSync('git', ['-C', REPO_ROOT, ...args], { encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return 'unknown (not a git checkout)';
+  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'bin').stdout.trim() !== '';
+  return `${head.stdout.trim()}${dirty ? ' plus uncommitted changes in src/' : ''}`;
+}
+
 function machineDescription(): string[] {
   const cpu = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
   const keyhiveVersion = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version;
   return [
     `- CPUs (nproc): ${os.availableParallelism()}, ${cpu}`,
     `- Kernel: ${os.type()} ${os.release()}, memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, load average at start ${LOAD_AT_START.map((l) => l.toFixed(2)).join(' ')}`,
-    `- Node.js ${process.version}, Keyhive ${keyhiveVersion}`,
+    `- Node.js ${process.version}, Keyhive ${keyhiveVersion} at commit ${sourceRevision()}`,
     `- ${firstLine(REDIS_SERVER, ['--version'])}`,
     `- ${firstLine('redis-benchmark', ['--version'])}`,
   ];
