@@ -39,7 +39,7 @@ interface Profile {
 
 const PROFILES: Record<string, Profile> = {
   quick: { rounds: 1, requests: { 1: 5000, 16: 20000 }, tests: CORE_TESTS },
-  default: { rounds: 3, requests: { 1: 50000, 16: 300000 }, tests: CORE_TESTS },
+  default: { rounds: 3, requests: { 1: 30000, 16: 200000 }, tests: CORE_TESTS },
   full: { rounds: 5, requests: { 1: 200000, 16: 1000000 }, tests: [...CORE_TESTS, ...MORE_TESTS] },
 };
 
