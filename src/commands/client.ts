@@ -1,13 +1,16 @@
 /**
  * CLIENT and its subcommands, after Redis 7.0's clientCommand (networking.c):
- * ID, SETNAME, GETNAME, INFO, LIST, KILL, NO-EVICT, REPLY, PAUSE, UNPAUSE and
- * HELP, plus SETINFO and NO-TOUCH with Redis 7.2's semantics (clients send
- * SETINFO when they connect) and KILL's MAXAGE filter from 7.4.
+ * ID, SETNAME, GETNAME, INFO, LIST, KILL, NO-EVICT, REPLY, PAUSE, UNPAUSE,
+ * HELP and the client-side caching ones (TRACKING, CACHING, GETREDIR and
+ * TRACKINGINFO, handled in server/tracking.ts), plus SETINFO and NO-TOUCH
+ * with Redis 7.2's semantics (clients send SETINFO when they connect) and
+ * KILL's MAXAGE filter from 7.4.
  */
 import type { Client } from '../server/client.js';
 import { userExists } from '../server/auth.js';
 import type { PauseMode } from '../server/pause.js';
 import { clientUnblockCommand } from '../server/blocking.js';
+import { clientCaching, clientGetRedir, clientTracking, clientTrackingInfo, trackingListFlags, trackingRedirect } from '../server/tracking.js';
 import { LONG_MAX, SYNTAX_ERROR, fail, isKeyword, parseInteger, parseRangeLong, replyHelp, subcommandSyntaxError } from './args.js';
 import type { CommandFlag, CommandSpec, Handler } from './table.js';
 
@@ -84,9 +87,9 @@ function onOff(arg: string): boolean {
 // ---- client types ---------------------------------------------------------
 
 /** Redis's client classes. Keyhive has no replication links, so every client is normal or pubsub. */
-type ClientType = 'normal' | 'replica' | 'pubsub' | 'master';
+export type ClientType = 'normal' | 'replica' | 'pubsub' | 'master';
 
-function clientType(c: Client): ClientType {
+export function clientType(c: Client): ClientType {
   return c.subscriptions?.active ? 'pubsub' : 'normal';
 }
 
@@ -107,6 +110,7 @@ function flagsOf(c: Client): string {
   if (c.subscriptions?.active) flags += 'P';
   if (c.multi) flags += 'x';
   if (c.postponed || c.blocked) flags += 'b';
+  flags += trackingListFlags(c);
   if (c.watchTouched) flags += 'd';
   if (c.closeAfterReply) flags += 'c';
   if (c.noEvict) flags += 'e';
@@ -154,7 +158,7 @@ function infoLine(c: Client, current: Client, argv: string[]): string {
     ` multi=${c.multi ? c.multi.queue.length : -1} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=${multiMem}` +
     ` rbs=0 rbp=0 obl=0 oll=${Math.ceil(omem / REPLY_BLOCK_BYTES)} omem=${omem}` +
     ` tot-mem=${qbuf + argvMem + multiMem + omem} events=${c.socket.writableLength > 0 ? 'rw' : 'r'}` +
-    ` cmd=${c.lastCommand} user=${c.user} redir=-1 resp=${c.protocol} lib-name=${c.libName} lib-ver=${c.libVersion}\n`
+    ` cmd=${c.lastCommand} user=${c.user.name} redir=${trackingRedirect(c)} resp=${c.protocol} lib-name=${c.libName} lib-ver=${c.libVersion}\n`
   );
 }
 
@@ -422,6 +426,17 @@ export const commands: CommandSpec[] = [
         summary: 'Resume processing of clients that were paused',
         since: '6.2.0',
         complexity: 'O(N) Where N is the number of paused clients',
+      }),
+      sub('tracking', -3, CONNECTION, clientTracking, {
+        summary: 'Enable or disable server assisted client side caching support',
+        since: '6.0.0',
+        complexity: 'O(1). Some options may introduce additional complexity.',
+      }),
+      sub('caching', 3, CONNECTION, clientCaching, { summary: 'Instruct the server about tracking or not keys in the next request', since: '6.0.0' }),
+      sub('getredir', 2, CONNECTION, clientGetRedir, { summary: 'Get tracking notifications redirection client ID if any', since: '6.0.0' }),
+      sub('trackinginfo', 2, CONNECTION, clientTrackingInfo, {
+        summary: 'Return information about server assisted client side caching for the current connection',
+        since: '6.2.0',
       }),
       sub('help', 2, ['loading', 'stale'], clientHelp, { summary: 'Show helpful text about the different subcommands', since: '5.0.0' }),
     ],

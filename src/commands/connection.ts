@@ -44,6 +44,7 @@ function reset(c: Client): void {
   discardTransaction(c);
   c.server.monitors.remove(c);
   c.server.pubsub.unsubscribeAll(c);
+  c.server.tracking.disable(c);
   c.name = '';
   c.noTouch = false;
   c.replyMode = 'on';

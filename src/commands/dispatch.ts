@@ -59,6 +59,7 @@ export function dispatch(c: Client, argv: string[]): void {
   processCommand(c, argv);
   // Redis's resetClient, which a postponed or blocked command reaches only when it resumes.
   if (c.replyMode !== 'on' && c.postponed === null && c.blocked === null) c.advanceReplyMode();
+  if (c.tracking !== null && c.postponed === null) c.tracking.commandDone(c, argv);
 }
 
 function processCommand(c: Client, argv: string[]): void {
@@ -68,8 +69,10 @@ function processCommand(c: Client, argv: string[]): void {
   // A known command with the wrong arity counts as its rejected call (INFO commandstats).
   if (!hasValidArity(cmd, argv.length)) return reject(c, `ERR wrong number of arguments for '${cmd.fullName}' command`, cmd);
   c.lastCommand = cmd.fullName;
-  const refusal = gate(c, cmd);
+  const refusal = gate(c, cmd, argv);
   if (refusal !== null) return reject(c, refusal, cmd);
+  if (c.server.eviction.refuses(c, cmd)) return reject(c, OOM_ERROR, cmd);
+  c.server.tracking.limitTableSize();
   if (c.server.pause.holds(c, cmd)) return c.server.pause.postpone(c, argv);
   if (c.multi && !MULTI_CONTROL.has(cmd.fullName)) {
     c.multi.queue.push({ cmd, argv });
@@ -88,10 +91,36 @@ export function inNestedCall(): boolean {
   return callDepth > 1;
 }
 
+/** The client whose command is running, as Redis's server.current_client (EXEC's commands run as their caller); null between commands. */
+let current: Client | null = null;
+
+export function currentClient(): Client | null {
+  return current;
+}
+
+/** What waits for the reply of c's command (Redis's afterCommand): invalidations of keys it changed itself. */
+function afterOutermostCommand(c: Client): void {
+  current = null;
+  c.server.tracking.afterCommand(c);
+}
+
+/** Runs work as c's command outside call(), as when a blocked client is served. */
+export function runAsClient<T>(c: Client, work: () => T): T {
+  if (current !== null) return work();
+  current = c;
+  try {
+    return work();
+  } finally {
+    afterOutermostCommand(c);
+  }
+}
+
 /** Runs a command and keeps its statistics; handler errors become error replies. */
 export function call(c: Client, cmd: Command, argv: string[]): void {
   const server = c.server;
   const start = performance.now();
+  const outermost = current === null;
+  if (outermost) current = c;
   server.keyspace.noTouch = c.noTouch && cmd.fullName !== 'touch';
   // Errors replied before this call are not its failures (nor, after a nested call, are the nested command's).
   server.errorStats.takeNew();
@@ -112,4 +141,5 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   cmd.usec += usec;
   server.stats.commandsProcessed++;
   server.afterCommand(c, cmd, argv, usec);
+  if (outermost) afterOutermostCommand(c);
 }

@@ -14,5 +14,8 @@ import { commands as server } from './server.js';
 import { commands as command } from './command.js';
 import { commands as bitmaps } from './bitmaps.js';
 import { commands as hyperloglog } from './hyperloglog.js';
+import { commands as acl } from './acl.js';
+import { commands as geo } from './geo.js';
+import { commands as memory } from './memory.js';
 
-export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command, ...bitmaps, ...hyperloglog];
+export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command, ...bitmaps, ...hyperloglog, ...acl, ...geo, ...memory];

@@ -194,9 +194,9 @@ function checkFlushMode(argv: string[]): void {
   fail(SYNTAX_ERROR);
 }
 
-function flushDatabase(server: Server, db: Database): void {
+function flushDatabase(server: Server, db: Database, event?: 'flushall'): void {
   server.dirty += db.size;
-  db.flush();
+  db.flush(event);
 }
 
 function flushdb(c: Client, argv: string[]): void {
@@ -207,7 +207,7 @@ function flushdb(c: Client, argv: string[]): void {
 
 function flushall(c: Client, argv: string[]): void {
   checkFlushMode(argv);
-  for (const db of c.server.keyspace.dbs) flushDatabase(c.server, db);
+  for (const db of c.server.keyspace.dbs) flushDatabase(c.server, db, 'flushall');
   c.reply.ok();
 }
 

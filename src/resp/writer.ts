@@ -56,6 +56,8 @@ export class ReplyWriter {
   enabled = true;
   /** Bytes written to chunks this turn, for output-buffer limits. */
   pendingBytes = 0;
+  /** Told each time this turn's output grows by a full slab or a large value, so output limits apply while a reply grows. */
+  onGrowth: (() => void) | null = null;
 
   /** onPending is called once per turn, when the writer first has bytes for its socket. */
   constructor(private readonly onPending: () => void) {}
@@ -78,6 +80,7 @@ export class ReplyWriter {
       slabPos = 0;
       owner = this;
       ownerStart = 0;
+      this.onGrowth?.();
     }
   }
 
@@ -104,6 +107,7 @@ export class ReplyWriter {
     const b = Buffer.from(s, 'latin1');
     this.chunks.push(b);
     this.pendingBytes += b.length;
+    this.onGrowth?.();
   }
 
   /** Takes the chunks to write to the socket and resets the turn. */
@@ -188,9 +192,13 @@ export class ReplyWriter {
 
   /** A double: ,d in RESP3, a bulk string in %.17g form in RESP2. */
   double(d: number): void {
-    const repr = formatDoubleRepr(d);
-    if (this.protocol === 3) this.raw(`,${repr}\r\n`);
-    else this.bulk(repr);
+    this.doubleText(formatDoubleRepr(d));
+  }
+
+  /** A double already formatted (Redis's addReplyHumanLongDouble: GEOPOS coordinates): ,text in RESP3, a bulk string in RESP2. */
+  doubleText(text: string): void {
+    if (this.protocol === 3) this.raw(`,${text}\r\n`);
+    else this.bulk(text);
   }
 
   /** A boolean: #t/#f in RESP3, :1/:0 in RESP2. */

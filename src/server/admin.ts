@@ -31,7 +31,8 @@ export function installAdmin(server: Server): void {
   readThresholds(server);
   server.config.onChange(() => readThresholds(server));
   server.keyspace.onChange((_db, _key, eventClass) => {
-    if (eventClass !== 'm') server.dirty++;
+    // A miss changes nothing; a new key is reported again by the write that added it.
+    if (eventClass !== 'm' && eventClass !== 'n') server.dirty++;
   });
   server.commandObservers.push((c, cmd, argv, usec) => observeCommand(server, c, cmd, argv, usec));
 }

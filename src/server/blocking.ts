@@ -43,7 +43,7 @@ import type { Client } from './client.js';
 import type { Server } from './server.js';
 import type { Collection, Database } from '../store/keyspace.js';
 import { ReplyError, fail, parseInteger, subcommandSyntaxError, toDouble } from '../commands/args.js';
-import { inNestedCall } from '../commands/dispatch.js';
+import { inNestedCall, runAsClient } from '../commands/dispatch.js';
 import type { CommandSpec } from '../commands/table.js';
 
 /** Serves a blocked client from key, whose value has the awaited type; see the module comment. */
@@ -223,7 +223,8 @@ export class Blocking {
   private serve(c: Client, state: BlockedState, key: string, value: Collection): void {
     let served: boolean;
     try {
-      served = state.tryServe(key, value);
+      // Served as its command, so that invalidations of keys it tracks follow its reply.
+      served = runAsClient(c, () => state.tryServe(key, value));
     } catch (e) {
       if (!(e instanceof ReplyError)) throw e;
       c.reply.error(e.message);

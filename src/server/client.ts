@@ -9,7 +9,10 @@ import type { Database } from '../store/keyspace.js';
 import type { Command } from '../commands/table.js';
 import type { Server } from './server.js';
 import type { ClientSubscriptions } from './pubsub.js';
+import type { ClientTracking } from './tracking.js';
 import type { BlockedState } from './blocking.js';
+import type { User } from './acl.js';
+import { mustAuthenticate, resetAuthentication } from './auth.js';
 
 export interface QueuedCommand {
   cmd: Command;
@@ -55,6 +58,8 @@ export class Client {
   replyMode: ReplyMode = 'on';
   /** Pub/Sub subscriptions, created on the first SUBSCRIBE. */
   subscriptions: ClientSubscriptions | null = null;
+  /** Client-side caching mode, while CLIENT TRACKING is on. */
+  tracking: ClientTracking | null = null;
   noEvict = false;
   noTouch = false;
   /** What the client waits for while a blocking command (BLPOP...) holds it. */
@@ -85,6 +90,7 @@ export class Client {
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
     this.reply = new ReplyWriter(() => server.scheduleFlush(this));
     this.reply.onError = (text) => server.errorStats.count(text);
+    this.reply.onGrowth = () => server.outputLimits.enforce(this, socket.writableLength + this.reply.pendingBytes);
     const client = this;
     this.decoder = new RequestDecoder({
       onCommand: (argv) => server.dispatch(client, argv),

@@ -180,7 +180,7 @@ function clientsSection(server: Server): Fields {
     ['client_recent_max_output_buffer', 0],
     // Clients postponed by CLIENT PAUSE count as blocked, as in Redis.
     ['blocked_clients', server.blocking.blockedClients + server.pause.waiting.size],
-    ['tracking_clients', 0],
+    ['tracking_clients', server.tracking.clientCount],
     ['clients_in_timeout_table', server.blocking.clientsWithTimeout],
   ];
 }
@@ -330,9 +330,9 @@ function statsSection(server: Server): Fields {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', server.tracking.totalKeys],
+    ['tracking_total_items', server.tracking.totalItems],
+    ['tracking_total_prefixes', server.tracking.totalPrefixes],
     ['unexpected_error_replies', 0],
     ['total_error_replies', server.errorStats.total],
     ['dump_payload_sanitizations', 0],

@@ -7,6 +7,7 @@ import type { Client } from './client.js';
 import type { Server } from './server.js';
 import { GlobPattern } from '../store/glob.js';
 import type { EventClass } from '../store/keyspace.js';
+import { NOTIFY, parseKeyspaceEvents } from '../config.js';
 
 export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
 
@@ -36,47 +37,28 @@ interface PatternSubscribers {
   clients: Set<Client>;
 }
 
-/** notify-keyspace-events flag characters, in Redis's canonical order. */
-const CLASS_FLAGS = 'g$lshzxetdn';
-/** 'A' stands for these (not m, not n). */
-const ALL_CLASSES = 'g$lshzxetd';
-
-/** Parses notify-keyspace-events; null on an unknown flag character. */
-export function parseNotifyFlags(value: string): Set<string> | null {
-  const flags = new Set<string>();
-  for (const ch of value) {
-    if (ch === 'A') for (const c of ALL_CLASSES) flags.add(c);
-    else if (CLASS_FLAGS.includes(ch) || ch === 'K' || ch === 'E' || ch === 'm') flags.add(ch);
-    else return null;
-  }
-  return flags;
-}
-
-/** The canonical form CONFIG GET shows (Redis's keyspaceEventsFlagsToString). */
-export function formatNotifyFlags(flags: Set<string>): string {
-  let out = [...ALL_CLASSES].every((c) => flags.has(c)) ? 'A' + (flags.has('n') ? 'n' : '') : [...CLASS_FLAGS].filter((c) => flags.has(c)).join('');
-  if (flags.has('K')) out += 'K';
-  if (flags.has('E')) out += 'E';
-  if (flags.has('m')) out += 'm';
-  return out;
-}
+/** Each event class's bit of notify-keyspace-events (0 for changes no notification reports). */
+const CLASS_BITS = Object.fromEntries([...'g$lshzxetnmd-'].map((ch) => [ch, parseKeyspaceEvents(ch) ?? 0])) as Record<EventClass, number>;
 
 export class PubSub {
   private readonly channels = new Map<string, Set<Client>>();
   private readonly shardChannels = new Map<string, Set<Client>>();
   private readonly patterns = new Map<string, PatternSubscribers>();
-  private notifyFlags = new Set<string>();
+  /** notify-keyspace-events as Redis's bit flags. */
+  private notifyFlags = 0;
 
   constructor(private readonly server: Server) {
     const readFlags = () => {
-      this.notifyFlags = parseNotifyFlags(server.config.get('notify-keyspace-events')) ?? new Set();
+      this.notifyFlags = parseKeyspaceEvents(server.config.get('notify-keyspace-events')) ?? 0;
+      // Finding out whether a write adds a key costs a little, so the keyspace only reports it when asked to.
+      server.keyspace.reportNewKeys = (this.notifyFlags & NOTIFY.newKey) !== 0;
     };
     readFlags();
     server.config.onChange((name) => {
       if (name === 'notify-keyspace-events') readFlags();
     });
     server.keyspace.onChange((db, key, eventClass, event) => {
-      if (key !== null && this.notifyFlags.size > 0) this.notifyKeyspaceEvent(eventClass, event, key, db.index);
+      if (key !== null && this.notifyFlags !== 0) this.notifyKeyspaceEvent(eventClass, event, key, db.index);
     });
   }
 
@@ -131,14 +113,15 @@ export class PubSub {
   publish(channel: string, message: string): number {
     let receivers = 0;
     const clients = this.channels.get(channel);
+    // Counted first: a subscriber over its output buffer limit is dropped while the message is delivered.
     if (clients) {
-      for (const c of clients) deliver(c, ['message', channel, message]);
       receivers += clients.size;
+      for (const c of clients) deliver(c, ['message', channel, message]);
     }
     for (const [pattern, entry] of this.patterns) {
       if (!entry.glob.matches(channel)) continue;
-      for (const c of entry.clients) deliver(c, ['pmessage', pattern, channel, message]);
       receivers += entry.clients.size;
+      for (const c of entry.clients) deliver(c, ['pmessage', pattern, channel, message]);
     }
     return receivers;
   }
@@ -146,8 +129,9 @@ export class PubSub {
   publishShard(channel: string, message: string): number {
     const clients = this.shardChannels.get(channel);
     if (!clients) return 0;
+    const receivers = clients.size;
     for (const c of clients) deliver(c, ['smessage', channel, message]);
-    return clients.size;
+    return receivers;
   }
 
   activeChannels(kind: 'channel' | 'shard', pattern: string | null): string[] {
@@ -169,18 +153,26 @@ export class PubSub {
     return this.channels.size;
   }
 
+  /** Redis's notifyKeyspaceEvent. */
   private notifyKeyspaceEvent(eventClass: EventClass, event: string, key: string, db: number): void {
-    if (!this.notifyFlags.has(eventClass)) return;
-    if (this.notifyFlags.has('K')) this.publish(`__keyspace@${db}__:${key}`, event);
-    if (this.notifyFlags.has('E')) this.publish(`__keyevent@${db}__:${event}`, key);
+    if ((this.notifyFlags & CLASS_BITS[eventClass]) === 0) return;
+    if (this.notifyFlags & NOTIFY.keyspace) this.publish(`__keyspace@${db}__:${key}`, event);
+    if (this.notifyFlags & NOTIFY.keyevent) this.publish(`__keyevent@${db}__:${event}`, key);
   }
+}
+
+/** Writes an out-of-band message to c: pushes get through CLIENT REPLY OFF and SKIP (Redis's CLIENT_PUSHING). */
+export function pushing(c: Client, write: () => void): void {
+  const enabled = c.reply.enabled;
+  c.reply.enabled = true;
+  write();
+  c.reply.enabled = enabled;
 }
 
 /** Writes a pub/sub message to a subscriber as a RESP3 push or RESP2 array of bulk strings. */
 function deliver(c: Client, parts: string[]): void {
-  const enabled = c.reply.enabled;
-  c.reply.enabled = true; // CLIENT REPLY OFF does not silence pushes
-  c.reply.pushHeader(parts.length);
-  for (const p of parts) c.reply.bulk(p);
-  c.reply.enabled = enabled;
+  pushing(c, () => {
+    c.reply.pushHeader(parts.length);
+    for (const p of parts) c.reply.bulk(p);
+  });
 }

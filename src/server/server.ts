@@ -10,6 +10,9 @@ import { Config } from '../config.js';
 import { Clock } from '../store/clock.js';
 import { Keyspace } from '../store/keyspace.js';
 import { PubSub } from './pubsub.js';
+import { Acl } from './acl.js';
+import { Tracking } from './tracking.js';
+import { OutputLimits } from './output-limits.js';
 import { ClientPause } from './pause.js';
 import { Blocking } from './blocking.js';
 import { ActiveExpiry } from '../store/expiry.js';
@@ -59,6 +62,9 @@ export class Server {
   readonly watchers: WatchRegistry = new Map();
   readonly pause: ClientPause;
   readonly pubsub: PubSub;
+  /** Client-side caching (CLIENT TRACKING). */
+  readonly tracking: Tracking;
+  readonly outputLimits: OutputLimits;
   /** Clients blocked on keys (BLPOP, BZPOPMIN, ...). */
   readonly blocking: Blocking;
   readonly stats: ServerStats = {
@@ -112,7 +118,10 @@ export class Server {
     installWatch(this);
     installAdmin(this);
     this.pause = new ClientPause(this.keyspace, this.clock);
+    // Before Pub/Sub: Redis invalidates a changed key before it publishes the change's notification.
+    this.tracking = new Tracking(this);
     this.pubsub = new PubSub(this);
+    this.outputLimits = new OutputLimits(this);
     this.blocking = new Blocking(this);
   }
 
@@ -228,6 +237,8 @@ export class Server {
     unwatchAll(client);
     this.pause.forget(client);
     this.pubsub.unsubscribeAll(client);
+    this.tracking.disable(client);
+    this.outputLimits.forget(client);
     this.blocking.clientClosed(client);
   }
 
@@ -264,6 +275,9 @@ export class Server {
     const chunks = client.reply.takeChunks();
     const socket = client.socket;
     if (client.closed || socket.destroyed) return;
+    let pending = socket.writableLength;
+    for (const chunk of chunks) pending += chunk.length;
+    if (this.outputLimits.enforce(client, pending)) return;
     if (chunks.length > 0) this.stats.writesProcessed++;
     if (chunks.length === 1) {
       this.stats.netOutputBytes += chunks[0].length;
@@ -299,6 +313,10 @@ export class Server {
       this.latency.addSampleIfNeeded('expire-cycle', Math.floor(performance.now() - start), Math.floor(this.clock.now() / 1000));
     }
     this.metrics.sample(this, this.clock.now());
+    this.memory.sampleClients(this.clients.values());
+    this.eviction.heap.sample();
+    this.tracking.limitTableSize();
+    this.outputLimits.cron();
     this.closeIdleClients();
   }
 

@@ -94,9 +94,21 @@ export class Database {
 
   /** Sets a key's value. Unless keepTtl, any deadline is dropped (as SET does). */
   set(key: string, value: Value, keepTtl = false): void {
-    const id = this.main.set(key, value);
-    this.main.setTagAt(id, this.keyspace.lruClock);
+    const main = this.main;
+    const size = main.size;
+    const id = main.set(key, value);
+    // An overwritten key keeps its LFU counter, as in Redis's dbOverwrite.
+    if (main.size !== size || this.keyspace.lfu === null) main.setTagAt(id, this.keyspace.newTag());
+    this.account(id, key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (main.size !== size && this.keyspace.reportNewKeys) this.keyspace.emit(this, key, 'n', 'new');
+  }
+
+  /** Records what entry id now costs, adjusting the database's total by the difference. */
+  private account(id: number, key: string, value: Value): void {
+    const bytes = entryBytes(key, value);
+    this.bytes += bytes - this.main.numberAt(id);
+    this.main.setNumberAt(id, bytes);
   }
 
   /** Replaces the value of an existing key in place, keeping its deadline. */
@@ -152,11 +164,12 @@ export class Database {
     this.keyspace.emit(this, key, '-', '');
   }
 
-  /** Empties the database, reporting it (before the keys go) as one whole-database change. */
-  flush(): void {
-    this.keyspace.emit(this, null, 'g', 'flushdb');
+  /** Empties the database, reporting it (before the keys go) as one whole-database change: 'flushdb', or 'flushall' for each database FLUSHALL empties. */
+  flush(event: 'flushdb' | 'flushall' = 'flushdb'): void {
+    this.keyspace.emit(this, null, 'g', event);
     this.main.clear();
     this.expires.clear();
+    this.bytes = 0;
   }
 
   /** Moves all contents from other into this database (for SWAPDB). */
@@ -180,6 +193,8 @@ export class Keyspace {
   frozen = false;
   /** Set while a CLIENT NO-TOUCH client's command runs: lookups leave the LRU/LFU clock alone. */
   noTouch = false;
+  /** Whether adding a key reports a 'new' event (class n) too; only notifications want it. */
+  reportNewKeys = false;
 
   constructor(
     databases: number,
