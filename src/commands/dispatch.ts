@@ -6,7 +6,8 @@
 import type { Client } from '../server/client.js';
 import { ReplyError } from './args.js';
 import type { Command } from './table.js';
-import { flagTransaction } from './transactions.js';
+import { discardTransaction, flagTransaction } from './transactions.js';
+import { OOM_ERROR } from '../store/eviction.js';
 import { protectedCommandRefusal } from './server.js';
 
 /** Commands that run at once even inside MULTI. */
@@ -38,11 +39,13 @@ function resolve(c: Client, argv: string[]): Command | string {
 const SUBSCRIBED_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
 /** Checks that may refuse a resolved command; returns the error or null. */
-function gate(c: Client, cmd: Command): string | null {
+function gate(c: Client, cmd: Command, argv: string[]): string | null {
   const refusal = protectedCommandRefusal(c, cmd);
   if (refusal !== null) return refusal;
   if (!cmd.noAuth && c.mustAuthenticate()) return 'NOAUTH Authentication required.';
   if (c.multi && cmd.noMulti) return 'ERR Command not allowed inside a transaction';
+  const denied = c.server.acl.refusal(c, cmd, argv);
+  if (denied !== null) return denied;
   if (c.protocol === 2 && c.subscriptions?.active && !SUBSCRIBED_CONTEXT.has(cmd.fullName)) {
     return `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
   }
@@ -52,7 +55,10 @@ function gate(c: Client, cmd: Command): string | null {
 function reject(c: Client, message: string, cmd: Command | null): void {
   if (cmd) cmd.rejectedCalls++;
   flagTransaction(c);
-  c.reply.error(message);
+  if (cmd?.fullName !== 'exec') return c.reply.error(message);
+  // A refused EXEC ends the transaction (Redis's execCommandAbort); its own messages come without the ERR code.
+  discardTransaction(c);
+  c.reply.error(`EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`);
 }
 
 export function dispatch(c: Client, argv: string[]): void {

@@ -4,7 +4,8 @@
  * keyspace, and deadlines.
  */
 import type { Client } from '../server/client.js';
-import { LRU_CLOCK_MAX, typeOf, type Database, type Value } from '../store/keyspace.js';
+import { typeOf, type Database, type Value } from '../store/keyspace.js';
+import { lfuCounter, lruIdleMs } from '../store/access.js';
 import { GlobPattern } from '../store/glob.js';
 import { NOT_INTEGER, NO_SUCH_KEY, SYNTAX_ERROR, fail, isKeyword, parseRangeLong, replyHelp, toBigInt64, toInt64 } from './args.js';
 import { parseScanCursor, parseScanOptions, replyScan, scanDict } from './scan.js';
@@ -348,37 +349,19 @@ function objectIdletime(c: Client, argv: string[]): void {
     fail('ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
   }
   const main = c.db.main;
-  const lastAccess = main.tagAt(main.find(argv[2]));
-  const clock = c.server.keyspace.lruClock;
-  // The LRU clock is 24 bits of seconds and wraps around.
-  c.reply.integer(clock >= lastAccess ? clock - lastAccess : clock + (LRU_CLOCK_MAX - lastAccess));
+  c.reply.integer(Math.floor(lruIdleMs(c.server.keyspace.lruClock, main.tagAt(main.find(argv[2]))) / 1000));
 }
 
 function objectFreq(c: Client, argv: string[]): void {
   const value = objectLookup(c, argv[2]);
   if (value === undefined) return;
-  if (!maxmemoryPolicy(c).includes('lfu')) {
+  const keyspace = c.server.keyspace;
+  if (keyspace.lfu === null) {
     fail('ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
   }
-  c.reply.integer(lfuCounter(c, argv[2]));
-}
-
-/**
- * Under an LFU policy a key's tag holds Redis's LFU word: the minute of the
- * last decrement in the high 16 bits, a logarithmic access counter in the low
- * 8. The counter read here is decayed by one per lfu-decay-time minutes
- * elapsed, as LFUDecrAndReturn does.
- */
-function lfuCounter(c: Client, key: string): number {
+  // Read decayed, as the key may not have been touched for a while (Redis's LFUDecrAndReturn).
   const main = c.db.main;
-  const word = main.tagAt(main.find(key));
-  const counter = word & 0xff;
-  const decayMinutes = c.server.config.getNumber('lfu-decay-time');
-  if (decayMinutes === 0) return counter;
-  const lastDecrement = word >>> 8;
-  const nowMinutes = Math.floor(c.server.clock.now() / 60000) & 0xffff;
-  const elapsed = nowMinutes >= lastDecrement ? nowMinutes - lastDecrement : 0xffff - lastDecrement + nowMinutes;
-  return Math.max(0, counter - Math.floor(elapsed / decayMinutes));
+  c.reply.integer(lfuCounter(main.tagAt(main.find(argv[2])), keyspace.lfu, keyspace.lfuMinutes));
 }
 
 const OBJECT_HELP = [

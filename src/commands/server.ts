@@ -13,8 +13,10 @@ import { latencyGraph, latencyReport } from '../server/latency.js';
 import { redactArgument } from '../server/monitor.js';
 import { GlobPattern } from '../store/glob.js';
 import { LRU_CLOCK_MAX, type Database } from '../store/keyspace.js';
+import { lruIdleMs } from '../store/access.js';
 import { fail, isKeyword, parsePositiveLong, parseRangeLong, replyHelp, subcommandSyntaxError, SYNTAX_ERROR, NO_SUCH_KEY, LONG_MAX } from './args.js';
 import { inNestedCall } from './dispatch.js';
+import { TLS_CONTEXT_PARAMS, TLS_UPDATE_ERROR, TlsConfigError } from '../server/tls.js';
 import { stringEncoding } from './strings.js';
 import { debugQuicklistPackedThreshold } from './lists.js';
 import type { Command, CommandFlag, CommandSpec } from './table.js';
@@ -73,6 +75,7 @@ function configGet(c: Client, argv: string[]): void {
 /** Parameters whose change needs the listening sockets redone, and the error Redis gives when that fails. */
 const LISTENER_PARAMS: Record<string, string> = {
   port: 'Unable to listen on this port. Check server logs.',
+  'tls-port': 'Unable to listen on this port. Check server logs.',
   bind: 'Failed to bind to specified addresses.',
 };
 
@@ -90,13 +93,35 @@ function configSet(c: Client, argv: string[]): void {
     if (e instanceof ConfigError) fail(`ERR ${e.message}`);
     throw e;
   }
-  const changedListener = pairs.find(([name], i) => {
-    const canonical = config.spec(name)?.name ?? '';
-    return canonical in LISTENER_PARAMS && config.get(name) !== previous[i][1];
-  });
+  const firstChanged = (wanted: (canonical: string) => boolean) =>
+    pairs.find(([name], i) => wanted(config.spec(name)?.name ?? '') && config.get(name) !== previous[i][1]);
+  const tlsChange = firstChanged((name) => TLS_CONTEXT_PARAMS.has(name));
+  const tlsApplied = tlsChange !== undefined && applyTlsChange(c, tlsChange[0], () => config.setMany(previous, false));
+  const changedListener = firstChanged((name) => name in LISTENER_PARAMS);
   if (!changedListener) return c.reply.ok();
   const listenerParam = config.spec(changedListener[0]) as ParamSpec;
-  applyListenerChange(c, listenerParam, () => config.setMany(previous, false));
+  applyListenerChange(c, listenerParam, () => {
+    config.setMany(previous, false);
+    if (tlsApplied) applyTlsChange(c, tlsChange[0], () => {});
+  });
+}
+
+/**
+ * Rebuilds the TLS context after CONFIG SET changed one of its parameters
+ * while TLS is in use (Redis's applyTlsCfg); returns whether it did. When the
+ * new settings do not load, restores the previous ones and fails.
+ */
+function applyTlsChange(c: Client, name: string, restore: () => void): boolean {
+  const tls = c.server.tls;
+  if (!tls.enabled) return false;
+  try {
+    tls.configure();
+  } catch (e) {
+    if (!(e instanceof TlsConfigError)) throw e;
+    restore();
+    fail(`ERR CONFIG SET failed (possibly related to argument '${name.toLowerCase()}') - ${TLS_UPDATE_ERROR}`);
+  }
+  return true;
 }
 
 /**
@@ -106,11 +131,13 @@ function configSet(c: Client, argv: string[]): void {
  */
 function applyListenerChange(c: Client, param: ParamSpec, rollback: () => void): void {
   const server = c.server;
-  const rebind = () => server.relisten(param.name === 'bind');
-  const failure = (e: unknown) => {
+  const rebind = () => server.relisten(param.name as 'port' | 'tls-port' | 'bind');
+  const failure = async (e: unknown) => {
     server.log('warning', `Failed applying new configuration for ${param.name}: ${(e as Error)?.message ?? e}. Restoring previous settings.`);
     rollback();
-    return rebind().catch((again) => server.log('warning', `Could not listen again after the failed CONFIG SET: ${(again as Error)?.message ?? again}`));
+    // A failed port change left the old listeners in place; a bind change had closed them.
+    if (param.name !== 'bind') return;
+    await rebind().catch((again) => server.log('warning', `Could not listen again after the failed CONFIG SET: ${(again as Error)?.message ?? again}`));
   };
   if (inNestedCall()) {
     // Inside EXEC or a script the reply cannot wait: it is OK, and a failure only shows in the log.
@@ -124,7 +151,8 @@ function applyListenerChange(c: Client, param: ParamSpec, rollback: () => void):
       () => c.reply.ok(),
       async (e) => {
         await failure(e);
-        c.reply.error(`ERR CONFIG SET failed (possibly related to argument '${param.name}') - ${LISTENER_PARAMS[param.name]}`);
+        const why = e instanceof TlsConfigError ? TLS_UPDATE_ERROR : LISTENER_PARAMS[param.name];
+        c.reply.error(`ERR CONFIG SET failed (possibly related to argument '${param.name}') - ${why}`);
       },
     )
     .finally(() => c.resume());
@@ -145,6 +173,7 @@ function resetStats(server: Server): void {
   }
   server.errorStats.reset();
   server.metrics.reset(server.clock.now());
+  server.eviction.resetStats();
 }
 
 function configResetstat(c: Client): void {
@@ -417,9 +446,10 @@ function debugObject(c: Client, argv: string[]): void {
   const id = db.main.find(argv[2]);
   if (id < 0) fail(NO_SUCH_KEY);
   const value = db.main.valueAt(id);
-  const lru = db.main.tagAt(id) & LRU_CLOCK_MAX;
-  const clock = c.server.keyspace.lruClock;
-  const idle = clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
+  // Redis shows its 24-bit LRU clock of seconds; Keyhive's tag is in milliseconds (see access.ts).
+  const tag = db.main.tagAt(id);
+  const lru = Math.floor(tag / 1000) & LRU_CLOCK_MAX;
+  const idle = Math.floor(lruIdleMs(c.server.keyspace.lruClock, tag) / 1000);
   const encoding = typeof value === 'string' ? stringEncoding(value) : value.encoding();
   const serialized = typeof value === 'string' ? serializedStringLength(value) : 0;
   c.reply.simple(`Value at:${valueToken(argv[2])} refcount:1 encoding:${encoding} serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}`);

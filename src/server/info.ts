@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { Server } from './server.js';
 import type { Command } from '../commands/table.js';
 import { REDIS_VERSION, KEYHIVE_VERSION } from './server.js';
+import { LRU_CLOCK_MAX } from '../store/keyspace.js';
+import { fragmentation, memoryOverhead } from '../commands/memory.js';
 
 /** Error replies by code, and whether a command produced any (failed_calls). */
 export class ErrorStats {
@@ -80,8 +82,6 @@ export class InstantaneousMetrics {
   readonly input = new Rate();
   readonly output = new Rate();
   private lastSample = 0;
-  /** Highest used_memory seen (used_memory_peak). */
-  peakMemory = 0;
 
   sample(server: Server, nowMs: number): void {
     if (nowMs - this.lastSample < SAMPLE_PERIOD_MS) return;
@@ -89,7 +89,6 @@ export class InstantaneousMetrics {
     this.ops.sample(nowMs, server.stats.commandsProcessed);
     this.input.sample(nowMs, server.stats.netInputBytes);
     this.output.sample(nowMs, server.stats.netOutputBytes);
-    this.peakMemory = Math.max(this.peakMemory, usedMemory());
   }
 
   reset(nowMs: number): void {
@@ -119,12 +118,6 @@ function secondsWithMicros(us: number): string {
   return `${Math.floor(us / 1e6)}.${String(Math.floor(us % 1e6)).padStart(6, '0')}`;
 }
 
-/** The memory figure Keyhive reports as used_memory until per-entry accounting replaces it. */
-export function usedMemory(): number {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external;
-}
-
 type Fields = [string, string | number][];
 
 function section(title: string, fields: Fields): string {
@@ -133,7 +126,6 @@ function section(title: string, fields: Fields): string {
   return out;
 }
 
-const STARTUP_MEMORY = usedMemory();
 const MULTIPLEXING: Record<string, string> = { linux: 'epoll', darwin: 'kqueue', freebsd: 'kqueue', openbsd: 'kqueue', sunos: 'evport' };
 
 // ---- sections ------------------------------------------------------------------
@@ -163,7 +155,7 @@ function serverSection(server: Server): Fields {
     ['uptime_in_days', Math.floor(uptime / 86400)],
     ['hz', hz],
     ['configured_hz', hz],
-    ['lru_clock', server.keyspace.lruClock],
+    ['lru_clock', Math.floor(now / 1000) & LRU_CLOCK_MAX],
     ['executable', path.resolve(process.argv[1] ?? process.execPath)],
     ['config_file', server.config.configFile ?? ''],
     ['io_threads_active', 0],
@@ -186,31 +178,25 @@ function clientsSection(server: Server): Fields {
 }
 
 function memorySection(server: Server): Fields {
-  const m = process.memoryUsage();
-  const used = m.heapUsed + m.external;
-  const metrics = server.metrics;
-  metrics.peakMemory = Math.max(metrics.peakMemory, used);
-  const peak = metrics.peakMemory;
-  const overhead = STARTUP_MEMORY;
-  const dataset = Math.max(0, used - overhead);
+  const m = memoryOverhead(server);
+  const f = fragmentation(m);
   const maxmemory = server.config.getNumber('maxmemory');
   const totalSystem = os.totalmem();
-  const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b).toFixed(2);
   return [
-    ['used_memory', used],
-    ['used_memory_human', bytesToHuman(used)],
+    ['used_memory', m.used],
+    ['used_memory_human', bytesToHuman(m.used)],
     ['used_memory_rss', m.rss],
     ['used_memory_rss_human', bytesToHuman(m.rss)],
-    ['used_memory_peak', peak],
-    ['used_memory_peak_human', bytesToHuman(peak)],
-    ['used_memory_peak_perc', `${((used * 100) / peak).toFixed(2)}%`],
-    ['used_memory_overhead', overhead],
-    ['used_memory_startup', STARTUP_MEMORY],
-    ['used_memory_dataset', dataset],
-    ['used_memory_dataset_perc', `${used > STARTUP_MEMORY ? ((dataset * 100) / (used - STARTUP_MEMORY)).toFixed(2) : '0.00'}%`],
-    ['allocator_allocated', m.heapUsed],
-    ['allocator_active', m.heapTotal],
-    ['allocator_resident', m.rss],
+    ['used_memory_peak', m.peak],
+    ['used_memory_peak_human', bytesToHuman(m.peak)],
+    ['used_memory_peak_perc', `${m.peakPercent.toFixed(2)}%`],
+    ['used_memory_overhead', m.overheadTotal],
+    ['used_memory_startup', m.startup],
+    ['used_memory_dataset', m.dataset],
+    ['used_memory_dataset_perc', `${m.datasetPercent.toFixed(2)}%`],
+    ['allocator_allocated', m.allocatorAllocated],
+    ['allocator_active', m.allocatorActive],
+    ['allocator_resident', m.allocatorResident],
     ['total_system_memory', totalSystem],
     ['total_system_memory_human', bytesToHuman(totalSystem)],
     ['used_memory_lua', 0],
@@ -229,22 +215,22 @@ function memorySection(server: Server): Fields {
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', server.config.get('maxmemory-policy')],
-    ['allocator_frag_ratio', ratio(m.heapTotal, m.heapUsed)],
-    ['allocator_frag_bytes', Math.max(0, m.heapTotal - m.heapUsed)],
-    ['allocator_rss_ratio', ratio(m.rss, m.heapTotal)],
-    ['allocator_rss_bytes', m.rss - m.heapTotal],
-    ['rss_overhead_ratio', ratio(m.rss, m.rss)],
-    ['rss_overhead_bytes', 0],
-    ['mem_fragmentation_ratio', ratio(m.rss, used)],
-    ['mem_fragmentation_bytes', m.rss - used],
+    ['allocator_frag_ratio', f.allocatorFrag.toFixed(2)],
+    ['allocator_frag_bytes', m.allocatorActive - m.allocatorAllocated],
+    ['allocator_rss_ratio', f.allocatorRss.toFixed(2)],
+    ['allocator_rss_bytes', m.allocatorResident - m.allocatorActive],
+    ['rss_overhead_ratio', f.rssExtra.toFixed(2)],
+    ['rss_overhead_bytes', m.rss - m.allocatorResident],
+    ['mem_fragmentation_ratio', f.total.toFixed(2)],
+    ['mem_fragmentation_bytes', m.rss - m.used],
     ['mem_not_counted_for_evict', 0],
     ['mem_replication_backlog', 0],
     ['mem_total_replication_buffers', 0],
     ['mem_clients_slaves', 0],
-    ['mem_clients_normal', 0],
+    ['mem_clients_normal', m.clientsNormal],
     ['mem_cluster_links', 0],
     ['mem_aof_buffer', 0],
-    ['mem_allocator', 'libc'],
+    ['mem_allocator', 'v8'],
     ['active_defrag_running', 0],
     ['lazyfree_pending_objects', 0],
     ['lazyfreed_objects', 0],
@@ -290,6 +276,7 @@ function statsSection(server: Server): Fields {
   const s = server.stats;
   const ks = server.keyspace.stats;
   const expiry = server.activeExpiry.stats;
+  const exceeded = server.eviction.exceededTime();
   const kbps = (bytesPerSec: number) => (bytesPerSec / 1024).toFixed(2);
   return [
     ['total_connections_received', s.connectionsReceived],
@@ -313,8 +300,8 @@ function statsSection(server: Server): Fields {
     ['expire_cycle_cpu_milliseconds', Math.floor(expiry.cycleTimeUsedUs / 1000)],
     ['evicted_keys', ks.evictedKeys],
     ['evicted_clients', 0],
-    ['total_eviction_exceeded_time', 0],
-    ['current_eviction_exceeded_time', 0],
+    ['total_eviction_exceeded_time', exceeded.total],
+    ['current_eviction_exceeded_time', exceeded.current],
     ['keyspace_hits', ks.keyspaceHits],
     ['keyspace_misses', ks.keyspaceMisses],
     ['pubsub_channels', server.pubsub.channelCount],

@@ -16,6 +16,8 @@ import { OutputLimits } from './output-limits.js';
 import { ClientPause } from './pause.js';
 import { Blocking } from './blocking.js';
 import { ActiveExpiry } from '../store/expiry.js';
+import { MemoryMeter } from '../store/memory.js';
+import { Eviction } from '../store/eviction.js';
 import { CommandTable, type Command } from '../commands/table.js';
 import { allCommands } from '../commands/index.js';
 import { dispatch } from '../commands/dispatch.js';
@@ -25,6 +27,9 @@ import { LatencyMonitor } from './latency.js';
 import { Monitors } from './monitor.js';
 import { ErrorStats, InstantaneousMetrics } from './info.js';
 import { installAdmin } from './admin.js';
+import { Listeners, type ListenerKind } from './listeners.js';
+import { TlsAcceptor, TlsConfigError } from './tls.js';
+import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
 
 export const REDIS_VERSION = '7.0.15';
 export const KEYHIVE_VERSION = '0.1.0';
@@ -58,6 +63,8 @@ export class Server {
   readonly clock = new Clock();
   readonly keyspace: Keyspace;
   readonly commands: CommandTable;
+  /** Users, their permissions and the ACL log. */
+  readonly acl: Acl;
   readonly clients = new Map<number, Client>();
   readonly watchers: WatchRegistry = new Map();
   readonly pause: ClientPause;
@@ -95,9 +102,14 @@ export class Server {
   readonly limits = { maxBulkLen: 0, maxQueryBuffer: 0 };
   activeExpireEnabled = true;
   readonly activeExpiry: ActiveExpiry;
+  /** used_memory (store/memory.ts) and maxmemory eviction with the V8 heap guard (store/eviction.ts). */
+  readonly memory: MemoryMeter;
+  readonly eviction: Eviction;
   /** Unix ms of the last successful save (LASTSAVE). */
   lastSave = Math.floor(Date.now() / 1000);
-  private listeners: net.Server[] = [];
+  private readonly listeners = new Listeners((socket, kind) => this.accept(socket, kind));
+  /** The TLS context and handshakes of connections accepted on tls-port. */
+  readonly tls: TlsAcceptor;
   private cronTimer: NodeJS.Timeout | null = null;
   private clientIdSeq = 0;
   private pendingFlush: Client[] = [];
@@ -107,14 +119,20 @@ export class Server {
   /** Address and port actually listened on, after listen(). */
   host = '127.0.0.1';
   port = 0;
+  /** The TLS port listened on, 0 when TLS is off. */
+  tlsPort = 0;
 
   constructor(config: Config = new Config()) {
     this.config = config;
     this.keyspace = new Keyspace(config.getNumber('databases'), this.clock);
     this.activeExpiry = new ActiveExpiry(this.keyspace);
+    this.memory = new MemoryMeter(this.keyspace);
     this.commands = new CommandTable(allCommands);
+    this.tls = new TlsAcceptor(config, (socket) => this.admit(socket), (message) => this.log('warning', message));
     this.readConfig();
     config.onChange(() => this.readConfig());
+    this.acl = new Acl(this);
+    this.eviction = new Eviction(this);
     installWatch(this);
     installAdmin(this);
     this.pause = new ClientPause(this.keyspace, this.clock);
@@ -129,10 +147,6 @@ export class Server {
     this.limits.maxBulkLen = this.config.getNumber('proto-max-bulk-len');
     this.limits.maxQueryBuffer = this.config.getNumber('client-query-buffer-limit');
     this.logLevel = this.config.get('loglevel') as LogLevel;
-  }
-
-  authRequired(): boolean {
-    return this.config.get('requirepass') !== '';
   }
 
   nextClientId(): number {
@@ -153,71 +167,91 @@ export class Server {
   async listen(): Promise<void> {
     const logfile = this.config.get('logfile');
     if (logfile) this.logStream = fs.createWriteStream(logfile, { flags: 'a' });
-    await this.relisten(false);
+    try {
+      await this.relisten('bind');
+    } catch (e) {
+      if (e instanceof TlsConfigError) throw new Error('Failed to configure TLS. Check logs for more info.');
+      throw e;
+    }
     const hz = Math.max(1, this.config.getNumber('hz'));
     this.cronTimer = setInterval(() => this.cron(), Math.round(1000 / hz));
     this.cronTimer.unref();
-    // " PID: <pid>" is what Redis's start-up banner shows, and what tools waiting for a server look for.
-    this.log('notice', `Keyhive ${KEYHIVE_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on ${this.config.get('bind')} port ${this.port}, PID: ${process.pid}`);
+    this.log('notice', `Keyhive ${KEYHIVE_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on ${this.config.get('bind')} port ${this.port}${this.tlsPort ? `, tls-port ${this.tlsPort}` : ''}, PID: ${process.pid}`);
+    // Redis's own words (with " PID: " above, as in its banner), which tools waiting for a server look for.
+    this.log('notice', 'Ready to accept connections');
   }
 
   /**
-   * Listens on the configured bind addresses and port, replacing the current
-   * listeners (start-up, CONFIG SET port/bind). A new port is bound before the
-   * old listeners close; new addresses on the same port need them closed first.
-   * Throws when the first address (or one not marked optional) cannot be bound.
+   * Binds the listeners anew at start-up or after CONFIG SET port, tls-port or
+   * bind. A new port is bound before its old listeners close; new addresses
+   * may want the same ports, so a bind change closes every listener first.
+   * Throws when an address cannot be bound, or TlsConfigError.
    */
-  async relisten(closeOldFirst: boolean): Promise<void> {
-    const binds = this.config.get('bind').split(/\s+/).filter(Boolean);
-    let port = this.config.getNumber('port');
-    if (closeOldFirst) this.closeListeners();
-    const listeners: net.Server[] = [];
-    let host = this.host;
-    for (const [i, bind] of binds.entries()) {
-      const address = bind.replace(/^-/, '');
-      const h = address === '*' ? '0.0.0.0' : address === '::*' ? '::' : address;
-      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-      try {
-        await new Promise<void>((resolve, reject) => {
-          srv.once('error', reject);
-          srv.listen({ host: h, port, backlog: this.config.getNumber('tcp-backlog'), ipv6Only: h === '::' }, () => {
-            srv.off('error', reject);
-            resolve();
-          });
-        });
-      } catch (e) {
-        // Like Redis, a bind address prefixed with '-' (or the IPv6 wildcard) is optional.
-        if (i > 0 || bind.startsWith('-')) continue;
-        for (const l of listeners) l.close();
-        throw e;
-      }
-      if (port === 0) port = (srv.address() as net.AddressInfo).port;
-      if (listeners.length === 0) host = h;
-      listeners.push(srv);
+  async relisten(change: 'port' | 'tls-port' | 'bind'): Promise<void> {
+    if (change === 'bind') void this.listeners.close();
+    if (change !== 'tls-port') await this.listenTcp();
+    if (change !== 'port') await this.listenTls();
+  }
+
+  private bindAddresses(): string[] {
+    return this.config.get('bind').split(/\s+/).filter(Boolean);
+  }
+
+  /** Port 0 picks a free port, except beside a TLS port: there, as in Redis, it means no plain TCP listener. */
+  private async listenTcp(): Promise<void> {
+    const port = this.config.getNumber('port');
+    if (port === 0 && this.config.getNumber('tls-port') !== 0) {
+      void this.listeners.close('tcp');
+      this.port = 0;
+      return;
     }
-    this.closeListeners();
-    this.listeners = listeners;
-    this.host = host;
-    this.port = port;
-    if (this.config.getNumber('port') !== port) this.config.set('port', String(port));
+    const bound = await this.listeners.bind('tcp', this.bindAddresses(), port, this.config.getNumber('tcp-backlog'));
+    this.host = bound.host;
+    this.port = bound.port;
+    if (port !== bound.port) this.config.set('port', String(bound.port));
   }
 
-  private closeListeners(): Promise<void>[] {
-    const closing = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
-    this.listeners = [];
-    return closing;
+  /** tls-port 0 means no TLS listener; a first TLS port loads the TLS configuration (Redis's applyTLSPort). */
+  private async listenTls(): Promise<void> {
+    const port = this.config.getNumber('tls-port');
+    if (port === 0) {
+      void this.listeners.close('tls');
+      this.tlsPort = 0;
+      return;
+    }
+    if (!this.tls.configured) this.tls.configure();
+    const bound = await this.listeners.bind('tls', this.bindAddresses(), port, this.config.getNumber('tcp-backlog'));
+    if (this.port === 0) this.host = bound.host;
+    this.tlsPort = bound.port;
   }
 
-  private accept(socket: net.Socket): void {
-    this.stats.connectionsReceived++;
+  /** A socket a listener accepted: refused past maxclients as in Redis's acceptCommonHandler, else admitted (TLS: after its handshake). */
+  private accept(socket: net.Socket, kind: ListenerKind): void {
+    // A connection refused or still in its handshake has no client to report its errors to.
+    socket.on('error', () => {});
     if (this.clients.size >= this.config.getNumber('maxclients')) {
       this.stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
+      // No handshake has happened on a TLS connection yet, so as in Redis it just drops.
+      if (kind === 'tcp') refuse(socket, '-ERR max number of clients reached\r\n');
+      else socket.destroy();
       return;
     }
     socket.setNoDelay(true);
     const keepalive = this.config.getNumber('tcp-keepalive');
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+    if (kind === 'tls') this.tls.handshake(socket);
+    else this.admit(socket);
+  }
+
+  /** A connection ready for requests becomes a client, unless protected mode turns it away (Redis's clientAcceptHandler). */
+  private admit(socket: net.Socket): void {
+    if (protectedModeRefuses(this, socket.remoteAddress)) {
+      this.stats.rejectedConnections++;
+      socket.on('error', () => {});
+      refuse(socket, PROTECTED_MODE_DENIED);
+      return;
+    }
+    this.stats.connectionsReceived++;
     const client = new Client(this, socket);
     this.clients.set(client.id, client);
     socket.on('data', (chunk: Buffer) => {
@@ -335,10 +369,15 @@ export class Server {
   async close(): Promise<void> {
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.cronTimer = null;
-    const closing = this.closeListeners();
+    const closing = this.listeners.close();
     for (const client of [...this.clients.values()]) client.close();
-    await Promise.all(closing);
+    await closing;
     if (this.logStream) await new Promise<void>((resolve) => this.logStream?.end(resolve));
     this.logStream = null;
   }
+}
+
+/** Sends a refusal and closes once it is written, whether or not the peer reads or closes. */
+function refuse(socket: net.Socket, text: string): void {
+  socket.end(text, () => socket.destroy());
 }

@@ -14,6 +14,8 @@
  * first entry of their chain, 0 meaning empty.
  */
 
+import { arrayBytes, objectBytes, typedArrayBytes } from './memory.js';
+
 const MIN_BUCKETS = 4;
 const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
 
@@ -167,15 +169,28 @@ export class Dict<V = undefined> {
     let id = this.buckets[b] - 1;
     while (id >= 0) {
       if (this.hashes[id] === h && this.keys[id] === key) {
-        if (prev < 0) this.buckets[b] = this.next[id];
-        else this.next[prev] = this.next[id];
-        this.release(id);
+        this.unlink(b, prev, id);
         return true;
       }
       prev = id;
       id = this.next[id] - 1;
     }
     return false;
+  }
+
+  /** Removes the live entry id (as find() returned it), without hashing its key again. */
+  deleteAt(id: number): void {
+    const b = this.hashes[id] & this.mask;
+    let prev = -1;
+    for (let at = this.buckets[b] - 1; at !== id; at = this.next[at] - 1) prev = at;
+    this.unlink(b, prev, id);
+  }
+
+  /** Takes entry id, found after prev in the chain of bucket b, out of the table. */
+  private unlink(b: number, prev: number, id: number): void {
+    if (prev < 0) this.buckets[b] = this.next[id];
+    else this.next[prev] = this.next[id];
+    this.release(id);
   }
 
   private release(id: number): void {
@@ -267,6 +282,15 @@ export class Dict<V = undefined> {
 
   setTagAt(id: number, tag: number): void {
     (this.tagCol as Uint32Array)[id] = tag;
+  }
+
+  /** Bytes of the table itself, keys and values aside (see memory.ts): the object, its arrays and typed columns. */
+  memoryUsage(): number {
+    let bytes = objectBytes(12) + 2 * arrayBytes(this.keys.length);
+    bytes += typedArrayBytes(this.hashes) + typedArrayBytes(this.next) + typedArrayBytes(this.buckets);
+    if (this.nums) bytes += typedArrayBytes(this.nums);
+    if (this.tagCol) bytes += typedArrayBytes(this.tagCol);
+    return bytes;
   }
 
   /** A uniformly random live entry id, or -1 when empty. */

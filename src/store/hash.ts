@@ -8,6 +8,7 @@
  */
 import { Dict } from './dict.js';
 import type { Collection } from './keyspace.js';
+import { arrayBytes, objectBytes, stringBytes } from './memory.js';
 import type { Slotted } from './sample.js';
 
 /** hash-max-listpack-entries and hash-max-listpack-value. */
@@ -21,6 +22,8 @@ export class Hash implements Collection, Slotted {
   /** The listpack encoding; empty once the table is in use. */
   private pairs: string[] = [];
   private table: Dict<string> | null = null;
+  /** Bytes of the field and value strings (see memory.ts). */
+  private stringBytes = 0;
 
   get size(): number {
     return this.table ? this.table.size : this.pairs.length >> 1;
@@ -35,8 +38,13 @@ export class Hash implements Collection, Slotted {
     return this.table ? 'hashtable' : 'listpack';
   }
 
+  memoryUsage(): number {
+    return objectBytes(4) + this.stringBytes + (this.table ? this.table.memoryUsage() : arrayBytes(this.pairs.length));
+  }
+
   clone(): Hash {
     const copy = new Hash();
+    copy.stringBytes = this.stringBytes;
     if (this.table) {
       const table = new Dict<string>();
       for (const id of this.table.ids()) table.add(this.table.keyAt(id), this.table.valueAt(id));
@@ -65,19 +73,31 @@ export class Hash implements Collection, Slotted {
   /** Sets field to value; returns whether the field is new. */
   set(field: string, value: string, limits: HashLimits): boolean {
     if (!this.table && (field.length > limits.maxListpackValue || value.length > limits.maxListpackValue)) this.convert();
-    if (this.table) {
-      const before = this.table.size;
-      this.table.set(field, value);
-      return this.table.size !== before;
+    const table = this.table;
+    if (table) {
+      const id = table.find(field);
+      if (id >= 0) {
+        this.replaced(table.valueAt(id), value);
+        table.setValueAt(id, value);
+        return false;
+      }
+      table.add(field, value);
+    } else {
+      const i = this.indexOf(field);
+      if (i >= 0) {
+        this.replaced(this.pairs[i + 1], value);
+        this.pairs[i + 1] = value;
+        return false;
+      }
+      this.pairs.push(field, value);
+      if (this.pairs.length >> 1 > limits.maxListpackEntries) this.convert();
     }
-    const i = this.indexOf(field);
-    if (i >= 0) {
-      this.pairs[i + 1] = value;
-      return false;
-    }
-    this.pairs.push(field, value);
-    if (this.pairs.length >> 1 > limits.maxListpackEntries) this.convert();
+    this.stringBytes += stringBytes(field.length) + stringBytes(value.length);
     return true;
+  }
+
+  private replaced(old: string, value: string): void {
+    this.stringBytes += stringBytes(value.length) - stringBytes(old.length);
   }
 
   /**
@@ -90,10 +110,20 @@ export class Hash implements Collection, Slotted {
   }
 
   delete(field: string): boolean {
-    if (this.table) return this.table.delete(field);
-    const i = this.indexOf(field);
-    if (i < 0) return false;
-    this.pairs.splice(i, 2);
+    const table = this.table;
+    let value: string;
+    if (table) {
+      const id = table.find(field);
+      if (id < 0) return false;
+      value = table.valueAt(id);
+      table.deleteAt(id);
+    } else {
+      const i = this.indexOf(field);
+      if (i < 0) return false;
+      value = this.pairs[i + 1];
+      this.pairs.splice(i, 2);
+    }
+    this.stringBytes -= stringBytes(field.length) + stringBytes(value.length);
     return true;
   }
 

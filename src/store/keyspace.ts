@@ -6,6 +6,8 @@
  */
 import { Clock } from './clock.js';
 import { Dict } from './dict.js';
+import { entryBytes } from './memory.js';
+import { lfuMinutesAt, lfuNewWord, lfuTouched, lruClockAt, type LfuSettings } from './access.js';
 
 /** A string value is a latin1 JS string (one char per byte); other types are objects. */
 export type Value = string | Collection;
@@ -19,6 +21,8 @@ export interface Collection {
   encoding(): string;
   /** A deep copy, for COPY. */
   clone(): Collection;
+  /** Bytes it takes, kept current as it changes so that this is O(1) (see memory.ts). */
+  memoryUsage(): number;
 }
 
 export function typeOf(v: Value): TypeName {
@@ -46,12 +50,19 @@ export interface KeyspaceStats {
   evictedKeys: number;
 }
 
-/** Redis's LRU clock: seconds, 24 bits. */
+/** Redis's LRU clock: seconds, 24 bits (INFO's lru_clock; Keyhive's own is finer, see access.ts). */
 export const LRU_CLOCK_MAX = (1 << 24) - 1;
 
+/** Notification classes of in-place changes to a collection, after which its size is read again. */
+function changesCollection(eventClass: EventClass): boolean {
+  return eventClass === 'h' || eventClass === 'l' || eventClass === 's' || eventClass === 'z' || eventClass === 't';
+}
+
 export class Database {
-  /** Values, with the LRU/LFU clock of each key in the entry tag. */
-  readonly main = new Dict<Value>({ tags: true });
+  /** Values, with each key's LRU clock or LFU word in the entry tag (see access.ts) and its accounted bytes in the number (see memory.ts). */
+  readonly main = new Dict<Value>({ tags: true, numbers: true });
+  /** Sum of the accounted bytes of the keys. */
+  bytes = 0;
   /** Keys with a deadline, in unix milliseconds. */
   readonly expires = new Dict<undefined>({ numbers: true });
 
@@ -84,7 +95,7 @@ export class Database {
     const id = this.main.find(key);
     if (id < 0) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    if (touch && !this.keyspace.noTouch) this.main.setTagAt(id, this.keyspace.lruClock);
+    if (touch && !this.keyspace.noTouch) this.main.setTagAt(id, this.keyspace.touchedTag(this.main.tagAt(id)));
     return this.main.valueAt(id);
   }
 
@@ -117,7 +128,10 @@ export class Database {
   }
 
   delete(key: string): boolean {
-    if (!this.main.delete(key)) return false;
+    const id = this.main.find(key);
+    if (id < 0) return false;
+    this.bytes -= this.main.numberAt(id);
+    this.main.deleteAt(id);
     if (this.expires.size !== 0) this.expires.delete(key);
     return true;
   }
@@ -156,6 +170,10 @@ export class Database {
 
   /** Reports a change of key to every subscriber (WATCH, notifications, tracking). */
   changed(key: string, eventClass: EventClass, event: string): void {
+    if (changesCollection(eventClass)) {
+      const id = this.main.find(key);
+      if (id >= 0) this.account(id, key, this.main.valueAt(id));
+    }
     this.keyspace.emit(this, key, eventClass, event);
   }
 
@@ -174,13 +192,14 @@ export class Database {
 
   /** Moves all contents from other into this database (for SWAPDB). */
   swapContents(other: Database): void {
-    const swap = <K extends 'main' | 'expires'>(field: K) => {
+    const swap = <K extends 'main' | 'expires' | 'bytes'>(field: K) => {
       const mine = this[field];
       (this as { [P in K]: Database[P] })[field] = other[field];
       (other as { [P in K]: Database[P] })[field] = mine;
     };
     swap('main');
     swap('expires');
+    swap('bytes');
   }
 }
 
@@ -188,7 +207,11 @@ export class Keyspace {
   readonly dbs: Database[];
   readonly stats: KeyspaceStats = { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, evictedKeys: 0 };
   private readonly listeners: ChangeListener[] = [];
+  /** The LRU clock and LFU's minute clock (see access.ts), refreshed by the cron. */
   lruClock = 0;
+  lfuMinutes = 0;
+  /** Set while an LFU maxmemory-policy is in force: key tags are LFU words. */
+  lfu: LfuSettings | null = null;
   /** While clients are paused the dataset stays constant: expired keys read as missing but stay, nothing is evicted. */
   frozen = false;
   /** Set while a CLIENT NO-TOUCH client's command runs: lookups leave the LRU/LFU clock alone. */
@@ -205,7 +228,19 @@ export class Keyspace {
   }
 
   refreshClock(): void {
-    this.lruClock = Math.floor(this.clock.now() / 1000) & LRU_CLOCK_MAX;
+    const now = this.clock.now();
+    this.lruClock = lruClockAt(now);
+    this.lfuMinutes = lfuMinutesAt(now);
+  }
+
+  /** The tag of a new key. */
+  newTag(): number {
+    return this.lfu === null ? this.lruClock : lfuNewWord(this.lfuMinutes);
+  }
+
+  /** The tag of a key just accessed, given its tag before. */
+  touchedTag(tag: number): number {
+    return this.lfu === null ? this.lruClock : lfuTouched(tag, this.lfu, this.lfuMinutes);
   }
 
   onChange(listener: ChangeListener): void {

@@ -11,6 +11,7 @@
  * answers 'quicklist' (the listpack encoding for small lists came in 7.2).
  */
 import type { Collection } from './keyspace.js';
+import { arrayBytes, objectBytes, stringBytes } from './memory.js';
 
 const CHUNK_MAX = 128;
 
@@ -18,6 +19,13 @@ class Chunk {
   prev: Chunk | null = null;
   next: Chunk | null = null;
   constructor(public items: string[]) {}
+}
+
+/** Bytes of the element strings of items[from, to). */
+function itemBytes(items: string[], from: number, to: number): number {
+  let bytes = 0;
+  for (let i = from; i < to; i++) bytes += stringBytes(items[i].length);
+  return bytes;
 }
 
 /** Visits one element; returning false stops the walk. */
@@ -28,6 +36,9 @@ export class List implements Collection {
   private head: Chunk | null = null;
   private tail: Chunk | null = null;
   private count = 0;
+  private chunks = 0;
+  /** Bytes of the element strings (see memory.ts). */
+  private stringBytes = 0;
   /** Where locate() found an index: the chunk and the offset in it. */
   private foundChunk: Chunk | null = null;
   private foundOffset = 0;
@@ -40,10 +51,17 @@ export class List implements Collection {
     return 'quicklist';
   }
 
+  /** Chunks are taken as half full on average beyond their element count, the growth slack of their arrays. */
+  memoryUsage(): number {
+    const chunk = objectBytes(3) + arrayBytes(0);
+    return objectBytes(7) + this.stringBytes + this.chunks * chunk + 8 * (this.count + (this.count >> 3) + 8 * this.chunks);
+  }
+
   clone(): List {
     const copy = new List();
     for (let chunk = this.head; chunk; chunk = chunk.next) copy.linkAfter(copy.tail, new Chunk(chunk.items.slice()));
     copy.count = this.count;
+    copy.stringBytes = this.stringBytes;
     return copy;
   }
 
@@ -58,10 +76,12 @@ export class List implements Collection {
     else this.head = chunk;
     if (next) next.prev = chunk;
     else this.tail = chunk;
+    this.chunks++;
     return chunk;
   }
 
   private unlink(chunk: Chunk): void {
+    this.chunks--;
     if (chunk.prev) chunk.prev.next = chunk.next;
     else this.head = chunk.next;
     if (chunk.next) chunk.next.prev = chunk.prev;
@@ -110,14 +130,24 @@ export class List implements Collection {
     let chunk = this.head;
     if (!chunk || chunk.items.length >= CHUNK_MAX) chunk = this.linkAfter(null, new Chunk([]));
     chunk.items.unshift(value);
+    this.added(value);
+  }
+
+  private added(value: string): void {
     this.count++;
+    this.stringBytes += stringBytes(value.length);
+  }
+
+  private removed(value: string): void {
+    this.count--;
+    this.stringBytes -= stringBytes(value.length);
   }
 
   pushTail(value: string): void {
     let chunk = this.tail;
     if (!chunk || chunk.items.length >= CHUNK_MAX) chunk = this.linkAfter(this.tail, new Chunk([]));
     chunk.items.push(value);
-    this.count++;
+    this.added(value);
   }
 
   push(value: string, atHead: boolean): void {
@@ -129,7 +159,7 @@ export class List implements Collection {
   popHead(): string {
     const chunk = this.head as Chunk;
     const value = chunk.items.shift() as string;
-    this.count--;
+    this.removed(value);
     if (chunk.items.length === 0) this.unlink(chunk);
     return value;
   }
@@ -138,7 +168,7 @@ export class List implements Collection {
   popTail(): string {
     const chunk = this.tail as Chunk;
     const value = chunk.items.pop() as string;
-    this.count--;
+    this.removed(value);
     if (chunk.items.length === 0) this.unlink(chunk);
     return value;
   }
@@ -152,13 +182,11 @@ export class List implements Collection {
     this.count -= n;
     while (n > 0) {
       const chunk = this.head as Chunk;
-      if (n >= chunk.items.length) {
-        n -= chunk.items.length;
-        this.unlink(chunk);
-      } else {
-        chunk.items.splice(0, n);
-        n = 0;
-      }
+      const taken = Math.min(n, chunk.items.length);
+      this.stringBytes -= itemBytes(chunk.items, 0, taken);
+      if (taken === chunk.items.length) this.unlink(chunk);
+      else chunk.items.splice(0, taken);
+      n -= taken;
     }
   }
 
@@ -167,13 +195,12 @@ export class List implements Collection {
     this.count -= n;
     while (n > 0) {
       const chunk = this.tail as Chunk;
-      if (n >= chunk.items.length) {
-        n -= chunk.items.length;
-        this.unlink(chunk);
-      } else {
-        chunk.items.length -= n;
-        n = 0;
-      }
+      const length = chunk.items.length;
+      const taken = Math.min(n, length);
+      this.stringBytes -= itemBytes(chunk.items, length - taken, length);
+      if (taken === length) this.unlink(chunk);
+      else chunk.items.length -= taken;
+      n -= taken;
     }
   }
 
@@ -188,7 +215,9 @@ export class List implements Collection {
   /** Replaces the element at index, 0 <= index < length. */
   set(index: number, value: string): void {
     this.locate(index);
-    (this.foundChunk as Chunk).items[this.foundOffset] = value;
+    const items = (this.foundChunk as Chunk).items;
+    this.stringBytes += stringBytes(value.length) - stringBytes(items[this.foundOffset].length);
+    items[this.foundOffset] = value;
   }
 
   /** Inserts value so that it lands at index, 0 <= index <= length. */
@@ -198,7 +227,7 @@ export class List implements Collection {
     this.locate(index);
     const chunk = this.foundChunk as Chunk;
     chunk.items.splice(this.foundOffset, 0, value);
-    this.count++;
+    this.added(value);
     if (chunk.items.length > CHUNK_MAX) this.linkAfter(chunk, new Chunk(chunk.items.splice(CHUNK_MAX >> 1)));
   }
 
@@ -257,6 +286,7 @@ export class List implements Collection {
       chunk = following;
     }
     this.count -= removed;
+    this.stringBytes -= removed * stringBytes(value.length);
     return removed;
   }
 

@@ -11,6 +11,7 @@
 import { toInt64 } from '../commands/args.js';
 import { Dict } from './dict.js';
 import type { Collection } from './keyspace.js';
+import { arrayBytes, objectBytes, stringBytes } from './memory.js';
 import type { Slotted } from './sample.js';
 
 /** Redis caps set-max-intset-entries here because of intset internals. */
@@ -31,6 +32,8 @@ export class SetValue implements Collection, Slotted {
   /** The intset encoding; empty once the table is in use. */
   private ints: string[] = [];
   private table: Dict | null = null;
+  /** Bytes of the member strings (see memory.ts). */
+  private stringBytes = 0;
 
   get size(): number {
     return this.table ? this.table.size : this.ints.length;
@@ -45,8 +48,13 @@ export class SetValue implements Collection, Slotted {
     return this.table ? 'hashtable' : 'intset';
   }
 
+  memoryUsage(): number {
+    return objectBytes(4) + this.stringBytes + (this.table ? this.table.memoryUsage() : arrayBytes(this.ints.length));
+  }
+
   clone(): SetValue {
     const copy = new SetValue();
+    copy.stringBytes = this.stringBytes;
     if (this.table) {
       const table = new Dict();
       for (const member of this.table.keysIter()) table.add(member, undefined);
@@ -86,22 +94,29 @@ export class SetValue implements Collection, Slotted {
     const table = this.table as Dict;
     const before = table.size;
     table.set(member, undefined);
-    return table.size !== before;
+    if (table.size === before) return false;
+    this.stringBytes += stringBytes(member.length);
+    return true;
   }
 
   private addInteger(member: string, maxIntsetEntries: number): boolean {
     const at = this.search(member);
     if (at >= 0) return false;
     this.ints.splice(-at - 1, 0, member);
+    this.stringBytes += stringBytes(member.length);
     if (this.ints.length > Math.min(maxIntsetEntries, INTSET_HARD_LIMIT)) this.convert();
     return true;
   }
 
   delete(member: string): boolean {
-    if (this.table) return this.table.delete(member);
-    const at = this.search(member);
-    if (at < 0) return false;
-    this.ints.splice(at, 1);
+    if (this.table) {
+      if (!this.table.delete(member)) return false;
+    } else {
+      const at = this.search(member);
+      if (at < 0) return false;
+      this.ints.splice(at, 1);
+    }
+    this.stringBytes -= stringBytes(member.length);
     return true;
   }
 

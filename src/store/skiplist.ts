@@ -17,6 +17,7 @@
  * Members live in an array by slot beside each node's level. Block 0 is the
  * head, which is why 0 can mean "no node".
  */
+import { arrayBytes, objectBytes, typedArrayBytes } from './memory.js';
 
 const MAX_LEVEL = 32;
 /** Probability that a node reaches the next level up. */
@@ -100,6 +101,16 @@ export class SkipList {
     this.liveWords -= blockWords(this.levels[slot]);
     this.members[slot] = undefined;
     this.freeSlots.push(slot);
+  }
+
+  /** Bytes of the structure (see memory.ts); the member strings are the caller's to count. */
+  memoryUsage(): number {
+    let bytes = objectBytes(11) + typedArrayBytes(this.words) + typedArrayBytes(this.levels);
+    // floats is a second view of the words' buffer: only its object counts.
+    bytes += typedArrayBytes(this.floats) - this.floats.byteLength;
+    bytes += arrayBytes(this.members.length) + arrayBytes(this.freeSlots.length) + arrayBytes(this.freeBlocks.length);
+    for (const blocks of this.freeBlocks) bytes += arrayBytes(blocks.length);
+    return bytes;
   }
 
   /** Whether freed blocks fill most of a large buffer: time for compacted(). */

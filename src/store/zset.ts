@@ -17,6 +17,7 @@
  */
 import { Dict } from './dict.js';
 import type { Collection } from './keyspace.js';
+import { arrayBytes, objectBytes, stringBytes } from './memory.js';
 import type { Slotted } from './sample.js';
 import { SkipList, type PairVisitor } from './skiplist.js';
 
@@ -123,12 +124,15 @@ interface PairStore {
   /** Visits count pairs from rank `from` upwards, or downwards when reverse, stopping at either end. */
   forEach(from: number, count: number, reverse: boolean, visit: PairVisitor): void;
   removeRanks(start: number, end: number): void;
+  /** Bytes of the structure and the member strings (see memory.ts). */
+  memoryUsage(): number;
 }
 
 /** The small form: members and scores in two arrays, sorted. */
 class PackedPairs implements PairStore {
   private readonly members: string[] = [];
   private readonly scores: number[] = [];
+  private memberBytes = 0;
 
   get size(): number {
     return this.members.length;
@@ -141,6 +145,7 @@ class PackedPairs implements PairStore {
 
   insert(member: string, score: number): void {
     const i = this.countWhile((s, m) => sortsBefore(s, m, score, member));
+    this.memberBytes += stringBytes(member.length);
     this.members.splice(i, 0, member);
     // A listpack holds scores as text, in which -0 becomes 0.
     this.scores.splice(i, 0, score === 0 ? 0 : score);
@@ -154,6 +159,7 @@ class PackedPairs implements PairStore {
   remove(member: string): boolean {
     const i = this.members.indexOf(member);
     if (i < 0) return false;
+    this.memberBytes -= stringBytes(member.length);
     this.members.splice(i, 1);
     this.scores.splice(i, 1);
     return true;
@@ -180,8 +186,13 @@ class PackedPairs implements PairStore {
   }
 
   removeRanks(start: number, end: number): void {
+    for (let i = start; i < end; i++) this.memberBytes -= stringBytes(this.members[i].length);
     this.members.splice(start, end - start);
     this.scores.splice(start, end - start);
+  }
+
+  memoryUsage(): number {
+    return objectBytes(3) + arrayBytes(this.members.length) + arrayBytes(this.scores.length) + this.memberBytes;
   }
 }
 
@@ -189,6 +200,7 @@ class PackedPairs implements PairStore {
 class IndexedSkipList implements PairStore {
   readonly dict = new Dict<undefined>({ numbers: true });
   private list = new SkipList();
+  private memberBytes = 0;
 
   get size(): number {
     return this.list.length;
@@ -202,6 +214,7 @@ class IndexedSkipList implements PairStore {
   insert(member: string, score: number): void {
     this.list.insert(score, member);
     this.dict.setNumberAt(this.dict.add(member, undefined), score);
+    this.memberBytes += stringBytes(member.length);
   }
 
   move(member: string, from: number, to: number): void {
@@ -213,8 +226,9 @@ class IndexedSkipList implements PairStore {
     const id = this.dict.find(member);
     if (id < 0) return false;
     const score = this.dict.numberAt(id);
-    this.dict.delete(member);
+    this.dict.deleteAt(id);
     this.list.delete(score, member);
+    this.memberBytes -= stringBytes(member.length);
     this.compactIfSparse();
     return true;
   }
@@ -232,8 +246,15 @@ class IndexedSkipList implements PairStore {
   }
 
   removeRanks(start: number, end: number): void {
-    this.list.deleteRanks(start, end - 1, (member) => this.dict.delete(member));
+    this.list.deleteRanks(start, end - 1, (member) => {
+      this.dict.delete(member);
+      this.memberBytes -= stringBytes(member.length);
+    });
     this.compactIfSparse();
+  }
+
+  memoryUsage(): number {
+    return objectBytes(3) + this.dict.memoryUsage() + this.list.memoryUsage() + this.memberBytes;
   }
 
   /** Gives memory back after a set shrank to a fraction of its former size (as the Dict does). */
@@ -274,6 +295,10 @@ export class ZSet implements Collection, Slotted {
 
   encoding(): string {
     return this.store instanceof PackedPairs ? 'listpack' : 'skiplist';
+  }
+
+  memoryUsage(): number {
+    return objectBytes(2) + this.store.memoryUsage();
   }
 
   /** A deep copy in the same form (COPY). */

@@ -1,0 +1,144 @@
+/**
+ * Memory accounting: what used_memory counts, and how.
+ *
+ * Redis reads used_memory from its allocator. Node has no such count per
+ * object, and V8's own figure (used_heap_size) includes garbage not yet
+ * collected, so it jumps at every GC and cannot steer eviction. Keyhive
+ * instead computes what its data costs, the way V8 lays it out on 64-bit Node
+ * (8-byte pointers, no pointer compression):
+ *
+ *   used_memory = BASELINE                    server structures, empty databases, compiled code
+ *               + Σ keys      entryBytes(key, value)
+ *               + Σ deadlines EXPIRES_ENTRY_BYTES
+ *               + client buffers              unparsed query bytes + replies not yet sent
+ *
+ *   entryBytes(key, value) = stringBytes(key) + valueBytes(value) + MAIN_ENTRY_BYTES
+ *   stringBytes(n)         = 16 + n rounded up to 8: a sequential one-byte string
+ *                            (map, hash and length header, then the bytes)
+ *   valueBytes             = stringBytes for a string, Collection.memoryUsage() otherwise
+ *   MAIN_ENTRY_BYTES       = one entry of the keyspace Dict's parallel arrays (key and
+ *                            value pointers, hash, chain link, accounted size, LRU/LFU tag)
+ *                            and its share of the buckets, with average growth slack
+ *
+ * Collections keep their own figure current as they change, so memoryUsage()
+ * is O(1): each sums the bytes of its element strings as they come and go, and
+ * derives the rest from the lengths of the arrays and typed arrays behind it
+ * (arrayBytes, typedArrayBytes, Dict.memoryUsage).
+ *
+ * Incremental: a Database records each key's entryBytes in a numbers column
+ * of its Dict and adjusts its byte total by the difference on set and delete,
+ * and on changed() for a collection modified in place; every write is O(1).
+ * Client buffers change on every socket read and write, so the server cron
+ * sums them (MemoryMeter.sampleClients) instead.
+ *
+ * test/memory/accounting.test.ts checks the model against V8: over mixed data
+ * the growth of used_memory follows the growth of the heap plus external
+ * memory (typed arrays keep their elements outside the heap) after a full GC.
+ */
+import type { Database, Keyspace, Value } from './keyspace.js';
+
+/** What used_memory counts before any key: measured as an idle server's heap growth over bare Node's. */
+export const BASELINE_BYTES = 3.5 * 1024 * 1024;
+
+const POINTER = 8;
+
+/** A sequential one-byte string of length n. */
+export function stringBytes(length: number): number {
+  return 16 + ((length + 7) & ~7);
+}
+
+/**
+ * A JS array of length elements (pointers or unboxed doubles): the JSArray
+ * object, then its backing store's header and capacity. V8 grows a backing
+ * store to old + old/2 + 16 elements; arrays are assumed to have grown that
+ * way from empty (an empty array has no backing store of its own).
+ */
+export function arrayBytes(length: number): number {
+  if (length === 0) return 32;
+  let capacity = 16;
+  while (capacity < length) capacity += (capacity >> 1) + 16;
+  return 32 + 16 + POINTER * capacity;
+}
+
+/** A typed array: the view and ArrayBuffer objects, then its elements (beside the heap past 64 bytes). */
+export function typedArrayBytes(array: ArrayBufferView): number {
+  return 192 + array.byteLength;
+}
+
+/** A plain object of n fields: map pointer, properties, elements, then its fields. */
+export function objectBytes(fields: number): number {
+  return 24 + POINTER * fields;
+}
+
+/**
+ * Keyspace Dict columns per entry: key and value pointers (JS arrays, with
+ * their 1.25 average slack), hash, chain link, tag (4 bytes each), accounted
+ * size (8), a bucket at load factor 0.75 on average, the typed columns half
+ * grown on average.
+ */
+export const MAIN_ENTRY_BYTES = Math.round(2 * POINTER * 1.25 + (4 + 4 + 4 + 8 + 4 / 0.75) * 1.33);
+
+/** The expires Dict's columns per entry: key and (empty) value pointers, hash, chain link, deadline, bucket. */
+export const EXPIRES_ENTRY_BYTES = Math.round(2 * POINTER * 1.25 + (4 + 4 + 8 + 4 / 0.75) * 1.33);
+
+export function valueBytes(value: Value): number {
+  return typeof value === 'string' ? stringBytes(value.length) : value.memoryUsage();
+}
+
+/** What one key costs in its database: the number MEMORY USAGE answers. */
+export function entryBytes(key: string, value: Value): number {
+  return stringBytes(key.length) + valueBytes(value) + MAIN_ENTRY_BYTES;
+}
+
+/** A database's share of used_memory: its keys and their deadlines. */
+export function databaseBytes(db: Database): number {
+  return db.bytes + db.expires.size * EXPIRES_ENTRY_BYTES;
+}
+
+/** Bytes of every database's keys (used_memory_dataset before overheads). */
+export function datasetBytes(keyspace: Keyspace): number {
+  let total = 0;
+  for (const db of keyspace.dbs) total += databaseBytes(db);
+  return total;
+}
+
+/** What a connection holds in memory: received bytes not yet parsed, replies not yet sent. */
+export interface BufferHolder {
+  readonly decoder: { readonly heldBytes: number };
+  readonly reply: { readonly pendingBytes: number };
+  readonly socket: { readonly writableLength: number };
+}
+
+export function clientBufferBytes(client: BufferHolder): number {
+  return client.decoder.heldBytes + client.reply.pendingBytes + client.socket.writableLength;
+}
+
+/** used_memory and the figures INFO memory and MEMORY STATS derive from it. */
+export class MemoryMeter {
+  /** Client buffers, as summed by the last sampleClients(). */
+  clientBytes = 0;
+  /** Highest used_memory seen (used_memory_peak). */
+  peak = BASELINE_BYTES;
+
+  constructor(private readonly keyspace: Keyspace) {}
+
+  /** used_memory: O(databases). */
+  used(): number {
+    return BASELINE_BYTES + datasetBytes(this.keyspace) + this.clientBytes;
+  }
+
+  /** Sums the clients' buffers (cron) and records the peak. */
+  sampleClients(clients: Iterable<BufferHolder>): void {
+    let total = 0;
+    for (const client of clients) total += clientBufferBytes(client);
+    this.clientBytes = total;
+    this.notePeak();
+  }
+
+  /** Records the peak, returning used_memory. */
+  notePeak(): number {
+    const used = this.used();
+    if (used > this.peak) this.peak = used;
+    return used;
+  }
+}
