@@ -200,7 +200,8 @@ function hrandfieldWithCount(c: Client, argv: string[]): void {
   const n = repeats ? wanted : Math.min(wanted, hash.size);
   c.reply.arrayHeader(withValues && c.protocol === 2 ? 2 * n : n);
   if (repeats) {
-    for (let i = 0; i < n; i++) replyRandomField(c, hash, hash.randomSlot(), withValues);
+    // As Redis, stop early if the output buffer limit closed the client meanwhile.
+    for (let i = 0; i < n && !c.closed; i++) replyRandomField(c, hash, hash.randomSlot(), withValues);
   } else {
     const slots = n === hash.size ? hash.slots() : distinctRandomSlots(hash, n);
     for (const slot of slots) replyRandomField(c, hash, slot, withValues);

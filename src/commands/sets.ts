@@ -171,7 +171,8 @@ function srandmemberWithCount(c: Client, argv: string[]): void {
   if (count < 0 || count === 1) {
     const n = Math.abs(count);
     c.reply.arrayHeader(n);
-    for (let i = 0; i < n; i++) c.reply.bulk(set.randomMember());
+    // As Redis, stop early if the output buffer limit closed the client meanwhile.
+    for (let i = 0; i < n && !c.closed; i++) c.reply.bulk(set.randomMember());
     return;
   }
   if (count >= set.size) {

@@ -159,3 +159,27 @@ describe('random replies of hashes and sets', () => {
     assert.deepEqual(new Set([...popped, ...left]), new Set(members));
   });
 });
+
+describe('huge negative counts', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startKeyhive({ config: { 'client-output-buffer-limit': 'normal 1mb 0 0' } });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  for (const command of [['SADD', 'k', 'a', 'b'], ['HSET', 'k', 'f', 'v']]) {
+    const random = command[0] === 'SADD' ? ['SRANDMEMBER', 'k', '-1000000000000'] : ['HRANDFIELD', 'k', '-1000000000000', 'WITHVALUES'];
+    it(`${random[0]} stops once the output buffer limit closes the client`, async () => {
+      const c = await RawClient.connect(server.port);
+      await c.call('DEL', 'k');
+      await c.call(...command);
+      c.send(...random);
+      await c.waitClosed(30000);
+      const other = await RawClient.connect(server.port);
+      assert.equal(await other.call('PING'), 'PONG');
+      other.close();
+    });
+  }
+});
