@@ -16,6 +16,7 @@ import { commands as bitmaps } from './bitmaps.js';
 import { commands as hyperloglog } from './hyperloglog.js';
 import { commands as acl } from './acl.js';
 import { commands as geo } from './geo.js';
+import { commands as sort } from './sort.js';
 import { commands as memory } from './memory.js';
 
-export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command, ...bitmaps, ...hyperloglog, ...acl, ...geo, ...memory];
+export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command, ...bitmaps, ...hyperloglog, ...acl, ...geo, ...sort, ...memory];

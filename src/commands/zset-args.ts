@@ -48,7 +48,7 @@ function isRangeError(value: number, mantissa: string, nonZeroDigit: RegExp): bo
 }
 
 /** C's strtod applied to s. */
-function strtod(s: string): Parsed {
+export function strtod(s: string): Parsed {
   let start = 0;
   while (start < s.length && isSpace(s.charCodeAt(start))) start++;
   const rest = start === 0 ? s : s.slice(start);
@@ -68,7 +68,7 @@ function strtod(s: string): Parsed {
 }
 
 /** Whether strtod stopped where C sees the end of the string: its real end or a NUL byte. */
-function consumedAsCString(s: string, end: number): boolean {
+export function consumedAsCString(s: string, end: number): boolean {
   return end === s.length || s.charCodeAt(end) === 0;
 }
 
