@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Config, ConfigError } from './config.js';
 import { Server, KEYHIVE_VERSION, REDIS_VERSION } from './server/server.js';
 import { splitInlineArgs } from './resp/inline.js';
+import { genCertsMain } from './gen-certs.js';
 
 interface Directive {
   name: string;
@@ -41,6 +42,14 @@ export function parseArgDirectives(args: string[]): Directive[] {
   return out;
 }
 
+/** The directives of a command line: those of the config file its first argument may name, then its options. */
+export function commandLineDirectives(argv: string[]): { directives: Directive[]; configFile: string | null } {
+  if (argv.length === 0 || argv[0].startsWith('--')) return { directives: parseArgDirectives(argv), configFile: null };
+  const file = argv[0];
+  const directives = parseConfigText(fs.readFileSync(file, 'latin1'), `config file '${file}'`);
+  return { directives: [...directives, ...parseArgDirectives(argv.slice(1))], configFile: file };
+}
+
 export function applyDirectives(config: Config, directives: Directive[]): void {
   for (const d of directives) {
     try {
@@ -55,6 +64,7 @@ export function applyDirectives(config: Config, directives: Directive[]): void {
 const USAGE = `Usage: keyhive [/path/to/redis.conf] [options]
        keyhive -v or --version
        keyhive -h or --help
+       keyhive gen-certs <dir>       (a local CA and certificates for TLS)
 
 Examples:
        keyhive                       (in memory, 127.0.0.1:6379)
@@ -72,24 +82,23 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  if (argv[0] === 'gen-certs') {
+    process.exitCode = genCertsMain(argv.slice(1));
+    return;
+  }
   const config = new Config();
+  let server: Server;
   try {
-    const directives: Directive[] = [];
-    let rest = argv;
-    if (rest.length > 0 && !rest[0].startsWith('--')) {
-      const file = rest[0];
-      directives.push(...parseConfigText(fs.readFileSync(file, 'latin1'), `config file '${file}'`));
-      config.configFile = path.resolve(file);
-      rest = rest.slice(1);
-    }
-    directives.push(...parseArgDirectives(rest));
+    const { directives, configFile } = commandLineDirectives(argv);
+    if (configFile !== null) config.configFile = path.resolve(configFile);
     applyDirectives(config, directives);
+    // ACL users from `user` lines and the aclfile are checked as the server is built.
+    server = new Server(config);
   } catch (e) {
     const message = e instanceof ConfigError || (e as NodeJS.ErrnoException).code ? (e as Error).message : String(e);
     process.stderr.write(`\n*** FATAL CONFIG ERROR (Keyhive ${KEYHIVE_VERSION}) ***\n${message}\n`);
     process.exit(1);
   }
-  const server = new Server(config);
   server.onShutdown = () => process.exit(0);
   try {
     await server.listen();

@@ -5,7 +5,8 @@
  * parameters the file does not mention are appended below a signature line
  * only when they differ from their default (or always, with forceAll, as
  * DEBUG CONFIG-REWRITE-FORCE-ALL does). Lines naming no known parameter are
- * kept, commented out with "# ??? ".
+ * kept, commented out with "# ??? ". Directives with a rewriter in the config
+ * (the ACL's `user` lines) are replaced by the lines it gives now.
  */
 import fs from 'node:fs';
 import crypto from 'node:crypto';
@@ -122,6 +123,10 @@ export function rewriteConfigFile(config: Config, file: string, forceAll = false
     const { lines, force } = config.rewriteLines(spec);
     state.markProcessed(spec.name);
     for (const line of lines) state.rewriteLine(spec.name, line, force);
+  }
+  for (const [directive, currentLines] of config.rewriters) {
+    state.markProcessed(directive);
+    for (const line of currentLines()) state.rewriteLine(directive, line, true);
   }
   overwriteFile(file, state.content());
 }

@@ -839,6 +839,10 @@ export class Config {
   private readonly loaded = new Set<string>();
   /** The config file the server was started with (absolute), for CONFIG REWRITE and INFO. */
   configFile: string | null = null;
+  /** `user <name> <rules...>` directives, for the ACL to load at start-up (Redis's UsersToLoad). */
+  readonly users: string[][] = [];
+  /** Directives that are not parameters, by name, with their current lines for CONFIG REWRITE (the ACL's `user` lines). */
+  readonly rewriters = new Map<string, () => string[]>();
 
   constructor(readonly params: ParamSpec[] = PARAMS) {
     for (const p of params) {
@@ -965,6 +969,7 @@ export class Config {
    * line; a second "save" line adds save points to the first.
    */
   loadDirective(name: string, args: string[]): void {
+    if (name === 'user') return this.addUser(args);
     const spec = this.spec(name);
     if (!spec) throw new ConfigError('Bad directive or wrong number of arguments');
     if (!spec.multiArg && args.length !== 1) throw new ConfigError('wrong number of arguments');
@@ -980,6 +985,14 @@ export class Config {
     }
     this.store(spec, this.parse(spec, words));
     this.loaded.add(spec.name);
+  }
+
+  private addUser(args: string[]): void {
+    if (args.length === 0) throw new ConfigError('Bad directive or wrong number of arguments');
+    if (this.users.some((u) => u[0] === args[0])) {
+      throw new ConfigError(`Error in user declaration '${args[0]}': Duplicate user found. A user can only be defined once in config files`);
+    }
+    this.users.push(args);
   }
 
   private store(spec: ParamSpec, value: string): void {

@@ -142,7 +142,7 @@ function multiBytes(c: Client): number {
  * to the socket), so rbs, rbp and obl are 0 and all pending output is omem.
  * current is the client running CLIENT LIST/INFO, whose arguments are argv.
  */
-function infoLine(c: Client, current: Client, argv: string[]): string {
+export function infoLine(c: Client, current: Client, argv: string[]): string {
   const now = c.server.clock.now();
   const subs = c.subscriptions;
   const running = c === current ? argv : c.postponed;
@@ -245,7 +245,7 @@ function killMatches(filter: KillFilter, target: Client, killer: Client): boolea
   if (filter.laddr !== undefined && target.laddr !== filter.laddr) return false;
   if (filter.type !== undefined && clientType(target) !== filter.type) return false;
   if (filter.id !== undefined && target.id !== filter.id) return false;
-  if (filter.user !== undefined && target.user !== filter.user) return false;
+  if (filter.user !== undefined && target.user.name !== filter.user) return false;
   if (filter.skipMe && target === killer) return false;
   return filter.maxAge === undefined || secondsSince(target.createdAt, killer.server.clock.now()) >= filter.maxAge;
 }

@@ -31,8 +31,8 @@ const SHOWN_FLAGS: (CommandFlag | 'movablekeys')[] = [
   'allow_busy',
 ];
 
-/** ACL categories in Redis's table order, which is the order COMMAND INFO lists them in. */
-const ACL_CATEGORY_ORDER = [
+/** ACL categories in Redis's table order, which is the order COMMAND INFO and ACL CAT list them in. */
+export const ACL_CATEGORY_ORDER = [
   'keyspace',
   'read',
   'write',
@@ -97,7 +97,7 @@ function hasMovableKeys(spec: CommandSpec): boolean {
   return false;
 }
 
-interface KeyReference {
+export interface KeyReference {
   pos: number;
   flags: KeySpecFlag[];
 }
@@ -154,7 +154,7 @@ function resolvedFlags(spec: CommandSpec, flags: KeySpecFlag[], argv: readonly s
 }
 
 /** The keys of a full command line and what it does with them (getKeysFromCommandWithSpecs). */
-function commandKeys(cmd: Command, argv: readonly string[]): KeyReference[] | null {
+export function commandKeys(cmd: Command, argv: readonly string[]): KeyReference[] | null {
   const spec = cmd.spec;
   const specs = keySpecs(spec);
   // Declared specs are trusted; a spec derived from the legacy range only when no getKeys knows better.
@@ -166,7 +166,8 @@ function commandKeys(cmd: Command, argv: readonly string[]): KeyReference[] | nu
   return keys && keys.map((k) => ({ pos: k.pos, flags: resolvedFlags(spec, k.flags, argv) }));
 }
 
-function hasKeys(cmd: Command): boolean {
+/** Whether the command has key arguments at all (Redis's doesCommandHaveKeys). */
+export function hasKeys(cmd: Command): boolean {
   return cmd.spec.getKeys !== undefined || keySpecs(cmd.spec).some((s) => !s.flags.includes('not_key'));
 }
 
@@ -379,7 +380,7 @@ function commandList(c: Client, argv: string[]): void {
 }
 
 /** The command (or subcommand) a full command line names, as lookupCommand finds it. */
-function lookupCommandLine(c: Client, line: readonly string[]): Command | undefined {
+export function lookupCommandLine(c: Client, line: readonly string[]): Command | undefined {
   const cmd = c.server.commands.get(line[0]);
   if (!cmd || !cmd.subcommands || line.length === 1) return cmd;
   return cmd.subcommands.get(line[1].toLowerCase());

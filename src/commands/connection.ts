@@ -88,7 +88,7 @@ function auth(c: Client, argv: string[]): void {
   if (argv.length === 2 && !defaultUserHasPassword(c.server)) {
     fail('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
   }
-  if (!authenticate(c, username, password)) fail(WRONGPASS);
+  if (!authenticate(c, username, password, argv)) fail(WRONGPASS);
   c.reply.ok();
 }
 
@@ -106,14 +106,15 @@ function hello(c: Client, argv: string[]): void {
       const [username, password] = [argv[i + 1], argv[i + 2]];
       redactArgument(argv, i + 1);
       redactArgument(argv, i + 2);
-      if (!authenticate(c, username, password)) fail(WRONGPASS);
+      if (!authenticate(c, username, password, argv)) fail(WRONGPASS);
       i += 2;
     } else if (isKeyword(argv[i], 'setname') && moreArgs >= 1) {
       setClientName(c, argv[i + 1]);
       i++;
     } else fail(`ERR Syntax error in HELLO option '${argv[i]}'`);
   }
-  if (c.mustAuthenticate()) {
+  // As Redis, the client must be logged in, even when the default user no longer needs a password.
+  if (!c.authenticated) {
     fail(
       'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     );

@@ -2,7 +2,7 @@
 import type { Client } from '../server/client.js';
 import type { SubscriptionKind } from '../server/pubsub.js';
 import { replyHelp, subcommandSyntaxError } from './args.js';
-import type { CommandSpec } from './table.js';
+import type { CommandSpec, KeySpec } from './table.js';
 
 const REPLY_NAMES: Record<SubscriptionKind, [string, string]> = {
   channel: ['subscribe', 'unsubscribe'],
@@ -84,6 +84,11 @@ const PUBSUB_HELP = [
 const SUBSCRIBE_FLAGS: CommandSpec['flags'] = ['pubsub', 'noscript', 'loading', 'stale'];
 const INTROSPECTION_FLAGS: CommandSpec['flags'] = ['pubsub', 'loading', 'stale'];
 
+/** Shard channels sit where keys would (for cluster slots) but are no keys: ACL key rules and COMMAND GETKEYS skip them. */
+function shardChannelSpecs(lastkey: number): KeySpec[] {
+  return [{ flags: ['not_key'], begin: { index: 1 }, find: { lastkey, keystep: 1, limit: 0 } }];
+}
+
 export const commands: CommandSpec[] = [
   {
     name: 'subscribe',
@@ -130,6 +135,7 @@ export const commands: CommandSpec[] = [
     arity: -2,
     flags: SUBSCRIBE_FLAGS,
     keys: { first: 1, last: -1, step: 1 },
+    keySpecs: shardChannelSpecs(-1),
     group: 'pubsub',
     summary: 'Listen for messages published to the given shard channels',
     since: '7.0.0',
@@ -141,6 +147,7 @@ export const commands: CommandSpec[] = [
     arity: -1,
     flags: SUBSCRIBE_FLAGS,
     keys: { first: 1, last: -1, step: 1 },
+    keySpecs: shardChannelSpecs(-1),
     group: 'pubsub',
     summary: 'Stop listening for messages posted to the given shard channels',
     since: '7.0.0',
@@ -162,6 +169,7 @@ export const commands: CommandSpec[] = [
     arity: 3,
     flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
     keys: { first: 1, last: 1, step: 1 },
+    keySpecs: shardChannelSpecs(0),
     group: 'pubsub',
     summary: 'Post a message to a shard channel',
     since: '7.0.0',

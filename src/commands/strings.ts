@@ -514,6 +514,12 @@ const READ_UPDATE: KeySpecFlag[] = ['RW', 'access', 'update'];
 const OVERWRITE: KeySpecFlag[] = ['OW', 'update'];
 const INSERT_ONLY: KeySpecFlag[] = ['OW', 'insert'];
 
+/** SET reads its key only with GET (Redis's setGetKeys), which ACL read/write key rules and GETKEYSANDFLAGS see. */
+function setKeyFlags(argv: readonly string[]): KeySpecFlag[] {
+  for (let i = 3; i < argv.length; i++) if (argv[i].toLowerCase() === 'get') return READ_UPDATE;
+  return OVERWRITE;
+}
+
 /** A string command's entry: the shared parts (group, ACL category, one key unless told) filled in. */
 interface StringCommand extends Omit<CommandSpec, 'group' | 'keys' | 'keySpecs' | 'acl'> {
   keys?: KeyRange;
@@ -544,6 +550,7 @@ const specs: StringCommand[] = [
     flags: ['write', 'denyoom'],
     keyFlags: ['RW', 'access', 'update', 'variable_flags'],
     keyNotes: 'RW and ACCESS due to the optional `GET` argument',
+    variableKeyFlags: setKeyFlags,
     since: '1.0.0',
     summary: 'Set the string value of a key',
     history: [

@@ -141,7 +141,12 @@ function exec(c: Client): void {
   unwatchAll(c);
   c.multi = null;
   c.reply.arrayHeader(state.queue.length);
-  for (const { cmd, argv } of state.queue) call(c, cmd, argv);
+  for (const { cmd, argv } of state.queue) {
+    // ACL rules may have changed since the command was queued.
+    const denied = c.server.acl.execRefusal(c, cmd, argv);
+    if (denied === null) call(c, cmd, argv);
+    else c.reply.error(denied);
+  }
   c.watchTouched = false;
 }
 

@@ -45,8 +45,9 @@ export class Client {
   name = '';
   libName = '';
   libVersion = '';
-  user = 'default';
-  authenticated: boolean;
+  /** The ACL user the client is logged in as (set by resetAuthentication). */
+  user!: User;
+  authenticated!: boolean;
   lastInteraction: number;
   /** Name of the last command run, for CLIENT LIST. */
   lastCommand = 'NULL';
@@ -84,7 +85,7 @@ export class Client {
     this.createdAt = server.clock.now();
     this.lastInteraction = this.createdAt;
     this.db = server.keyspace.dbs[0];
-    this.authenticated = !server.authRequired();
+    resetAuthentication(this);
     this.addr = formatAddress(socket.remoteAddress, socket.remotePort);
     this.laddr = formatAddress(socket.localAddress, socket.localPort);
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
@@ -109,7 +110,7 @@ export class Client {
 
   /** Whether commands other than AUTH/HELLO are refused (Redis's authRequired). */
   mustAuthenticate(): boolean {
-    return !this.authenticated && this.server.authRequired();
+    return mustAuthenticate(this);
   }
 
   /** Handles bytes from the socket. */

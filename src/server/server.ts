@@ -101,6 +101,8 @@ export class Server {
   /** Cached numeric limits read on hot paths. */
   readonly limits = { maxBulkLen: 0, maxQueryBuffer: 0 };
   activeExpireEnabled = true;
+  /** DEBUG PAUSE-CRON: the cron does nothing while set. */
+  cronPaused = false;
   readonly activeExpiry: ActiveExpiry;
   /** used_memory (store/memory.ts) and maxmemory eviction with the V8 heap guard (store/eviction.ts). */
   readonly memory: MemoryMeter;
@@ -157,7 +159,7 @@ export class Server {
 
   log(level: LogLevel, message: string): void {
     if (LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(this.logLevel)) return;
-    const line = `${process.pid}:M ${new Date().toISOString()} ${LOG_MARKS[level]} ${message}\n`;
+    const line = `${process.pid}:M ${logTimestamp(new Date())} ${LOG_MARKS[level]} ${message}\n`;
     if (this.logStream) this.logStream.write(line);
     else process.stdout.write(line);
   }
@@ -338,6 +340,7 @@ export class Server {
   // ---- cron -------------------------------------------------------------
 
   private cron(): void {
+    if (this.cronPaused) return;
     this.keyspace.refreshClock();
     const hz = Math.max(1, this.config.getNumber('hz'));
     this.pause.expire();
@@ -380,4 +383,13 @@ export class Server {
 /** Sends a refusal and closes once it is written, whether or not the peer reads or closes. */
 function refuse(socket: net.Socket, text: string): void {
   socket.end(text, () => socket.destroy());
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Redis's log time stamp, local time: "26 Nov 2026 07:00:20.446". */
+function logTimestamp(d: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  return `${two(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${time}`;
 }
