@@ -113,7 +113,7 @@ export class Eviction {
   private readonly keyspace: Keyspace;
   private readonly meter: MemoryMeter;
   private readonly pool = new EvictionPool();
-  readonly heap = new HeapGuard();
+  readonly heap: HeapGuard;
   /** The database the random policies visit next. */
   private nextDb = 0;
   /** Evicting goes on in the background (Redis's isEvictionProcRunning). */
@@ -125,6 +125,7 @@ export class Eviction {
   constructor(private readonly server: Server) {
     this.keyspace = server.keyspace;
     this.meter = server.memory;
+    this.heap = new HeapGuard(() => this.meter.used());
     this.configure();
     server.config.onChange((name) => {
       if (name.startsWith('maxmemory') || name.startsWith('lfu-')) this.configure();
