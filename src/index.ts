@@ -10,7 +10,7 @@ export { Server } from './server/server.js';
 export { Config, ConfigError } from './config.js';
 
 export interface StartOptions {
-  /** TCP port; 0 picks a free one. Default 6379. */
+  /** TCP port; 0 picks a free one (but beside a tls-port, 0 means no plain TCP listener, as in Redis). Default 6379. */
   port?: number;
   /** Addresses to listen on. Default 127.0.0.1. */
   bind?: string | string[];

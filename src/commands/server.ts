@@ -118,6 +118,7 @@ function applyTlsChange(c: Client, name: string, restore: () => void): boolean {
     tls.configure();
   } catch (e) {
     if (!(e instanceof TlsConfigError)) throw e;
+    c.server.log('warning', `Failed applying new configuration. Possibly related to new ${name.toLowerCase()} setting. Restoring previous settings.`);
     restore();
     fail(`ERR CONFIG SET failed (possibly related to argument '${name.toLowerCase()}') - ${TLS_UPDATE_ERROR}`);
   }
@@ -567,6 +568,8 @@ const DEBUG_HELP = [
   '    Stop the server for <seconds>. Decimals allowed.',
   'STRINGMATCH-TEST',
   '    Run a fuzz tester against the stringmatchlen() function.',
+  'PAUSE-CRON <0|1>',
+  '    Stop periodic cron job processing.',
 ];
 
 /** DEBUG's subcommands; other families may add theirs (e.g. DEBUG DIGEST with persistence). */
@@ -588,6 +591,16 @@ export const debugSubcommands = new Map<string, DebugSubcommand>([
       argc: 3,
       run: (c, argv) => {
         c.server.activeExpireEnabled = atoi(argv[2]) !== 0;
+        c.reply.ok();
+      },
+    },
+  ],
+  [
+    'pause-cron',
+    {
+      argc: 3,
+      run: (c, argv) => {
+        c.server.cronPaused = atoi(argv[2]) !== 0;
         c.reply.ok();
       },
     },

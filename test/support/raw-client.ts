@@ -3,6 +3,7 @@
  * replies as exact bytes (for differential comparison) or decoded values.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { decodeReply, encodeCommand, type RespValue } from './resp.js';
 
 export class RawClient {
@@ -31,6 +32,14 @@ export class RawClient {
   static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
     return new Promise((resolve, reject) => {
       const s = net.createConnection({ port, host }, () => resolve(new RawClient(s)));
+      s.once('error', reject);
+    });
+  }
+
+  /** Connects over TLS; options carry the CA to trust and the client certificate, if any. */
+  static connectTls(port: number, options: tls.ConnectionOptions, host = '127.0.0.1'): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const s = tls.connect({ port, host, ...options }, () => resolve(new RawClient(s)));
       s.once('error', reject);
     });
   }

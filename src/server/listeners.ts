@@ -1,0 +1,84 @@
+/**
+ * The listening sockets, as Redis's listenToPort/changeListenPort: plain TCP
+ * on `port` and TLS on `tls-port`, each kind bound on every `bind` address.
+ * Accepted sockets go to one handler with their kind; admission (maxclients,
+ * protected mode) and the TLS handshake are the server's business.
+ */
+import net from 'node:net';
+
+export type ListenerKind = 'tcp' | 'tls';
+
+export interface Bound {
+  /** The port listened on (the one picked when asked for port 0). */
+  port: number;
+  /** The first address listened on. */
+  host: string;
+}
+
+/** A bind address as Node takes it: "*" and "::*" are the IPv4 and IPv6 wildcards, a leading "-" marks it optional. */
+function listenHost(bind: string): string {
+  const address = bind.replace(/^-/, '');
+  return address === '*' ? '0.0.0.0' : address === '::*' ? '::' : address;
+}
+
+function listenOn(host: string, port: number, backlog: number, onSocket: (socket: net.Socket) => void): Promise<net.Server> {
+  const server = net.createServer({ noDelay: true }, onSocket);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    // ipv6Only: the IPv6 wildcard must not take the IPv4 port the "*" listener wants.
+    server.listen({ host, port, backlog, ipv6Only: host === '::' }, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+/** Stops the servers listening; resolves when they and every connection they accepted have closed. */
+function closeAll(servers: net.Server[]): Promise<void> {
+  return Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined);
+}
+
+export class Listeners {
+  private readonly servers: Record<ListenerKind, net.Server[]> = { tcp: [], tls: [] };
+
+  constructor(private readonly onSocket: (socket: net.Socket, kind: ListenerKind) => void) {}
+
+  /**
+   * Listens for kind on port at every bind address, then closes kind's
+   * previous listeners (so a new port is bound before the old one goes).
+   * Port 0 picks a free port, the same for every address. Throws, keeping
+   * the old listeners, when the first address or one not marked optional
+   * cannot be bound.
+   */
+  async bind(kind: ListenerKind, binds: string[], port: number, backlog: number): Promise<Bound> {
+    const bound: net.Server[] = [];
+    let host = '';
+    for (const [i, bind] of binds.entries()) {
+      const address = listenHost(bind);
+      let server: net.Server;
+      try {
+        server = await listenOn(address, port, backlog, (socket) => this.onSocket(socket, kind));
+      } catch (e) {
+        // Like Redis, later addresses may fail quietly when optional ('-' prefix, the IPv6 wildcard without IPv6).
+        if (i > 0 || bind.startsWith('-')) continue;
+        void closeAll(bound);
+        throw e;
+      }
+      if (port === 0) port = (server.address() as net.AddressInfo).port;
+      if (bound.length === 0) host = address;
+      bound.push(server);
+    }
+    // Not awaited: a closed listener reports closing only once the connections it accepted have ended.
+    void closeAll(this.servers[kind]);
+    this.servers[kind] = bound;
+    return { port, host };
+  }
+
+  /** Stops listening for kind, or for both kinds; resolves once the connections they accepted have ended too. */
+  close(kind?: ListenerKind): Promise<void> {
+    const kinds: ListenerKind[] = kind ? [kind] : ['tcp', 'tls'];
+    const closing = kinds.flatMap((k) => this.servers[k]);
+    for (const k of kinds) this.servers[k] = [];
+    return closeAll(closing);
+  }
+}
