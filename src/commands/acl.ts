@@ -5,7 +5,7 @@
  * checks live in src/server/acl.ts.
  */
 import type { Client } from '../server/client.js';
-import { DEFAULT_USERNAME, generatePassword, hasSpaces, type Selector } from '../server/acl.js';
+import { DEFAULT_USER, generatePassword, hasSpaces, type Selector } from '../server/acl.js';
 import { redactArgument } from '../server/monitor.js';
 import { fail, isKeyword, parseInteger, replyHelp, subcommandSyntaxError } from './args.js';
 import { ACL_CATEGORY_ORDER, lookupCommandLine } from './command.js';
@@ -27,7 +27,7 @@ function setuser(c: Client, argv: string[]): void {
 
 function deluser(c: Client, argv: string[]): void {
   const names = argv.slice(2);
-  if (names.includes(DEFAULT_USERNAME)) fail("ERR The 'default' user cannot be removed");
+  if (names.includes(DEFAULT_USER)) fail("ERR The 'default' user cannot be removed");
   let deleted = 0;
   for (const name of names) if (c.server.acl.deleteUser(name, c)) deleted++;
   c.reply.integer(deleted);

@@ -22,7 +22,7 @@ import type { Command, CommandTable } from '../commands/table.js';
 import { ACL_CATEGORY_ORDER, commandKeys, hasKeys } from '../commands/command.js';
 import { infoLine } from '../commands/client.js';
 
-export const DEFAULT_USERNAME = 'default';
+export const DEFAULT_USER = 'default';
 
 const READ = 1;
 const WRITE = 2;
@@ -396,9 +396,10 @@ export class Selector {
       let maxSame = 0;
       for (const category of ACL_CATEGORY_ORDER) {
         if (applied.has(category)) continue;
+        const members = index.members(category) as Command[];
         let on = 0;
-        for (const cmd of index.members(category) as Command[]) if (remaining.has(cmd)) on++;
-        const off = (index.members(category) as Command[]).length - on;
+        for (const cmd of members) if (remaining.has(cmd)) on++;
+        const off = members.length - on;
         const diff = additive ? off : on;
         const same = additive ? on : off;
         if (same > diff && (diff < minDiff || (diff === minDiff && same > maxSame))) {
@@ -641,7 +642,7 @@ export class Acl {
   constructor(private readonly server: Server) {
     this.index = new CommandIndex(server.commands);
     this.defaultUser = this.createDefaultUser();
-    this.users.set(DEFAULT_USERNAME, this.defaultUser);
+    this.users.set(DEFAULT_USER, this.defaultUser);
     this.setDefaultPassword(server.config.get('requirepass'));
     server.config.onChange((name, value) => {
       if (name === 'requirepass') this.setDefaultPassword(value);
@@ -665,7 +666,7 @@ export class Acl {
   }
 
   private createDefaultUser(): User {
-    const user = this.newUser(DEFAULT_USERNAME);
+    const user = this.newUser(DEFAULT_USER);
     for (const op of ['+@all', '~*', '&*', 'on', 'nopass']) user.apply(op, this.ruleContext);
     return user;
   }
@@ -910,8 +911,8 @@ export class Acl {
 
   private replaceUsers(loaded: Map<string, User>, current: Client | null): void {
     const replaced = [...this.users.values()].filter((u) => u !== this.defaultUser);
-    this.defaultUser.copyRulesFrom(loaded.get(DEFAULT_USERNAME) ?? this.createDefaultUser());
-    loaded.set(DEFAULT_USERNAME, this.defaultUser);
+    this.defaultUser.copyRulesFrom(loaded.get(DEFAULT_USER) ?? this.createDefaultUser());
+    loaded.set(DEFAULT_USER, this.defaultUser);
     this.users.clear();
     for (const [name, user] of loaded) this.users.set(name, user);
     for (const user of replaced) this.disconnectClientsOf(user, current);

@@ -8,7 +8,7 @@ import type { Client } from './client.js';
 import type { Server } from './server.js';
 import { inNestedCall } from '../commands/dispatch.js';
 
-export { DEFAULT_USERNAME as DEFAULT_USER } from './acl.js';
+export { DEFAULT_USER } from './acl.js';
 
 export function userExists(server: Server, username: string): boolean {
   return server.acl.users.has(username);
