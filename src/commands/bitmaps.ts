@@ -113,12 +113,37 @@ function clampRange(start: number, end: number, inBits: boolean, length: number)
   return inBits ? { first: start, last: end } : { first: start * 8, last: end * 8 + 7 };
 }
 
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** Bytes from which counting a word at a time pays for copying the string into a buffer. */
+const WORDWISE_COUNT = 256;
+
+/** The set bits of value's bytes from first to last, inclusive. */
+function countBytes(value: string, first: number, last: number): number {
+  let n = 0;
+  if (last - first < WORDWISE_COUNT) {
+    for (let i = first; i <= last; i++) n += POPCOUNT[value.charCodeAt(i)];
+    return n;
+  }
+  const bytes = Buffer.from(value.slice(first, last + 1), 'latin1');
+  let i = 0;
+  for (; (bytes.byteOffset + i) % 4 !== 0; i++) n += POPCOUNT[bytes[i]];
+  const words = new Int32Array(bytes.buffer, bytes.byteOffset + i, (bytes.length - i) >> 2);
+  for (let w = 0; w < words.length; w++) n += popcount32(words[w]);
+  for (i += words.length * 4; i < bytes.length; i++) n += POPCOUNT[bytes[i]];
+  return n;
+}
+
 /** The set bits of value within range. */
 function countBits(value: string, range: BitRange): number {
   const firstByte = byteOf(range.first);
   const lastByte = byteOf(range.last);
-  let n = 0;
-  for (let i = firstByte; i <= lastByte; i++) n += POPCOUNT[value.charCodeAt(i)];
+  let n = countBytes(value, firstByte, lastByte);
   // Take back the bits of the edge bytes that lie outside the range.
   n -= POPCOUNT[value.charCodeAt(firstByte) & ~(0xff >> (range.first & 7)) & 0xff];
   n -= POPCOUNT[value.charCodeAt(lastByte) & (0x7f >> (range.last & 7))];

@@ -77,6 +77,28 @@ describeDifferential('bitmaps', (t) => {
     ['HSET', 'h', 'f', 'v'],
     ['BITCOUNT', 'h'],
   ]);
+  t.sequence('BITCOUNT of long strings, word by word', [
+    ['SET', 'big', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256))],
+    ['BITCOUNT', 'big'],
+    ['BITCOUNT', 'big', '1', '4998'],
+    ['BITCOUNT', 'big', '3', '1000'],
+    ['BITCOUNT', 'big', '-4001', '-2'],
+    ['BITCOUNT', 'big', '13', '39000', 'BIT'],
+    ['SETBIT', 'big', '39999', '1'],
+    ['BITCOUNT', 'big', '0', '-1'],
+    ['BITPOS', 'big', '0', '100', '-1'],
+  ]);
+  t.sequence('offsets are bounded by proto-max-bulk-len', [
+    ['CONFIG', 'SET', 'proto-max-bulk-len', '1048576'],
+    ['SETBIT', 'b', '8388608', '1'],
+    ['GETBIT', 'b', '8388608'],
+    ['BITFIELD', 'b', 'GET', 'u8', '#1048576'],
+    ['BITFIELD', 'b', 'SET', 'u8', '8388600', '255'],
+    ['STRLEN', 'b'],
+    ['SETBIT', 'b', '8388607', '0'],
+    ['BITCOUNT', 'b'],
+    ['CONFIG', 'SET', 'proto-max-bulk-len', '536870912'],
+  ]);
   t.sequence('BITPOS', [
     ['SET', 'b', BINARY],
     ['BITPOS', 'b', '1'],
