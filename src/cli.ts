@@ -97,22 +97,23 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     const message = e instanceof ConfigError || (e as NodeJS.ErrnoException).code ? (e as Error).message : String(e);
     process.stderr.write(`\n*** FATAL CONFIG ERROR (Keyhive ${KEYHIVE_VERSION}) ***\n${message}\n`);
-    process.exit(1);
+    return exitWhenFlushed(1);
   }
-  server.onShutdown = () => process.exit(0);
+  server.onShutdown = () => exitWhenFlushed(0);
   try {
     await server.listen();
   } catch (e) {
     process.stderr.write(`Could not start listening: ${(e as Error).message}\n`);
-    process.exit(1);
+    return exitWhenFlushed(1);
   }
-  const stop = (signal: string) => {
-    server.log('warning', `Received ${signal} scheduling shutdown...`);
-    void server.close().then(() => {
-      server.log('warning', 'Keyhive is now ready to exit, bye bye...');
-      process.exit(0);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (server.shutdown.signal(signal)) exitWhenFlushed(1);
     });
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  }
+}
+
+/** Exits once what was written to stdout and stderr has gone out: into a pipe, writes may still be pending. */
+function exitWhenFlushed(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }

@@ -17,6 +17,7 @@ import { lruIdleMs } from '../store/access.js';
 import { fail, isKeyword, parsePositiveLong, parseRangeLong, replyHelp, subcommandSyntaxError, SYNTAX_ERROR, NO_SUCH_KEY, LONG_MAX } from './args.js';
 import { inNestedCall } from './dispatch.js';
 import { TLS_CONTEXT_PARAMS, TLS_UPDATE_ERROR, TlsConfigError } from '../server/tls.js';
+import type { ShutdownFlags } from '../server/shutdown.js';
 import { stringEncoding } from './strings.js';
 import { debugQuicklistPackedThreshold } from './lists.js';
 import type { Command, CommandFlag, CommandSpec } from './table.js';
@@ -263,22 +264,29 @@ function monitor(c: Client): void {
 }
 
 function shutdown(c: Client, argv: string[]): void {
-  const flags = new Set<string>();
+  const flags: ShutdownFlags = { save: false, nosave: false, now: false, force: false };
+  let abort = false;
   for (let i = 1; i < argv.length; i++) {
     const flag = argv[i].toLowerCase();
-    if (!['nosave', 'save', 'now', 'force', 'abort'].includes(flag)) fail(SYNTAX_ERROR);
-    flags.add(flag);
+    if (flag === 'abort') abort = true;
+    else if (Object.hasOwn(flags, flag)) flags[flag as keyof ShutdownFlags] = true;
+    else fail(SYNTAX_ERROR);
   }
-  if ((flags.has('abort') && flags.size > 1) || (flags.has('save') && flags.has('nosave'))) fail(SYNTAX_ERROR);
-  // A shutdown never waits for replicas here, so none is ever in progress.
-  if (flags.has('abort')) fail('ERR No shutdown in progress.');
-  if (!flags.has('now') && inNestedCall()) fail("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
+  const anyFlag = flags.save || flags.nosave || flags.now || flags.force;
+  if ((abort && anyFlag) || (flags.save && flags.nosave)) fail(SYNTAX_ERROR);
   const server = c.server;
-  server.log('warning', 'User requested shutdown...');
+  if (abort) {
+    if (!server.shutdown.abort()) fail('ERR No shutdown in progress.');
+    return c.reply.ok();
+  }
+  if (!flags.now && inNestedCall()) fail("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
+  // As Redis blocks the client (BLOCKED_SHUTDOWN): it gets a reply only if the server keeps running.
   c.decoder.paused = true;
-  void server.close().then(() => {
-    server.log('warning', 'Keyhive is now ready to exit, bye bye...');
-    server.onShutdown?.();
+  if (server.shutdown.closing) return;
+  void server.shutdown.run(flags).then((done) => {
+    if (done) return;
+    c.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+    c.resume();
   });
 }
 

@@ -40,8 +40,16 @@ function closeAll(servers: net.Server[]): Promise<void> {
 
 export class Listeners {
   private readonly servers: Record<ListenerKind, net.Server[]> = { tcp: [], tls: [] };
+  /** Every accepted connection still open, clients or not (refused, in a TLS handshake). */
+  private readonly connections = new Set<net.Socket>();
 
   constructor(private readonly onSocket: (socket: net.Socket, kind: ListenerKind) => void) {}
+
+  private accepted(socket: net.Socket, kind: ListenerKind): void {
+    this.connections.add(socket);
+    socket.once('close', () => this.connections.delete(socket));
+    this.onSocket(socket, kind);
+  }
 
   /**
    * Listens for kind on port at every bind address, then closes kind's
@@ -57,7 +65,7 @@ export class Listeners {
       const address = listenHost(bind);
       let server: net.Server;
       try {
-        server = await listenOn(address, port, backlog, (socket) => this.onSocket(socket, kind));
+        server = await listenOn(address, port, backlog, (socket) => this.accepted(socket, kind));
       } catch (e) {
         // Like Redis, later addresses may fail quietly when optional ('-' prefix, the IPv6 wildcard without IPv6).
         if (i > 0 || bind.startsWith('-')) continue;
@@ -72,6 +80,11 @@ export class Listeners {
     void closeAll(this.servers[kind]);
     this.servers[kind] = bound;
     return { port, host };
+  }
+
+  /** Ends every accepted connection at once, whatever it still has to send. */
+  destroyConnections(): void {
+    for (const socket of this.connections) socket.destroy();
   }
 
   /** Stops listening for kind, or for both kinds; resolves once the connections they accepted have ended too. */

@@ -30,6 +30,7 @@ import { installAdmin } from './admin.js';
 import { Listeners, type ListenerKind } from './listeners.js';
 import { TlsAcceptor, TlsConfigError } from './tls.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
+import { Shutdown } from './shutdown.js';
 
 export const REDIS_VERSION = '7.0.15';
 export const KEYHIVE_VERSION = '0.1.0';
@@ -37,6 +38,9 @@ export const KEYHIVE_VERSION = '0.1.0';
 const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning', 'nothing'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 const LOG_MARKS: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: '*', warning: '#', nothing: '' };
+
+/** How long close() lets connections finish sending their replies before cutting them off. */
+const CLOSE_GRACE_MS = 1000;
 
 /** Stop reading from a client whose unwritten replies exceed this, until they drain. */
 const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
@@ -92,6 +96,8 @@ export class Server {
   latencyTracking = true;
   /** Changes since the last save (rdb_changes_since_last_save). */
   dirty = 0;
+  /** SHUTDOWN and the shutdown signals. */
+  readonly shutdown = new Shutdown(this);
   /** Called once SHUTDOWN has closed the server: the command line exits the process, an embedded server just stays closed. */
   onShutdown: (() => void) | null = null;
   readonly startedAt = Date.now();
@@ -170,6 +176,8 @@ export class Server {
     const logfile = this.config.get('logfile');
     if (logfile) this.logStream = fs.createWriteStream(logfile, { flags: 'a' });
     try {
+      // First, as in Redis's initServer: a TLS setup that does not load binds nothing.
+      if (this.tls.enabled) this.tls.configure();
       await this.relisten('bind');
     } catch (e) {
       if (e instanceof TlsConfigError) throw new Error('Failed to configure TLS. Check logs for more info.');
@@ -341,6 +349,16 @@ export class Server {
 
   private cron(): void {
     if (this.cronPaused) return;
+    try {
+      this.cronJobs();
+    } catch (e) {
+      // A bug in one periodic job must not take the process down; it shows in the log instead.
+      this.log('warning', `Error in the server cron: ${(e as Error)?.stack ?? e}`);
+    }
+  }
+
+  private cronJobs(): void {
+    this.shutdown.cron();
     this.keyspace.refreshClock();
     const hz = Math.max(1, this.config.getNumber('hz'));
     this.pause.expire();
@@ -369,12 +387,20 @@ export class Server {
 
   // ---- shutdown ---------------------------------------------------------
 
-  async close(): Promise<void> {
+  /**
+   * Stops listening and closes every connection once the replies it has
+   * pending are written (a peer that does not read them is cut off after
+   * CLOSE_GRACE_MS), then logs farewell, if given, and closes the log file.
+   */
+  async close(farewell?: string): Promise<void> {
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.cronTimer = null;
     const closing = this.listeners.close();
-    for (const client of [...this.clients.values()]) client.close();
+    for (const client of [...this.clients.values()]) client.closeAfterReplies();
+    const cutOff = setTimeout(() => this.listeners.destroyConnections(), CLOSE_GRACE_MS);
     await closing;
+    clearTimeout(cutOff);
+    if (farewell) this.log('warning', farewell);
     if (this.logStream) await new Promise<void>((resolve) => this.logStream?.end(resolve));
     this.logStream = null;
   }
