@@ -4,6 +4,7 @@
  * of other keys (BY pattern, "->field" for hash fields), optionally with
  * LIMIT, GET patterns and STORE into a list.
  */
+import { mayReadAnyKey } from '../server/acl.js';
 import type { Client } from '../server/client.js';
 import type { Database, Value } from '../store/keyspace.js';
 import { Hash } from '../store/hash.js';
@@ -12,7 +13,8 @@ import { SetValue } from '../store/set.js';
 import { ZSet } from '../store/zset.js';
 import { NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, toInt64 } from './args.js';
 import { consumedAsCString, strtod } from './zset-args.js';
-import type { CommandSpec, KeySpec } from './table.js';
+import { zsetLimits } from './zsets.js';
+import type { Command, CommandSpec, KeySpec } from './table.js';
 
 interface SortOptions {
   desc: boolean;
@@ -33,8 +35,13 @@ function parseLimitArgument(arg: string): number {
   return n;
 }
 
+/** BY and GET patterns name any key: they need a user allowed to read every key (ACLUserCheckCmdWithUnrestrictedKeyAccess). */
+function checkPatternAccess(c: Client, argv: string[], option: 'BY' | 'GET'): void {
+  if (!mayReadAnyKey(c, c.server.commands.get(argv[0]) as Command, argv)) fail(`ERR ${option} option of SORT denied due to insufficient ACL permissions.`);
+}
+
 /** SORT's SQL-like options from argv[2] on; STORE only when writes are allowed (sortCommandGeneric). */
-function parseSortOptions(argv: string[], readonly: boolean): SortOptions {
+function parseSortOptions(c: Client, argv: string[], readonly: boolean): SortOptions {
   const options: SortOptions = { desc: false, alpha: false, limitStart: 0, limitCount: -1, store: null, by: null, dontSort: false, gets: [] };
   for (let j = 2; j < argv.length; j++) {
     const left = argv.length - j - 1;
@@ -50,8 +57,11 @@ function parseSortOptions(argv: string[], readonly: boolean): SortOptions {
     else if (isKeyword(option, 'by') && left >= 1) {
       options.by = argv[++j];
       options.dontSort = starPosition(options.by) < 0;
-    } else if (isKeyword(option, 'get') && left >= 1) options.gets.push(argv[++j]);
-    else fail(SYNTAX_ERROR);
+      if (!options.dontSort) checkPatternAccess(c, argv, 'BY');
+    } else if (isKeyword(option, 'get') && left >= 1) {
+      checkPatternAccess(c, argv, 'GET');
+      options.gets.push(argv[++j]);
+    } else fail(SYNTAX_ERROR);
   }
   return options;
 }
@@ -180,10 +190,22 @@ function comparator(options: SortOptions): (a: SortItem, b: SortItem) => number 
   return options.desc ? (a, b) => -compare(a, b) : compare;
 }
 
+/**
+ * Redis converts a small sorted set to its skiplist form before sorting it,
+ * which OBJECT ENCODING shows afterwards: the value is rebuilt in that form.
+ */
+function inSkiplistForm(c: Client, key: string, zset: ZSet): ZSet {
+  if (zset.encoding() === 'skiplist') return zset;
+  const large = new ZSet(zsetLimits(c), Infinity);
+  zset.forEach(zset.size - 1, zset.size, true, (member, score) => large.add(member, score));
+  c.db.overwrite(key, large);
+  return large;
+}
+
 function sortValue(c: Client, argv: string[], readonly: boolean): void {
-  const options = parseSortOptions(argv, readonly);
-  const found = c.db.lookupRead(argv[1]);
-  const value = sortable(found);
+  const options = parseSortOptions(c, argv, readonly);
+  let value = sortable(c.db.lookupRead(argv[1]));
+  if (value instanceof ZSet) value = inSkiplistForm(c, argv[1], value);
   // A set has no order of its own: stored results and scripts get it sorted anyway.
   if (options.dontSort && value instanceof SetValue && options.store !== null) {
     options.dontSort = false;

@@ -36,6 +36,8 @@ describeDifferential('geo', (t) => {
   t.sequence('GEOADD scores, GEOPOS, GEOHASH, GEODIST', [
     SICILY,
     ['ZRANGE', 'Sicily', '0', '-1', 'WITHSCORES'],
+    ['ZSCORE', 'Sicily', 'Palermo'],
+    ['ZMSCORE', 'Sicily', 'Catania', 'edge1', 'edge2'],
     ['GEOPOS', 'Sicily', 'Palermo', 'Catania', 'nope', 'edge1'],
     ['GEOHASH', 'Sicily', 'Palermo', 'Catania', 'nope', 'edge2'],
     ['GEODIST', 'Sicily', 'Palermo', 'Catania'],

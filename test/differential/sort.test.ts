@@ -32,6 +32,11 @@ describeDifferential('sort', (t) => {
     ['SORT', 'list', 'limit', '2', '3', 'desc', 'alpha'],
     ['SORT', 'missing'],
     ['SORT', 'missing', 'LIMIT', '0', '10', 'GET', '#'],
+    ['ZADD', 'small', '2', 'b', '1', 'a', '3', 'c'],
+    ['OBJECT', 'ENCODING', 'small'],
+    ['SORT_RO', 'small', 'BY', 'nosort', 'DESC'],
+    ['OBJECT', 'ENCODING', 'small'],
+    ['ZRANGE', 'small', '0', '-1', 'WITHSCORES'],
   ]);
   t.sequence('BY patterns and GET', [
     ...fixtures(),
@@ -132,6 +137,17 @@ describeDifferential('sort', (t) => {
     ['HSET', 'h', 'f', 'v'],
     ['SORT', 'h'],
     ['SORT_RO', 'h'],
+  ]);
+  t.sequence('BY and GET patterns need access to every key', [
+    ['ACL', 'SETUSER', 'sorter', 'on', 'nopass', '~l*', '+@all'],
+    ['AUTH', 'sorter', 'any'],
+    ['RPUSH', 'l', '2', '1'],
+    ['SORT', 'l', 'BY', 'w_*'],
+    ['SORT', 'l', 'GET', '#'],
+    ['SORT', 'l', 'BY', 'nosort'],
+    ['SORT', 'l', 'LIMIT', '0', '1'],
+    ['AUTH', 'default', 'any'],
+    ['ACL', 'DELUSER', 'sorter'],
   ]);
   t.sequence('key specs and keys', [
     { cmd: ['COMMAND', 'INFO', 'SORT', 'SORT_RO'], match: 'unordered' },
