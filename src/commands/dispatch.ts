@@ -107,6 +107,7 @@ export function currentClient(): Client | null {
 /** What waits for the reply of c's command (Redis's afterCommand): invalidations of keys it changed itself. */
 function afterOutermostCommand(c: Client): void {
   current = null;
+  c.server.keyspace.settleSizes();
   c.server.tracking.afterCommand(c);
 }
 

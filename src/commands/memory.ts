@@ -90,6 +90,7 @@ function memoryUsage(c: Client, argv: string[]): void {
     if (parseInteger(argv[++j]) < 0) fail(SYNTAX_ERROR);
   }
   // As Redis: straight from the table, a logically expired key included.
+  c.server.keyspace.settleSizes();
   const main = c.db.main;
   const id = main.find(argv[2]);
   if (id < 0) return c.reply.nullBulk();

@@ -53,7 +53,7 @@ export interface KeyspaceStats {
 /** Redis's LRU clock: seconds, 24 bits (INFO's lru_clock; Keyhive's own is finer, see access.ts). */
 export const LRU_CLOCK_MAX = (1 << 24) - 1;
 
-/** Notification classes of in-place changes to a collection, after which its size is read again. */
+/** Notification classes of in-place changes to a collection, after which its size is read again (Keyspace.settleSizes). */
 function changesCollection(eventClass: EventClass): boolean {
   return eventClass === 'h' || eventClass === 'l' || eventClass === 's' || eventClass === 'z' || eventClass === 't';
 }
@@ -170,11 +170,14 @@ export class Database {
 
   /** Reports a change of key to every subscriber (WATCH, notifications, tracking). */
   changed(key: string, eventClass: EventClass, event: string): void {
-    if (changesCollection(eventClass)) {
-      const id = this.main.find(key);
-      if (id >= 0) this.account(id, key, this.main.valueAt(id));
-    }
+    if (changesCollection(eventClass)) this.keyspace.resized(this, key);
     this.keyspace.emit(this, key, eventClass, event);
+  }
+
+  /** Records the current size of key's collection, if it still has one. */
+  recount(key: string): void {
+    const id = this.main.find(key);
+    if (id >= 0) this.account(id, key, this.main.valueAt(id));
   }
 
   /** Reports a change that Redis signals without a keyspace notification (a bare signalModifiedKey, as PFCOUNT's cache update). */
@@ -212,6 +215,13 @@ export class Keyspace {
   lfuMinutes = 0;
   /** Set while an LFU maxmemory-policy is in force: key tags are LFU words. */
   lfu: LfuSettings | null = null;
+  /**
+   * Collections changed in place and not yet recounted, as parallel lists of
+   * databases and keys: a command may report a change before making it (to
+   * keep Redis's event order), so sizes are read once it is done.
+   */
+  private readonly resizedIn: Database[] = [];
+  private readonly resizedKeys: string[] = [];
   /** While clients are paused the dataset stays constant: expired keys read as missing but stay, nothing is evicted. */
   frozen = false;
   /** Set while a CLIENT NO-TOUCH client's command runs: lookups leave the LRU/LFU clock alone. */
@@ -241,6 +251,21 @@ export class Keyspace {
   /** The tag of a key just accessed, given its tag before. */
   touchedTag(tag: number): number {
     return this.lfu === null ? this.lruClock : lfuTouched(tag, this.lfu, this.lfuMinutes);
+  }
+
+  resized(db: Database, key: string): void {
+    this.resizedIn.push(db);
+    this.resizedKeys.push(key);
+  }
+
+  /** Records the sizes of the collections changed since the last call (after each command, and before used_memory is read). */
+  settleSizes(): void {
+    const dbs = this.resizedIn;
+    if (dbs.length === 0) return;
+    const keys = this.resizedKeys;
+    for (let i = 0; i < dbs.length; i++) dbs[i].recount(keys[i]);
+    dbs.length = 0;
+    keys.length = 0;
   }
 
   onChange(listener: ChangeListener): void {

@@ -27,7 +27,8 @@
  *
  * Incremental: a Database records each key's entryBytes in a numbers column
  * of its Dict and adjusts its byte total by the difference on set and delete,
- * and on changed() for a collection modified in place; every write is O(1).
+ * and, for a collection modified in place, once the command that reported
+ * the change with changed() is over (Keyspace.settleSizes); every write is O(1).
  * Client buffers change on every socket read and write, so the server cron
  * sums them (MemoryMeter.sampleClients) instead.
  *
@@ -124,6 +125,7 @@ export class MemoryMeter {
 
   /** used_memory: O(databases). */
   used(): number {
+    this.keyspace.settleSizes();
     return BASELINE_BYTES + datasetBytes(this.keyspace) + this.clientBytes;
   }
 

@@ -8,10 +8,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { RawClient } from '../support/raw-client.js';
-import { spawnKeyhive, REPO_ROOT } from '../robustness/keyhive-process.js';
+import { spawnKeyhive } from '../robustness/keyhive-process.js';
 
 const VALUE_BYTES = 100 * 1024;
 
@@ -91,20 +89,11 @@ describe('V8 heap under write pressure', () => {
 
   it('without maxmemory, writes past the heap limit get OOM errors, not a crash, and succeed again once memory is freed', async () => {
     // A small heap (set by the user, so the launcher keeps it) makes the limit quick to reach.
-    const child = spawn(process.execPath, ['--max-old-space-size=128', path.join(REPO_ROOT, 'bin/keyhive'), '--port', '0', '--bind', '127.0.0.1'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const server = await spawnKeyhive([], ['--max-old-space-size=128']);
+    const port = server.port;
     try {
-      const port = await new Promise<number>((resolve) => {
-        let log = '';
-        child.stdout.on('data', (d: Buffer) => {
-          log += d.toString('latin1');
-          const m = / port (\d+)/.exec(log);
-          if (m) resolve(Number(m[1]));
-        });
-      });
       const { ok, errors } = await pipelineSets(port, 3000, (i) => `key:${i}`);
-      assert.equal(child.exitCode, null, 'the server process is alive');
+      assert.ok(server.alive(), 'the server process is alive');
       assert.ok(ok > 100, `writes succeeded until the heap filled (${ok})`);
       assert.ok(errors.length > 0, 'then writes were refused');
       assert.deepEqual(new Set(errors), new Set(["-OOM command not allowed when used memory > 'maxmemory'."]));
@@ -115,7 +104,7 @@ describe('V8 heap under write pressure', () => {
       assert.equal(await c.call('SET', 'after', 'flush'), 'OK', 'writes succeed once memory is freed');
       c.close();
     } finally {
-      child.kill('SIGKILL');
+      await server.stop();
     }
   });
 });

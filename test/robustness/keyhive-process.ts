@@ -23,8 +23,9 @@ export interface KeyhiveProcess {
 
 const READY_LINE = /ready to accept connections .* port (\d+)/;
 
-export function spawnKeyhive(extraArgs: string[] = []): Promise<KeyhiveProcess> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/keyhive'), '--port', '0', '--bind', '127.0.0.1', ...extraArgs], {
+/** extraArgs are keyhive's options, nodeArgs Node's (--expose-gc...). */
+export function spawnKeyhive(extraArgs: string[] = [], nodeArgs: string[] = []): Promise<KeyhiveProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'bin/keyhive'), '--port', '0', '--bind', '127.0.0.1', ...extraArgs], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
