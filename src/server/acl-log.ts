@@ -6,8 +6,8 @@
  */
 
 export type DenialReason = 'command' | 'key' | 'channel' | 'auth';
-/** Where the denied command ran: at top level, inside MULTI/EXEC, a script or a module. */
-export type LogContext = 'toplevel' | 'multi' | 'lua' | 'module';
+/** Where the denied command ran: at top level or inside MULTI/EXEC (Redis also has lua and module). */
+export type LogContext = 'toplevel' | 'multi';
 
 export interface LogEntry {
   count: number;

@@ -41,14 +41,14 @@ const RULE_ERRORS = {
   subcommandFirstArg: 'Allowing first-arg of a subcommand is not supported',
 } as const;
 
-export class AclRuleError extends Error {
+class AclRuleError extends Error {
   constructor(readonly kind: keyof typeof RULE_ERRORS) {
     super(RULE_ERRORS[kind]);
   }
 }
 
 /** A denied command: what was refused and, for a key or channel, its argument position. */
-export interface Denial {
+interface Denial {
   reason: Exclude<DenialReason, 'auth'>;
   pos: number;
 }
@@ -61,7 +61,7 @@ export function hasSpaces(s: string): boolean {
   return /[\0\t\n\v\f\r ]/.test(s);
 }
 
-export function hashPassword(password: string): string {
+function hashPassword(password: string): string {
   return createHash('sha256').update(password, 'latin1').digest('hex');
 }
 
@@ -99,7 +99,7 @@ export class CommandIndex {
 }
 
 /** What applying rules needs besides the user: the commands, the config and the server log. */
-export interface RuleContext {
+interface RuleContext {
   readonly index: CommandIndex;
   /** acl-pubsub-default is allchannels: new selectors start with every channel allowed. */
   readonly pubsubAllChannels: boolean;
@@ -344,7 +344,6 @@ export class Selector {
   }
 
   private allowsKey(key: string, perms: number): boolean {
-    if (this.allKeys) return true;
     return this.keys.some((k) => (k.perms & perms) === perms && k.glob.matches(key));
   }
 
@@ -387,7 +386,7 @@ export class Selector {
     const additive = !this.future;
     const rules = [additive ? '-@all' : '+@all'];
     const described = new Set<Command>(additive ? [] : index.all);
-    // What is still to be described: categories applied are undone here.
+    // The permissions with each chosen category reverted, so later choices weigh only what is left to say (Redis's temp selector).
     const remaining = new Set(this.allowed);
     const applied = new Set<string>();
     for (;;) {
@@ -595,7 +594,7 @@ function checkedHash(hash: string): string {
  * one (Redis's ACLMergeSelectorArguments), or names the argument whose
  * parenthesis is left open.
  */
-export function mergeSelectorArguments(ops: string[]): { merged: string[] } | { unmatched: string } {
+function mergeSelectorArguments(ops: string[]): { merged: string[] } | { unmatched: string } {
   const merged: string[] = [];
   let open: string | null = null;
   let opener = '';
