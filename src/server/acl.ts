@@ -741,7 +741,7 @@ export class Acl {
   }
 
   /**
-   * When a user loses channel permissions, its RESP2 subscribers whose
+   * When a user loses channel permissions, its subscribers whose
    * subscriptions are no longer allowed are disconnected (Redis's
    * ACLKillPubsubClientsIfNeeded).
    */
@@ -753,7 +753,7 @@ export class Acl {
     if (kept) return;
     for (const c of [...this.server.clients.values()]) {
       const subs = c.subscriptions;
-      if (c.user !== original || c.protocol !== 2 || !subs?.active) continue;
+      if (c.user !== original || !subs?.active) continue;
       const revoked =
         [...subs.patterns].some((p) => !upcoming.allowsChannel(p, true)) ||
         [...subs.channels, ...subs.shard].some((ch) => !upcoming.allowsChannel(ch, false));

@@ -435,7 +435,10 @@ describeDifferential('ACL', (t) => {
     await admin.call('ACL', 'SETUSER', 'd-ps', 'on', '>pw', 'resetchannels', '&foo:1', '&bar:*', '+@all');
     const channelSub = await loggedIn(connect, 'd-ps', 'pw');
     const patternSub = await loggedIn(connect, 'd-ps', 'pw');
+    const resp3Sub = await loggedIn(connect, 'd-ps', 'pw');
+    await resp3Sub.call('HELLO', '3');
     out.push(await outcome(channelSub, 'SUBSCRIBE', 'foo:1'));
+    out.push(await outcome(resp3Sub, 'SUBSCRIBE', 'foo:1'));
     out.push(await outcome(patternSub, 'PSUBSCRIBE', 'bar:*'));
     out.push(await outcome(patternSub, 'PSUBSCRIBE', 'bar:x'));
     out.push(await outcome(admin, 'ACL', 'SETUSER', 'd-ps', 'resetchannels', '&foo:1', '&bar:*', '&more'));
@@ -445,6 +448,7 @@ describeDifferential('ACL', (t) => {
     out.push(await outcome(channelSub, 'PING'));
     out.push(await outcome(admin, 'ACL', 'SETUSER', 'd-ps', 'resetchannels', '&bar:*'));
     out.push(await outcome(channelSub, 'PING'));
+    out.push(await outcome(resp3Sub, 'PING'));
     out.push(await outcome(patternSub, 'PING'));
     out.push(await outcome(admin, 'ACL', 'SETUSER', 'd-ps', 'resetchannels'));
     out.push(await outcome(patternSub, 'PING'));
