@@ -379,6 +379,8 @@ describeDifferential('ACL', (t) => {
     }
     out.push(await outcome(u, 'AUTH', 'd-log', 'wrong'));
     out.push(await outcome(u, 'hello', '2', 'AUTH', 'nosuchuser', 'wrong'));
+    // A login that fails under EXEC is logged in the multi context.
+    for (const args of [['MULTI'], ['AUTH', 'd-log', 'wrong-in-multi'], ['EXEC']]) out.push(await outcome(u, ...args));
     out.push(...(await logEntries(admin)));
     out.push(...(await logEntries(admin, '2')));
     out.push(await outcome(admin, 'CONFIG', 'SET', 'acllog-max-len', '2'));
