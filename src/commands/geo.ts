@@ -4,6 +4,7 @@
  * GEOHASH, GEOSEARCH, GEOSEARCHSTORE and the deprecated GEORADIUS family.
  */
 import type { Client } from '../server/client.js';
+import { partialSort } from '../store/partial-sort.js';
 import { ZSet } from '../store/zset.js';
 import { LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, cellScores, decodeScore, distance, distanceWithin, encodeScore, searchCells, standardGeohash, type Shape } from '../store/geohash.js';
 import { NOT_INTEGER, SYNTAX_ERROR, fail, isKeyword, toInt64 } from './args.js';
@@ -318,6 +319,13 @@ function storePoints(c: Client, key: string, points: GeoPoint[], options: Search
   c.reply.integer(points.length);
 }
 
+/** Orders points by distance: a full (stable) sort, or as Redis does when only the first count are kept. */
+function sortPoints(points: GeoPoint[], descending: boolean, count: number): void {
+  const compare = descending ? (a: GeoPoint, b: GeoPoint) => b.distance - a.distance : (a: GeoPoint, b: GeoPoint) => a.distance - b.distance;
+  if (count > 0 && count < points.length) partialSort(points, compare, 0, count - 1);
+  else points.sort(compare);
+}
+
 /** GEORADIUS, GEORADIUSBYMEMBER, their _RO forms, GEOSEARCH and GEOSEARCHSTORE (georadiusGeneric). */
 function search(c: Client, argv: string[], form: SearchForm): void {
   const sourceIndex = form.store === 'destination' ? 2 : 1;
@@ -347,8 +355,7 @@ function search(c: Client, argv: string[], form: SearchForm): void {
   const shape = shapeOf(target);
   let points = pointsInShape(zset, shape, options.any ? options.count : 0);
   if (points.length === 0 && options.storeKey === null) return c.reply.arrayHeader(0);
-  if (options.sort === 'asc') points.sort((a, b) => a.distance - b.distance);
-  else if (options.sort === 'desc') points.sort((a, b) => b.distance - a.distance);
+  if (options.sort !== 'none') sortPoints(points, options.sort === 'desc', options.count);
   if (options.count > 0 && points.length > options.count) points = points.slice(0, options.count);
   if (options.storeKey === null) replyPoints(c, points, options, shape.conversion);
   else storePoints(c, options.storeKey, points, options, shape.conversion, form.centre === 'search' ? 'geosearchstore' : 'georadiusstore');

@@ -9,6 +9,7 @@ import type { Client } from '../server/client.js';
 import type { Database, Value } from '../store/keyspace.js';
 import { Hash } from '../store/hash.js';
 import { List } from '../store/list.js';
+import { partialSort } from '../store/partial-sort.js';
 import { SetValue } from '../store/set.js';
 import { ZSet } from '../store/zset.js';
 import { NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, toInt64 } from './args.js';
@@ -223,7 +224,9 @@ function sortValue(c: Client, argv: string[], readonly: boolean): void {
   let valid = true;
   if (!options.dontSort) {
     valid = loadWeights(c.db, items, options);
-    items.sort(comparator(options));
+    // Redis sorts only what LIMIT keeps when it sorts BY a pattern.
+    if (options.by !== null && (start !== 0 || end !== items.length - 1)) partialSort(items, comparator(options), start, end);
+    else items.sort(comparator(options));
   }
   const outputLength = end < start ? 0 : (end - start + 1) * Math.max(1, options.gets.length);
   if (!valid) fail("ERR One or more scores can't be converted into double");

@@ -218,6 +218,16 @@ describeDifferential('geo', (t) => {
     ['COMMAND', 'GETKEYSANDFLAGS', 'GEOSEARCHSTORE', 'dst', 'src', 'FROMMEMBER', 'm', 'BYRADIUS', '1', 'km'],
   ]);
 
+  t.sequence('equal distances under COUNT follow Redis\'s partial quicksort', [
+    ['GEOADD', 'same', ...Array.from({ length: 120 }, (_, i) => [String(10 + (i % 3) * 0.01), '45', `m${(i * 53) % 120}`]).flat()],
+    ['GEOSEARCH', 'same', 'FROMLONLAT', '10.01', '45', 'BYRADIUS', '50', 'km', 'COUNT', '10', 'WITHDIST'],
+    ['GEOSEARCH', 'same', 'FROMLONLAT', '10', '45', 'BYRADIUS', '50', 'km', 'COUNT', '45', 'DESC'],
+    ['GEOSEARCH', 'same', 'FROMLONLAT', '10', '45', 'BYRADIUS', '50', 'km', 'COUNT', '5', 'ASC'],
+    ['GEORADIUS', 'same', '10.02', '45', '50', 'km', 'COUNT', '3'],
+    ['GEOSEARCH', 'same', 'FROMLONLAT', '10', '45', 'BYRADIUS', '50', 'km', 'ASC'],
+    ['GEOSEARCH', 'same', 'FROMLONLAT', '10', '45', 'BYRADIUS', '50', 'km', 'COUNT', '200', 'DESC'],
+  ]);
+
   const g = new Generator(7);
   t.sequence('random points and searches, worldwide', [
     ...randomPoints(g, 'world', 400),

@@ -45,8 +45,11 @@ describeDifferential('sort', (t) => {
     ['SORT', 'set', 'BY', 'weight_*', 'GET', '#', 'GET', 'weight_*'],
     ['SORT', 'zset', 'BY', 'obj_*->w', 'GET', 'obj_*->name', 'GET', '#'],
     ['SORT', 'list', 'BY', 'obj_*->name', 'ALPHA', 'GET', 'obj_*->w'],
-    // With LIMIT Redis sorts with its own unstable partial quicksort: equal weights may come out in another order.
     ['SORT', 'list', 'BY', 'obj_*->unique', 'ALPHA', 'DESC', 'LIMIT', '0', '5'],
+    // With LIMIT, Redis's unstable partial quicksort decides the order of equal weights.
+    ['SORT', 'list', 'BY', 'obj_*->name', 'ALPHA', 'DESC', 'LIMIT', '0', '5'],
+    ['SORT', 'list', 'BY', 'obj_*->name', 'ALPHA', 'LIMIT', '7', '20'],
+    ['SORT', 'list', 'BY', 'obj_*->w', 'ALPHA', 'LIMIT', '30', '5'],
     ['SORT', 'list', 'BY', 'missing_*', 'ALPHA'],
     ['SORT', 'list', 'BY', 'missing_*'],
     ['SORT', 'list', 'BY', 'obj_*->nofield'],
@@ -62,6 +65,17 @@ describeDifferential('sort', (t) => {
     ['SORT', 'zset', 'BY', 'nosort', 'LIMIT', '-2', '3'],
     ['SORT', 'list', 'BY', '#'],
     ['SORT', 'list', 'BY', 'weight_*', 'BY', 'nosort'],
+  ]);
+  t.sequence('ties under LIMIT follow Redis\'s partial quicksort', [
+    ['RPUSH', 'big', ...Array.from({ length: 150 }, (_, i) => `e${(i * 37) % 150}`)],
+    ...Array.from({ length: 150 }, (_, i): Step => ['SET', `t_e${i}`, `v${(i * 11) % 9}`]),
+    ['SORT', 'big', 'BY', 't_*', 'ALPHA', 'LIMIT', '0', '10'],
+    ['SORT', 'big', 'BY', 't_*', 'ALPHA', 'LIMIT', '60', '25'],
+    ['SORT', 'big', 'BY', 't_*', 'ALPHA', 'DESC', 'LIMIT', '140', '20'],
+    ['SORT', 'big', 'BY', 'missing_*', 'ALPHA', 'LIMIT', '3', '4'],
+    ['SORT', 'big', 'BY', 't_*', 'ALPHA', 'LIMIT', '0', '150', 'STORE', 'dst'],
+    ['LRANGE', 'dst', '0', '-1'],
+    ['SORT', 'big', 'BY', 't_*', 'ALPHA'],
   ]);
   t.sequence('weights that are not numbers', [
     ['RPUSH', 'l', '3', '1', ' 2', '0x10', 'inf', '-inf', '', '1e5'],
