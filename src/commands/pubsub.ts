@@ -1,6 +1,6 @@
 /** Pub/Sub commands (pubsub.c): (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, (S)PUBLISH, PUBSUB. */
 import type { Client } from '../server/client.js';
-import type { SubscriptionKind } from '../server/pubsub.js';
+import { pushing, type SubscriptionKind } from '../server/pubsub.js';
 import { replyHelp, subcommandSyntaxError } from './args.js';
 import type { CommandSpec, KeySpec } from './table.js';
 
@@ -10,12 +10,14 @@ const REPLY_NAMES: Record<SubscriptionKind, [string, string]> = {
   shard: ['ssubscribe', 'sunsubscribe'],
 };
 
-/** One (un)subscribe confirmation: [kind, name or null, count]. */
+/** One (un)subscribe confirmation: [kind, name or null, count], a push that gets through CLIENT REPLY OFF as in Redis. */
 function confirm(c: Client, kind: SubscriptionKind, action: 0 | 1, name: string | null): void {
-  c.reply.pushHeader(3);
-  c.reply.bulk(REPLY_NAMES[kind][action]);
-  c.reply.bulkOrNull(name);
-  c.reply.integer(c.subscriptions?.count(kind) ?? 0);
+  pushing(c, () => {
+    c.reply.pushHeader(3);
+    c.reply.bulk(REPLY_NAMES[kind][action]);
+    c.reply.bulkOrNull(name);
+    c.reply.integer(c.subscriptions?.count(kind) ?? 0);
+  });
 }
 
 function subscribeTo(kind: SubscriptionKind) {

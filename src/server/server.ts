@@ -268,6 +268,7 @@ export class Server {
       this.stats.netInputBytes += chunk.length;
       this.stats.readsProcessed++;
       client.receive(chunk);
+      this.memory.noteClient(client);
     });
     socket.on('drain', () => {
       if (!client.closed) socket.resume();
@@ -284,6 +285,7 @@ export class Server {
     this.tracking.disable(client);
     this.outputLimits.forget(client);
     this.blocking.clientClosed(client);
+    this.memory.forgetClient(client);
   }
 
   // ---- dispatch and replies ----------------------------------------------
@@ -334,6 +336,7 @@ export class Server {
       }
       socket.uncork();
     }
+    this.memory.noteClient(client);
     if (client.closeAfterReply) {
       client.closed = true;
       // Close both ways once the replies are out, as Redis does: a peer that keeps sending (protocol desync) sees the close.
@@ -380,8 +383,10 @@ export class Server {
     if (timeout <= 0) return;
     const now = this.clock.now();
     for (const client of this.clients.values()) {
-      // As in Redis, a client blocked on keys waits as long as its own timeout says, however idle.
-      if (now - client.lastInteraction > timeout * 1000 && client.multi === null && client.blocked === null) client.close();
+      if (now - client.lastInteraction > timeout * 1000 && mayTimeOut(this, client)) {
+        this.log('verbose', 'Closing idle client');
+        client.close();
+      }
     }
   }
 
@@ -418,4 +423,13 @@ function logTimestamp(d: Date): string {
   const two = (n: number) => String(n).padStart(2, '0');
   const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
   return `${two(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${time}`;
+}
+
+/**
+ * Whether timeout may close an idle client (Redis's clientsCronHandleTimeout):
+ * not monitors, not clients blocked on keys (their command's own timeout
+ * rules) and not Pub/Sub subscribers, which wait for messages by design.
+ */
+function mayTimeOut(server: Server, client: Client): boolean {
+  return client.blocked === null && !client.subscriptions?.active && !server.monitors.has(client);
 }

@@ -96,7 +96,8 @@ export class Tracking {
       if (name === 'tracking-table-max-keys') readConfig();
     });
     server.keyspace.onChange((db, key, eventClass, event) => {
-      if (this.clients.size !== 0) this.keyspaceChanged(db, key, eventClass, event);
+      // Entries of clients gone since are cleaned up too, as Redis does.
+      if (key === null || this.table.size !== 0 || this.prefixTable.size !== 0) this.keyspaceChanged(db, key, eventClass, event);
     });
     server.commandObservers.push((c, cmd, argv) => {
       if (c.tracking?.remembersReads) this.rememberKeys(c, cmd, argv);
