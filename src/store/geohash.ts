@@ -10,7 +10,7 @@
  * operations on them go through 32-bit halves.
  */
 
-export const STEP_MAX = 26;
+const STEP_MAX = 26;
 export const LAT_MIN = -85.05112878;
 export const LAT_MAX = 85.05112878;
 export const LONG_MIN = -180;
@@ -23,7 +23,7 @@ const DEG_TO_RAD = Math.PI / 180.0;
 
 const TWO_32 = 2 ** 32;
 
-export interface Range {
+interface Range {
   min: number;
   max: number;
 }
@@ -34,7 +34,7 @@ export interface GeoHash {
   step: number;
 }
 
-export interface Area {
+interface Area {
   hash: GeoHash;
   longitude: Range;
   latitude: Range;
@@ -43,8 +43,8 @@ export interface Area {
 const WGS84_LONG: Range = { min: LONG_MIN, max: LONG_MAX };
 const WGS84_LAT: Range = { min: LAT_MIN, max: LAT_MAX };
 /** The standard geohash ranges, for GEOHASH's strings. */
-export const STANDARD_LONG: Range = { min: -180, max: 180 };
-export const STANDARD_LAT: Range = { min: -90, max: 90 };
+const STANDARD_LONG: Range = { min: -180, max: 180 };
+const STANDARD_LAT: Range = { min: -90, max: 90 };
 
 // ---- interleaving ---------------------------------------------------------------
 
@@ -105,7 +105,7 @@ export function encodeScore(longitude: number, latitude: number): string {
 }
 
 /** The cell of a hash (geohashDecode). */
-export function decodeArea(hash: GeoHash, longRange = WGS84_LONG, latRange = WGS84_LAT): Area {
+function decodeArea(hash: GeoHash, longRange = WGS84_LONG, latRange = WGS84_LAT): Area {
   const hi = Math.floor(hash.bits / TWO_32);
   const lo = hash.bits >>> 0;
   return areaOf(hash, evenHalf(hi, lo), evenHalf(hi >>> 1, lo >>> 1), longRange, latRange);

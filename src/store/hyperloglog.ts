@@ -16,11 +16,11 @@
  * them (plus one) is the candidate register value.
  */
 
-export const HEADER_SIZE = 16;
+const HEADER_SIZE = 16;
 export const REGISTERS = 16384;
 const REGISTER_BITS = 6;
 const REGISTER_MAX = 63;
-export const DENSE_SIZE = HEADER_SIZE + (REGISTERS * REGISTER_BITS) / 8;
+const DENSE_SIZE = HEADER_SIZE + (REGISTERS * REGISTER_BITS) / 8;
 const DENSE = 0;
 const SPARSE = 1;
 /** Bits of the hash left once the register index is taken: the longest run counted is Q + 1. */
@@ -99,7 +99,7 @@ function trailingZeros(x: number): number {
 }
 
 /** The register an element maps to and the value it proposes, as index * 64 + value (hllPatLen). */
-export function elementPattern(element: string): number {
+function elementPattern(element: string): number {
   murmurHash64A(element);
   const index = hashLo & (REGISTERS - 1);
   // The hash without the index bits, with bit Q set so that the run ends by Q + 1.
