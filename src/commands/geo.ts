@@ -14,7 +14,7 @@ import type { Command, CommandSpec, KeySpec, KeySpecFlag } from './table.js';
 
 // ---- number formats ------------------------------------------------------------
 
-/** printf("%.<digits>f", d) as glibc prints it: exact, ties to even. */
+/** printf("%.<digits>f", d) as glibc prints it (digits > 0): exact, ties to even. */
 function formatFixed(d: number, digits: number): string {
   if (!Number.isFinite(d)) return Number.isNaN(d) ? 'nan' : d > 0 ? 'inf' : '-inf';
   const sign = d < 0 || Object.is(d, -0) ? '-' : '';
@@ -24,7 +24,7 @@ function formatFixed(d: number, digits: number): string {
   const scaled = magnitude * 2 ** (digits + 1);
   if (Number.isInteger(scaled) && scaled % 2 === 1) {
     const truncated = magnitude.toFixed(digits + 1).slice(0, -1);
-    if (Number(truncated.charAt(truncated.length - 1)) % 2 === 0) return sign + (digits === 0 ? truncated.slice(0, -1) : truncated);
+    if (Number(truncated.charAt(truncated.length - 1)) % 2 === 0) return sign + truncated;
   }
   return sign + magnitude.toFixed(digits);
 }
