@@ -176,6 +176,8 @@ function resetStats(server: Server): void {
   server.errorStats.reset();
   server.metrics.reset(server.clock.now());
   server.eviction.resetStats();
+  const denials = server.acl.denials;
+  denials.command = denials.key = denials.channel = denials.auth = 0;
 }
 
 function configResetstat(c: Client): void {

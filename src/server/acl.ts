@@ -636,6 +636,8 @@ export class Acl {
   readonly users = new Map<string, User>();
   readonly defaultUser: User;
   readonly log = new AclLog();
+  /** Denials by reason since start or CONFIG RESETSTAT (INFO stats acl_access_denied_*, as Redis 7.2 reports them). */
+  readonly denials: Record<DenialReason, number> = { command: 0, key: 0, channel: 0, auth: 0 };
   readonly index: CommandIndex;
 
   constructor(private readonly server: Server) {
@@ -790,6 +792,8 @@ export class Acl {
 
   /** Records a denied command or a failed login in the ACL log. */
   addLogEntry(c: Client, argv: string[], reason: DenialReason, context: LogContext, object: string, username: string): void {
+    this.denials[reason]++;
+    if (reason === 'auth') this.server.log('notice', `Failed AUTH attempt for user '${username}' from client id=${c.id} addr=${c.addr}`);
     const clientInfo = infoLine(c, c, argv).trimEnd();
     this.log.add({ reason, context, object, username, clientInfo }, this.server.clock.now(), this.server.config.getNumber('acllog-max-len'));
   }
