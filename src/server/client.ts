@@ -14,6 +14,9 @@ import type { BlockedState } from './blocking.js';
 import type { User } from './acl.js';
 import { mustAuthenticate, resetAuthentication } from './auth.js';
 
+/** Stop reading from a client whose unwritten replies exceed this, until they drain. */
+export const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
+
 export interface QueuedCommand {
   cmd: Command;
   argv: string[];
@@ -70,6 +73,8 @@ export class Client {
   /** Set by QUIT and protocol errors: close once pending replies are written. */
   closeAfterReply = false;
   closed = false;
+  /** Requests wait until the socket drains: the replies not yet written passed OUTPUT_HIGH_WATER. */
+  private outputPaused = false;
   /** Why CLIENT KILL or a limit closed this client, for the log. */
   readonly addr: string;
   readonly laddr: string;
@@ -94,7 +99,7 @@ export class Client {
     this.reply.onGrowth = () => server.outputLimits.enforce(this, socket.writableLength + this.reply.pendingBytes);
     const client = this;
     this.decoder = new RequestDecoder({
-      onCommand: (argv) => server.dispatch(client, argv),
+      onCommand: (argv) => client.runRequest(argv),
       get authRequired() {
         return client.mustAuthenticate();
       },
@@ -111,6 +116,30 @@ export class Client {
   /** Whether commands other than AUTH/HELLO are refused (Redis's authRequired). */
   mustAuthenticate(): boolean {
     return mustAuthenticate(this);
+  }
+
+  /**
+   * Runs one request from the decoder. A pipeline of requests with large
+   * replies stops here, and so does reading the socket, once the replies not
+   * yet written pass OUTPUT_HIGH_WATER: a peer that does not read must not
+   * make the server hold every reply at once.
+   */
+  private runRequest(argv: string[]): void {
+    this.server.dispatch(this, argv);
+    if (this.decoder.paused || this.socket.writableLength + this.reply.pendingBytes <= OUTPUT_HIGH_WATER) return;
+    this.outputPaused = true;
+    this.decoder.paused = true;
+    this.socket.pause();
+  }
+
+  /** The socket has written out what it held ('drain'): reading goes on, and so do requests held back by runRequest. */
+  outputDrained(): void {
+    if (this.closed) return;
+    this.socket.resume();
+    if (!this.outputPaused) return;
+    this.outputPaused = false;
+    this.decoder.paused = false;
+    this.process(null);
   }
 
   /** Handles bytes from the socket. */

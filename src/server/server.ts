@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import fs from 'node:fs';
-import { Client } from './client.js';
+import { Client, OUTPUT_HIGH_WATER } from './client.js';
 import { Config } from '../config.js';
 import { Clock } from '../store/clock.js';
 import { Keyspace } from '../store/keyspace.js';
@@ -42,8 +42,6 @@ const LOG_MARKS: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: 
 /** How long close() lets connections finish sending their replies before cutting them off. */
 const CLOSE_GRACE_MS = 1000;
 
-/** Stop reading from a client whose unwritten replies exceed this, until they drain. */
-const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
 
 export type CommandObserver = (client: Client, cmd: Command, argv: string[], usec: number) => void;
 
@@ -270,9 +268,7 @@ export class Server {
       client.receive(chunk);
       this.memory.noteClient(client);
     });
-    socket.on('drain', () => {
-      if (!client.closed) socket.resume();
-    });
+    socket.on('drain', () => client.outputDrained());
     socket.on('error', () => client.close());
     socket.on('close', () => client.close());
   }

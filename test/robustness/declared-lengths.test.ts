@@ -6,19 +6,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { RawClient } from '../support/raw-client.js';
-import { spawnKeyhive, type KeyhiveProcess } from './keyhive-process.js';
+import { residentBytes, spawnKeyhive, type KeyhiveProcess } from './keyhive-process.js';
 
 const CONNECTIONS = 50;
 /** Far below what reserving the declared sizes would take (CONNECTIONS x 512 MB). */
 const MAX_GROWTH_BYTES = 200 * 1024 * 1024;
-
-function residentBytes(pid: number): number {
-  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  assert.ok(kb, 'VmRSS in /proc/<pid>/status');
-  return Number(kb) * 1024;
-}
 
 function writeFully(c: RawClient, data: string): Promise<void> {
   return new Promise((resolve, reject) => c.socket.write(Buffer.from(data, 'latin1'), (e) => (e ? reject(e) : resolve())));

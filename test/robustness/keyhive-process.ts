@@ -4,6 +4,7 @@
  * descriptors apart from the test's own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +20,13 @@ export interface KeyhiveProcess {
   alive(): boolean;
   /** Kills it and waits for the exit. */
   stop(): Promise<void>;
+}
+
+/** The resident memory of a process (VmRSS), in bytes. */
+export function residentBytes(pid: number): number {
+  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(kb) * 1024;
 }
 
 const READY_LINE = /ready to accept connections .* port (\d+)/;
