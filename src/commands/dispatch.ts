@@ -143,6 +143,8 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   }
   callDepth--;
   const usec = (performance.now() - start) * 1000;
+  // A command that blocked gets its slow log entry and the rest of its statistics when it is served.
+  if (c.blocked !== null) c.blocked.call = { cmd, argv, usec };
   if (server.errorStats.takeNew()) cmd.failedCalls++;
   cmd.calls++;
   cmd.usec += usec;

@@ -44,7 +44,8 @@ import type { Server } from './server.js';
 import type { Collection, Database } from '../store/keyspace.js';
 import { ReplyError, fail, parseInteger, subcommandSyntaxError, toDouble } from '../commands/args.js';
 import { inNestedCall, runAsClient } from '../commands/dispatch.js';
-import type { CommandSpec } from '../commands/table.js';
+import type { Command, CommandSpec } from '../commands/table.js';
+import { observeServedCommand } from './admin.js';
 
 /** Serves a blocked client from key, whose value has the awaited type; see the module comment. */
 export type TryServe = (key: string, value: Collection) => boolean;
@@ -96,6 +97,14 @@ export interface BlockedState {
   /** The client's waiter per key. */
   readonly waiters: Map<string, Waiter>;
   timer: NodeJS.Timeout | null;
+  /** The command that blocked and how long it ran, set once it returns (by call()). */
+  call: BlockedCall | null;
+}
+
+export interface BlockedCall {
+  readonly cmd: Command;
+  readonly argv: string[];
+  readonly usec: number;
 }
 
 /** setTimeout's longest delay; longer waits re-arm. */
@@ -157,6 +166,7 @@ export class Blocking {
       tryServe: options.tryServe,
       waiters: new Map(),
       timer: null,
+      call: null,
     };
     let perDb = this.queues.get(c.db);
     if (!perDb) this.queues.set(c.db, (perDb = new Map()));
@@ -221,6 +231,8 @@ export class Blocking {
   }
 
   private serve(c: Client, state: BlockedState, key: string, value: Collection): void {
+    const start = performance.now();
+    const errorsBefore = this.server.errorStats.total;
     let served: boolean;
     try {
       // Served as its command, so that invalidations of keys it tracks follow its reply.
@@ -230,7 +242,10 @@ export class Blocking {
       c.reply.error(e.message);
       served = true;
     }
-    if (served) this.unblock(c);
+    if (!served) return;
+    this.unblock(c);
+    const failed = this.server.errorStats.total !== errorsBefore;
+    if (state.call) observeServedCommand(this.server, c, state.call, (performance.now() - start) * 1000, failed);
   }
 
   /** Ends c's block, CLIENT UNBLOCK style: with the timeout reply, or with an UNBLOCKED error. */
