@@ -59,8 +59,12 @@ export class RequestDecoder {
   /** Arguments still expected in the current multibulk frame, or 0 between frames. */
   private argsLeft = 0;
   private argv: string[] = [];
+  /** Bytes of the arguments in argv, a frame's arguments parsed while the rest is awaited. */
+  private argvBytes = 0;
   /** Length of the bulk being waited for, or -1 when its $ line is next. */
   private bulkLen = -1;
+  /** The last command name decoded, reused while the following ones are the same bytes. */
+  private lastName = '';
   /** While true the decoder keeps bytes but hands out no commands (blocked or paused client). */
   paused = false;
 
@@ -69,6 +73,11 @@ export class RequestDecoder {
   /** Bytes received and not yet consumed (the client's query buffer). */
   get bufferedBytes(): number {
     return this.buf.length - this.pos + this.queuedBytes;
+  }
+
+  /** Bytes of the arguments of an incomplete command, parsed already (Redis's argv_len_sum). */
+  get pendingArgBytes(): number {
+    return this.argvBytes;
   }
 
   /** Bytes held including those of commands already run from the current read (Redis's querybuf while it processes them). */
@@ -141,25 +150,13 @@ export class RequestDecoder {
   private readBulks(): boolean {
     const buf = this.buf;
     while (this.argsLeft > 0) {
-      if (this.bulkLen < 0) {
-        if (this.pos >= buf.length) return false;
-        const cr = this.findCR(this.pos, 'Protocol error: too big bulk count string');
-        if (cr < 0 || cr + 1 >= buf.length) return false;
-        if (buf[this.pos] !== 36 /* $ */) {
-          throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
-        }
-        const len = parseLineInteger(buf, this.pos + 1, cr);
-        if (Number.isNaN(len) || len < 0 || len > this.host.maxBulkLen) throw new ProtocolError('Protocol error: invalid bulk length');
-        if (len > 16384 && this.host.authRequired) throw new ProtocolError('Protocol error: unauthenticated bulk length');
-        this.pos = cr + 2;
-        this.bulkLen = len;
-      }
+      if (this.bulkLen < 0 && !this.readBulkLength()) return false;
       const end = this.pos + this.bulkLen;
       if (end + 2 > buf.length) {
         this.need = this.bulkLen + 2;
         return false;
       }
-      this.argv.push(buf.latin1Slice(this.pos, end));
+      this.argv.push(this.argv.length === 0 ? this.commandName(end) : buf.latin1Slice(this.pos, end));
       this.pos = end + 2;
       this.bulkLen = -1;
       this.need = 0;
@@ -169,6 +166,56 @@ export class RequestDecoder {
     this.argv = [];
     this.host.onCommand(argv);
     return true;
+  }
+
+  /**
+   * Reads a "$<len>\r\n" line into bulkLen; false when it is not complete yet.
+   * The common case (plain digits, short length) is parsed in one pass; anything
+   * else goes through the general checks with Redis's error messages.
+   */
+  private readBulkLength(): boolean {
+    const buf = this.buf;
+    const start = this.pos;
+    if (buf[start] === 36 /* $ */) {
+      let len = 0;
+      let i = start + 1;
+      for (; i < buf.length && i < start + 7; i++) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9) break;
+        len = len * 10 + d;
+      }
+      const digits = i - start - 1;
+      if (digits > 0 && i + 1 < buf.length && buf[i] === CR && buf[i + 1] === LF && (digits === 1 || buf[start + 1] !== 48) && len <= 16384) {
+        this.pos = i + 2;
+        this.bulkLen = len;
+        return true;
+      }
+    }
+    if (start >= buf.length) return false;
+    const cr = this.findCR(start, 'Protocol error: too big bulk count string');
+    if (cr < 0 || cr + 1 >= buf.length) return false;
+    if (buf[start] !== 36 /* $ */) {
+      throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[start])}'`);
+    }
+    const len = parseLineInteger(buf, start + 1, cr);
+    if (Number.isNaN(len) || len < 0 || len > this.host.maxBulkLen) throw new ProtocolError('Protocol error: invalid bulk length');
+    if (len > 16384 && this.host.authRequired) throw new ProtocolError('Protocol error: unauthenticated bulk length');
+    this.pos = cr + 2;
+    this.bulkLen = len;
+    return true;
+  }
+
+  /** The command name at pos..end, reusing the previous command's string when the bytes match (pipelines repeat names). */
+  private commandName(end: number): string {
+    const buf = this.buf;
+    const last = this.lastName;
+    const n = end - this.pos;
+    if (last.length === n) {
+      let i = 0;
+      while (i < n && buf[this.pos + i] === last.charCodeAt(i)) i++;
+      if (i === n) return last;
+    }
+    return (this.lastName = buf.latin1Slice(this.pos, end));
   }
 
   private readInline(): boolean {

@@ -49,10 +49,10 @@ export class SlowLog {
   }
 
   /** Logs a command that took durationUs if it qualifies, then trims the log (slowlogPushEntryIfNeeded). */
-  push(argv: readonly string[], durationUs: number, peer: string, clientName: string, nowSeconds: number): void {
+  push(argv: readonly string[], durationUs: number, peer: string, clientName: string, nowSeconds: () => number): void {
     if (this.slowerThan < 0) return;
     if (durationUs >= this.slowerThan) {
-      this.log.push({ id: this.nextId++, time: nowSeconds, duration: durationUs, args: trimArguments(argv), peer, clientName });
+      this.log.push({ id: this.nextId++, time: nowSeconds(), duration: durationUs, args: trimArguments(argv), peer, clientName });
     }
     if (this.length > this.maxLen) this.start = this.log.length - this.maxLen;
     if (this.start > 0 && this.start * 2 >= this.log.length) {

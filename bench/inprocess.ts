@@ -1,0 +1,85 @@
+/**
+ * In-process micro benchmark of the request path without the network:
+ * decoder -> dispatch -> command -> reply encoder, for pipelined batches fed
+ * to one client. It reports nanoseconds per command, so changes to the hot
+ * path can be compared without socket noise (CPU time, not wall-clock load).
+ *
+ *   npm run build && node dist/bench/inprocess.js [commands-per-batch] [batches]
+ */
+import { Server } from '../src/server/server.js';
+import { Client } from '../src/server/client.js';
+import { encodeCommand } from '../test/support/resp.js';
+import type { Socket } from 'node:net';
+
+/** Just enough of a net.Socket for a Client: replies are counted and dropped. */
+function nullSocket(): { socket: Socket; written: () => number } {
+  let bytes = 0;
+  const socket = {
+    remoteAddress: '127.0.0.1',
+    remotePort: 50000,
+    localAddress: '127.0.0.1',
+    localPort: 6379,
+    writableLength: 0,
+    destroyed: false,
+    write(chunk: Buffer) {
+      bytes += chunk.length;
+      return true;
+    },
+    cork() {},
+    uncork() {},
+    pause() {},
+    resume() {},
+    end() {},
+    destroy() {},
+    on() {},
+    setNoDelay() {},
+    setKeepAlive() {},
+  } as unknown as Socket;
+  return { socket, written: () => bytes };
+}
+
+function batch(make: (i: number) => string[], n: number): Buffer {
+  return Buffer.concat(Array.from({ length: n }, (_, i) => encodeCommand(make(i))));
+}
+
+const WORKLOADS: Record<string, (i: number) => string[]> = {
+  ping: () => ['PING'],
+  set: (i) => ['SET', `key:${i % 10000}`, 'xxx'],
+  get: (i) => ['GET', `key:${i % 10000}`],
+  incr: () => ['INCR', 'counter'],
+  mset: (i) => ['MSET', ...Array.from({ length: 10 }, (_, j) => [`key:${(i + j) % 10000}`, 'xxx']).flat()],
+  lpush: () => ['LPUSH', 'mylist', 'xxx'],
+  sadd: (i) => ['SADD', 'myset', `element:${i % 10000}`],
+  hset: (i) => ['HSET', 'myhash', `element:${i % 10000}`, 'xxx'],
+  zadd: (i) => ['ZADD', 'myzset', String(i % 1000), `element:${i % 10000}`],
+};
+
+async function main(): Promise<void> {
+  const perBatch = Number(process.argv[2] ?? 16);
+  const batches = Number(process.argv[3] ?? 20000);
+  const server = new Server();
+  const { socket, written } = nullSocket();
+  const client = new Client(server, socket);
+  for (const [name, make] of Object.entries(WORKLOADS)) {
+    const input = batch(make, perBatch);
+    const run = async (count: number) => {
+      for (let b = 0; b < count; b++) {
+        client.receive(input);
+        if (b % 64 === 63) await Promise.resolve();
+      }
+      await Promise.resolve();
+    };
+    await run(Math.min(2000, batches));
+    const start = process.cpuUsage();
+    const t0 = performance.now();
+    await run(batches);
+    const cpu = process.cpuUsage(start);
+    const elapsed = performance.now() - t0;
+    const ops = perBatch * batches;
+    console.log(`${name.padEnd(6)} ${((elapsed * 1e6) / ops).toFixed(0).padStart(5)} ns/op wall  ${(((cpu.user + cpu.system) * 1e3) / ops).toFixed(0).padStart(5)} ns/op cpu`);
+  }
+  if (written() === 0) throw new Error('no replies were produced');
+  await server.close();
+}
+
+void main();
