@@ -100,16 +100,17 @@ export async function main(argv: string[]): Promise<void> {
     return exitWhenFlushed(1);
   }
   server.onShutdown = () => exitWhenFlushed(0);
+  // Before listening: a signal that comes as soon as clients can connect must find its handler.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (server.shutdown.signal(signal)) exitWhenFlushed(1);
+    });
+  }
   try {
     await server.listen();
   } catch (e) {
     process.stderr.write(`Could not start listening: ${(e as Error).message}\n`);
     return exitWhenFlushed(1);
-  }
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (server.shutdown.signal(signal)) exitWhenFlushed(1);
-    });
   }
 }
 

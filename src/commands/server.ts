@@ -548,6 +548,8 @@ interface DebugSubcommand {
 }
 
 const DEBUG_HELP = [
+  'ASSERT',
+  '    Fail as an assertion would. Redis crashes; Keyhive replies with an error and logs the failure.',
   'CHANGE-REPL-ID',
   '    Change the replication IDs of the instance.',
   '    Dangerous: should be used only for testing the replication subsystem.',
@@ -585,6 +587,16 @@ const DEBUG_HELP = [
 /** DEBUG's subcommands; other families may add theirs (e.g. DEBUG DIGEST with persistence). */
 export const debugSubcommands = new Map<string, DebugSubcommand>([
   ['help', { argc: 2, run: (c) => replyHelp(c, 'debug', DEBUG_HELP) }],
+  [
+    'assert',
+    {
+      argc: 2,
+      // What any failure inside a command turns into: an error reply and a log line, the server going on.
+      run: () => {
+        throw new Error('DEBUG ASSERT: assertion failed');
+      },
+    },
+  ],
   [
     'sleep',
     {

@@ -187,8 +187,8 @@ export class Client {
       if (chunk) this.decoder.feed(chunk);
       else this.decoder.drain();
     } catch (e) {
-      if (!(e instanceof ProtocolError)) throw e;
-      this.server.log('verbose', `Protocol error (${e.message}) from client: id=${this.id} addr=${this.addr}`);
+      if (!(e instanceof ProtocolError)) return this.failInternally(e);
+      this.server.log('verbose', `Protocol error (${e.message.replace(/^Protocol error: /, '')}) from client: id=${this.id} addr=${this.addr}`);
       this.reply.enabled = true;
       this.reply.error(e.message);
       this.closeAfterReply = true;
@@ -199,6 +199,16 @@ export class Client {
       this.server.log('warning', `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`);
       this.close();
     }
+  }
+
+  /**
+   * A failure outside any command (commands have theirs turned into error
+   * replies by call()): logged, and only this connection pays for it, since
+   * its state may be half-updated.
+   */
+  private failInternally(e: unknown): void {
+    this.server.log('warning', `Internal error while serving client id=${this.id} addr=${this.addr}, closing it: ${(e as Error)?.stack ?? e}`);
+    this.close();
   }
 
   /** Closes the connection now, dropping unwritten replies. */

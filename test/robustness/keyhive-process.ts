@@ -18,6 +18,8 @@ export interface KeyhiveProcess {
   output(): string;
   /** Whether the process is still running. */
   alive(): boolean;
+  /** Resolves when the process has exited, with how. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Kills it and waits for the exit. */
   stop(): Promise<void>;
 }
@@ -32,8 +34,10 @@ export function residentBytes(pid: number): number {
 const READY_LINE = /ready to accept connections .* port (\d+)/;
 
 /** extraArgs are keyhive's options, nodeArgs Node's (--expose-gc...). */
-export function spawnKeyhive(extraArgs: string[] = [], nodeArgs: string[] = []): Promise<KeyhiveProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'bin/keyhive'), '--port', '0', '--bind', '127.0.0.1', ...extraArgs], {
+/** Starts bin/keyhive on a free port of 127.0.0.1: node nodeArgs bin/keyhive [configFile] --port 0 --bind 127.0.0.1 extraArgs. */
+export function spawnKeyhive(extraArgs: string[] = [], nodeArgs: string[] = [], configFile?: string): Promise<KeyhiveProcess> {
+  const fileArg = configFile === undefined ? [] : [configFile];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'bin/keyhive'), ...fileArg, '--port', '0', '--bind', '127.0.0.1', ...extraArgs], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,7 +47,9 @@ export function spawnKeyhive(extraArgs: string[] = [], nodeArgs: string[] = []):
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const onReady = () => {
       const m = READY_LINE.exec(log);
@@ -54,6 +60,7 @@ export function spawnKeyhive(extraArgs: string[] = [], nodeArgs: string[] = []):
         child,
         output: () => log,
         alive: () => child.exitCode === null && child.signalCode === null,
+        exited: () => exited,
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
           await exited;
