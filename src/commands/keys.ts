@@ -7,7 +7,8 @@ import type { Client } from '../server/client.js';
 import { typeOf, type Database, type Value } from '../store/keyspace.js';
 import { lfuCounter, lruIdleMs } from '../store/access.js';
 import { GlobPattern } from '../store/glob.js';
-import { NOT_INTEGER, NO_SUCH_KEY, SYNTAX_ERROR, fail, isKeyword, parseRangeLong, replyHelp, toBigInt64, toInt64 } from './args.js';
+import { INT64_MAX, INT64_MIN } from '../store/int64.js';
+import { NO_SUCH_KEY, SYNTAX_ERROR, fail, isKeyword, parseInteger, parseRangeLong, replyHelp, toBigInt64 } from './args.js';
 import { parseScanCursor, parseScanOptions, replyScan, scanDict } from './scan.js';
 import { stringEncoding } from './strings.js';
 import type { CommandSpec, Handler, KeySpecFlag } from './table.js';
@@ -16,8 +17,6 @@ const SAME_OBJECT = 'ERR source and destination objects are the same';
 const DB_OUT_OF_RANGE = 'ERR DB index is out of range';
 const INT32_MIN = -2147483648n;
 const INT32_MAX = 2147483647n;
-const INT64_MAX = 9223372036854775807n;
-const INT64_MIN = -9223372036854775808n;
 
 // ---- deleting and inspecting ------------------------------------------------
 
@@ -111,12 +110,14 @@ function randomkey(c: Client): void {
 
 /**
  * Moves key's value, deadline and LRU clock from one database (and name) to
- * another, replacing whatever the destination held.
+ * another, replacing whatever the destination held (deleted first, so that
+ * the key is new there, as Redis's dbDelete + dbAdd report it).
  */
 function relocate(from: Database, key: string, to: Database, newKey: string): void {
   const value = from.main.get(key) as Value;
   const deadline = from.getExpire(key);
   const lastAccess = from.main.tagAt(from.main.find(key));
+  to.delete(newKey);
   to.set(newKey, value);
   to.main.setTagAt(to.main.find(newKey), lastAccess);
   if (deadline >= 0) to.setExpire(newKey, deadline);
@@ -181,7 +182,11 @@ function copy(c: Client, argv: string[]): void {
   const value = c.db.lookupRead(source);
   if (value === undefined) return c.reply.integer(0);
   const deadline = c.db.getExpire(source);
-  if (targetDb.lookupWrite(target) !== undefined && !replace) return c.reply.integer(0);
+  if (targetDb.lookupWrite(target) !== undefined) {
+    if (!replace) return c.reply.integer(0);
+    // Replaced as Redis does (delete, then add): the copy is a new key.
+    targetDb.delete(target);
+  }
   targetDb.set(target, duplicate(value));
   if (deadline >= 0) targetDb.setExpire(target, deadline);
   targetDb.changed(target, 'g', 'copy_to');
@@ -214,8 +219,7 @@ const SMALL_TIME = 1e12;
  * Redis when the int64 arithmetic would overflow.
  */
 function parseDeadline(command: string, arg: string, unitMs: number, baseMs: number): number {
-  const n = toInt64(arg);
-  if (n === null) fail(NOT_INTEGER);
+  const n = parseInteger(arg);
   if (Math.abs(n) < SMALL_TIME) return n * unitMs + baseMs;
   const invalid = `ERR invalid expire time in '${command}' command`;
   let when = toBigInt64(arg) as bigint;
