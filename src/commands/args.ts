@@ -3,6 +3,10 @@
  * worded exactly as Redis words them. Handlers throw ReplyError; dispatch
  * turns it into an error reply.
  */
+import { INT64_MAX, toBigInt64, toInt64 } from '../store/int64.js';
+
+/** int64 arguments as Redis's string2ll reads them (the rule lives with the stores, which share it). */
+export { toBigInt64, toInt64 };
 
 /** Thrown by handlers to answer with an error reply. Not an Error: no stack trace is captured. */
 export class ReplyError {
@@ -20,46 +24,17 @@ export function fail(message: string): never {
   throw new ReplyError(message);
 }
 
-const INT64_MAX = 9223372036854775807n;
-const INT64_MIN = -9223372036854775808n;
-
-/** Whether s is an integer as Redis's string2ll accepts it: optional '-', no leading zeros, within int64. */
-function isStrictInt64(s: string): boolean {
-  const n = s.length;
-  if (n === 0 || n > 20) return false;
-  let i = 0;
-  if (s.charCodeAt(0) === 45) {
-    if (n === 1) return false;
-    i = 1;
-  }
-  const first = s.charCodeAt(i);
-  if (first === 48) return n === 1;
-  if (first < 49 || first > 57) return false;
-  for (i++; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  if (n >= 19) {
-    const big = BigInt(s);
-    return big <= INT64_MAX && big >= INT64_MIN;
-  }
-  return true;
-}
-
-/** Parses an int64 argument as a JS number (exact up to 2^53); null when invalid. */
-export function toInt64(s: string): number | null {
-  return isStrictInt64(s) ? Number(s) : null;
-}
-
-/** Parses an int64 argument exactly; null when invalid. */
-export function toBigInt64(s: string): bigint | null {
-  return isStrictInt64(s) ? BigInt(s) : null;
-}
-
 /** Parses an int64 argument or fails with message (default: "value is not an integer or out of range"). */
 export function parseInteger(s: string, message = NOT_INTEGER): number {
   const n = toInt64(s);
   if (n === null) fail(message);
+  return n;
+}
+
+/** Parses an int64 argument exactly (beyond 2^53 too) or fails with "value is not an integer or out of range". */
+export function parseBigInteger(s: string): bigint {
+  const n = toBigInt64(s);
+  if (n === null) fail(NOT_INTEGER);
   return n;
 }
 

@@ -4,7 +4,7 @@
  * of the first byte, and a string reads as if endless zero bytes followed it.
  */
 import type { Client } from '../server/client.js';
-import { NOT_INTEGER, SYNTAX_ERROR, fail, isKeyword, toBigInt64, toInt64 } from './args.js';
+import { SYNTAX_ERROR, fail, isKeyword, parseBigInteger, parseInteger, toInt64 } from './args.js';
 import { checkStringLength, overwriteAt, readString, writableString } from './strings.js';
 import type { CommandSpec, KeySpec, KeySpecFlag } from './table.js';
 
@@ -87,12 +87,6 @@ function isGreater(start: number, end: number, startArg: string, endArg: string)
   return BigInt(startArg) > BigInt(endArg);
 }
 
-function parseRangeArgument(arg: string): number {
-  const n = toInt64(arg);
-  if (n === null) fail(NOT_INTEGER);
-  return n;
-}
-
 /** BIT or BYTE (true for BIT). */
 function parseUnit(arg: string): boolean {
   if (isKeyword(arg, 'bit')) return true;
@@ -156,8 +150,8 @@ function bitcount(c: Client, argv: string[]): void {
   let range: BitRange | null;
   if (argv.length === 2) range = clampRange(0, -1, false, value.length);
   else if (argv.length === 4 || argv.length === 5) {
-    const start = parseRangeArgument(argv[2]);
-    const end = parseRangeArgument(argv[3]);
+    const start = parseInteger(argv[2]);
+    const end = parseInteger(argv[3]);
     if (start < 0 && end < 0 && isGreater(start, end, argv[2], argv[3])) return c.reply.integer(0);
     range = clampRange(start, end, argv.length === 5 && parseUnit(argv[4]), value.length);
   } else fail(SYNTAX_ERROR);
@@ -179,17 +173,16 @@ function findBit(value: string, bit: number, range: BitRange): number {
 }
 
 function bitpos(c: Client, argv: string[]): void {
-  const bit = toInt64(argv[2]);
-  if (bit === null) fail(NOT_INTEGER);
+  const bit = parseInteger(argv[2]);
   if (bit !== 0 && bit !== 1) fail('ERR The bit argument must be 1 or 0.');
   const value = readString(c, argv[1]);
   // A missing key is an endless run of zeros.
   if (value === undefined) return c.reply.integer(bit === 1 ? -1 : 0);
   if (argv.length > 6) fail(SYNTAX_ERROR);
-  const start = argv.length > 3 ? parseRangeArgument(argv[3]) : 0;
+  const start = argv.length > 3 ? parseInteger(argv[3]) : 0;
   const inBits = argv.length === 6 && parseUnit(argv[5]);
   const endGiven = argv.length > 4;
-  const end = endGiven ? parseRangeArgument(argv[4]) : -1;
+  const end = endGiven ? parseInteger(argv[4]) : -1;
   const range = clampRange(start, end, inBits, value.length);
   if (range === null) return c.reply.integer(-1);
   const found = findBit(value, bit, range);
@@ -324,12 +317,7 @@ function parseFieldOps(c: Client, argv: string[]): FieldOp[] {
     } else fail(SYNTAX_ERROR);
     const type = parseFieldType(argv[j + 1]);
     const offset = parseBitOffset(c, argv[j + 2], type.bits);
-    let argument = 0n;
-    if (write !== null) {
-      const n = toBigInt64(argv[j + 3]);
-      if (n === null) fail(NOT_INTEGER);
-      argument = n;
-    }
+    const argument = write === null ? 0n : parseBigInteger(argv[j + 3]);
     ops.push({ type, offset, write, argument, overflow });
     j += write === null ? 2 : 3;
   }

@@ -7,7 +7,7 @@ import type { Client } from '../server/client.js';
 import { partialSort } from '../store/partial-sort.js';
 import { ZSet } from '../store/zset.js';
 import { LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, cellScores, decodeScore, distance, distanceWithin, encodeScore, searchCells, standardGeohash, type Shape } from '../store/geohash.js';
-import { NOT_INTEGER, SYNTAX_ERROR, fail, isKeyword, toInt64 } from './args.js';
+import { SYNTAX_ERROR, fail, isKeyword, parseInteger } from './args.js';
 import { readZSet, zsetLimits } from './zsets.js';
 import { parseScore } from './zset-args.js';
 import type { Command, CommandSpec, KeySpec, KeySpecFlag } from './table.js';
@@ -215,8 +215,7 @@ function parseSearchOptions(c: Client, argv: string[], at: number, form: SearchF
     else if (option === 'any') options.any = true;
     else if (option === 'asc' || option === 'desc') options.sort = option;
     else if (option === 'count' && left >= 1) {
-      const count = toInt64(argv[++i]);
-      if (count === null) fail(NOT_INTEGER);
+      const count = parseInteger(argv[++i]);
       if (count <= 0) fail('ERR COUNT must be > 0');
       options.count = count;
     } else if ((option === 'store' || option === 'storedist') && left >= 1 && form.store === 'options') {

@@ -1,16 +1,14 @@
 /** Hash commands (t_hash.c). */
 import type { Client } from '../server/client.js';
 import { Hash } from '../store/hash.js';
+import { INT64_MAX, INT64_MIN } from '../store/int64.js';
 import type { Value } from '../store/keyspace.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
 import { distinctRandomSlots } from '../store/sample.js';
-import { LONG_MAX, NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseRangeLong, toBigInt64 } from './args.js';
+import { LONG_MAX, NOT_FLOAT, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseBigInteger, parseRangeLong, toBigInt64 } from './args.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import type { CommandSpec, KeySpec, KeySpecFlag } from './table.js';
-
-const INT64_MIN = -(1n << 63n);
-const INT64_MAX = (1n << 63n) - 1n;
 
 function asHash(v: Value | undefined): Hash | undefined {
   if (v === undefined || v instanceof Hash) return v;
@@ -81,8 +79,7 @@ function hdel(c: Client, argv: string[]): void {
 }
 
 function hincrby(c: Client, argv: string[]): void {
-  const incr = toBigInt64(argv[3]);
-  if (incr === null) fail(NOT_INTEGER);
+  const incr = parseBigInteger(argv[3]);
   const hash = hashForUpdate(c, argv[1]);
   const current = hash.get(argv[2]);
   let value = 0n;

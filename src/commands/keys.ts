@@ -8,7 +8,7 @@ import { typeOf, type Database, type Value } from '../store/keyspace.js';
 import { lfuCounter, lruIdleMs } from '../store/access.js';
 import { GlobPattern } from '../store/glob.js';
 import { INT64_MAX, INT64_MIN } from '../store/int64.js';
-import { NO_SUCH_KEY, SYNTAX_ERROR, fail, isKeyword, parseInteger, parseRangeLong, replyHelp, toBigInt64 } from './args.js';
+import { NO_SUCH_KEY, SYNTAX_ERROR, fail, isKeyword, parseInteger, parseRangeLong, replyHelp } from './args.js';
 import { parseScanCursor, parseScanOptions, replyScan, scanDict } from './scan.js';
 import { stringEncoding } from './strings.js';
 import type { CommandSpec, Handler, KeySpecFlag } from './table.js';
@@ -222,7 +222,7 @@ function parseDeadline(command: string, arg: string, unitMs: number, baseMs: num
   const n = parseInteger(arg);
   if (Math.abs(n) < SMALL_TIME) return n * unitMs + baseMs;
   const invalid = `ERR invalid expire time in '${command}' command`;
-  let when = toBigInt64(arg) as bigint;
+  let when = BigInt(arg);
   if (unitMs !== 1) {
     if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) fail(invalid);
     when *= 1000n;

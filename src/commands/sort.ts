@@ -12,7 +12,7 @@ import { List } from '../store/list.js';
 import { partialSort } from '../store/partial-sort.js';
 import { SetValue } from '../store/set.js';
 import { ZSet } from '../store/zset.js';
-import { NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, toInt64 } from './args.js';
+import { SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseInteger } from './args.js';
 import { consumedAsCString, strtod } from './zset-args.js';
 import { zsetLimits } from './zsets.js';
 import type { Command, CommandSpec, KeySpec } from './table.js';
@@ -30,12 +30,6 @@ interface SortOptions {
   gets: string[];
 }
 
-function parseLimitArgument(arg: string): number {
-  const n = toInt64(arg);
-  if (n === null) fail(NOT_INTEGER);
-  return n;
-}
-
 /** BY and GET patterns name any key: they need a user allowed to read every key (ACLUserCheckCmdWithUnrestrictedKeyAccess). */
 function checkPatternAccess(c: Client, argv: string[], option: 'BY' | 'GET'): void {
   if (!mayReadAnyKey(c, c.server.commands.get(argv[0]) as Command, argv)) fail(`ERR ${option} option of SORT denied due to insufficient ACL permissions.`);
@@ -51,8 +45,8 @@ function parseSortOptions(c: Client, argv: string[], readonly: boolean): SortOpt
     else if (isKeyword(option, 'desc')) options.desc = true;
     else if (isKeyword(option, 'alpha')) options.alpha = true;
     else if (isKeyword(option, 'limit') && left >= 2) {
-      options.limitStart = parseLimitArgument(argv[j + 1]);
-      options.limitCount = parseLimitArgument(argv[j + 2]);
+      options.limitStart = parseInteger(argv[j + 1]);
+      options.limitCount = parseInteger(argv[j + 2]);
       j += 2;
     } else if (!readonly && isKeyword(option, 'store') && left >= 1) options.store = argv[++j];
     else if (isKeyword(option, 'by') && left >= 1) {

@@ -1,12 +1,10 @@
 /** String commands (t_string.c). */
 import type { Client } from '../server/client.js';
 import type { Value } from '../store/keyspace.js';
+import { INT64_MAX, INT64_MIN, isInt64 } from '../store/int64.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
-import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, fail, parseInteger, toBigInt64, toInt64 } from './args.js';
+import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, fail, parseBigInteger, parseInteger, toInt64 } from './args.js';
 import type { CommandSpec, KeyRange, KeySpec, KeySpecFlag } from './table.js';
-
-const INT64_MAX = (1n << 63n) - 1n;
-const INT64_MIN = -(1n << 63n);
 
 /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
 const EMBSTR_SIZE_LIMIT = 44;
@@ -15,7 +13,7 @@ const MAX_JS_STRING_LENGTH = 2 ** 29 - 24;
 
 /** OBJECT ENCODING of a string value, by Redis's rules for a freshly set value. */
 export function stringEncoding(value: string): 'int' | 'embstr' | 'raw' {
-  if (toInt64(value) !== null) return 'int';
+  if (isInt64(value)) return 'int';
   return value.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
 }
 
@@ -113,8 +111,7 @@ function parseOptions(argv: string[], from: number, rules: Map<string, OptionRul
  * scaled and made absolute, is an invalid expire time as in Redis.
  */
 function expireDeadline(c: Client, command: string, arg: string, flags: number): number {
-  const n = toInt64(arg);
-  if (n === null) fail(NOT_INTEGER);
+  const n = parseInteger(arg);
   const invalid = `ERR invalid expire time in '${command}' command`;
   if (n <= 0) fail(invalid);
   const scale = flags & (EX | EXAT) ? 1000 : 1;
@@ -296,12 +293,6 @@ function setrange(c: Client, argv: string[]): void {
   c.reply.integer(value.length);
 }
 
-function bigIntArg(arg: string): bigint {
-  const n = toBigInt64(arg);
-  if (n === null) fail(NOT_INTEGER);
-  return n;
-}
-
 /** GETRANGE's slice of s: inclusive offsets, negative ones counted from the end, clamped to s. */
 function substring(s: string, start: bigint, end: bigint): string {
   if (start < 0n && end < 0n && start > end) return '';
@@ -316,8 +307,8 @@ function substring(s: string, start: bigint, end: bigint): string {
 }
 
 function getrange(c: Client, argv: string[]): void {
-  const start = bigIntArg(argv[2]);
-  const end = bigIntArg(argv[3]);
+  const start = parseBigInteger(argv[2]);
+  const end = parseBigInteger(argv[3]);
   c.reply.bulk(substring(readString(c, argv[1]) ?? '', start, end));
 }
 
@@ -325,8 +316,7 @@ function getrange(c: Client, argv: string[]): void {
 
 /** An int64 argument: a number while exact, a bigint beyond 2^53. */
 function parseIncrement(arg: string): number | bigint {
-  const n = toInt64(arg);
-  if (n === null) fail(NOT_INTEGER);
+  const n = parseInteger(arg);
   return Number.isSafeInteger(n) ? n : BigInt(arg);
 }
 

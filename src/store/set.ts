@@ -8,8 +8,8 @@
  * strings Redis's string2ll accepts get in), compared numerically without
  * converting: int64 does not fit a JS number.
  */
-import { toInt64 } from '../commands/args.js';
 import { Dict } from './dict.js';
+import { isInt64 } from './int64.js';
 import type { Collection } from './keyspace.js';
 import { arrayBytes, objectBytes, stringBytes } from './memory.js';
 import type { Slotted } from './sample.js';
@@ -88,7 +88,7 @@ export class SetValue implements Collection, Slotted {
   /** Adds member; returns whether it is new. maxIntsetEntries is set-max-intset-entries. */
   add(member: string, maxIntsetEntries: number): boolean {
     if (!this.table) {
-      if (toInt64(member) !== null) return this.addInteger(member, maxIntsetEntries);
+      if (isInt64(member)) return this.addInteger(member, maxIntsetEntries);
       this.convert();
     }
     const table = this.table as Dict;
