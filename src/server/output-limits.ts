@@ -64,7 +64,7 @@ export class OutputLimits {
     const limit = this.limits[clientType(c)];
     if (limit.hard > 0 && used >= limit.hard) return true;
     if (limit.soft === 0 || used < limit.soft) {
-      this.overSoftSince.delete(c);
+      if (this.overSoftSince.size !== 0) this.overSoftSince.delete(c);
       return false;
     }
     const now = Math.floor(this.server.clock.now() / 1000);

@@ -45,6 +45,8 @@ async function resp3(connect: Connect): Promise<RawClient> {
 }
 
 describeDifferential('client-side caching', (t) => {
+  t.sequence('COMMAND INFO of the caching subcommands', [['COMMAND', 'INFO', 'client|tracking', 'client|caching', 'client|getredir', 'client|trackinginfo']]);
+
   t.sequence('CLIENT TRACKING errors', [
     ['CLIENT', 'TRACKING'],
     ['CLIENT', 'TRACKING', 'maybe'],
