@@ -6,7 +6,7 @@
 import type { Client } from '../server/client.js';
 import { SYNTAX_ERROR, fail, isKeyword, parseBigInteger, parseInteger, toInt64 } from './args.js';
 import { checkStringLength, overwriteAt, readString, writableString } from './strings.js';
-import type { CommandSpec, KeySpec, KeySpecFlag } from './table.js';
+import { keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
 
 const BIT_OFFSET_ERROR = 'ERR bit offset is not an integer or out of range';
 
@@ -462,12 +462,6 @@ function bitfieldKeyFlags(argv: readonly string[]): KeySpecFlag[] {
 // ---- table ----------------------------------------------------------------------------
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
-
-function keyAt(index: number, flags: KeySpecFlag[], lastkey = 0, notes?: string): KeySpec {
-  const spec: KeySpec = { flags, begin: { index }, find: { lastkey, keystep: 1, limit: 0 } };
-  if (notes !== undefined) spec.notes = notes;
-  return spec;
-}
 
 const READ: KeySpecFlag[] = ['RO', 'access'];
 const BYTE_OR_BIT: [string, string][] = [['7.0.0', 'Added the `BYTE|BIT` option.']];

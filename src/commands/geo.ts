@@ -10,7 +10,7 @@ import { LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, cellScores, decodeScore, distance
 import { SYNTAX_ERROR, fail, isKeyword, parseInteger } from './args.js';
 import { readZSet, zsetLimits } from './zsets.js';
 import { parseScore } from './zset-args.js';
-import type { Command, CommandSpec, KeySpec, KeySpecFlag } from './table.js';
+import { keyAt, type Command, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
 
 // ---- number formats ------------------------------------------------------------
 
@@ -200,7 +200,7 @@ interface SearchTarget {
 }
 
 /** Reads the options after the fixed arguments, in Redis's order and with its errors (georadiusGeneric). */
-function parseSearchOptions(c: Client, argv: string[], at: number, form: SearchForm, zset: ZSet | undefined, target: SearchTarget): SearchOptions {
+function parseSearchOptions(argv: string[], at: number, form: SearchForm, zset: ZSet | undefined, target: SearchTarget): SearchOptions {
   const options: SearchOptions = { withDist: false, withHash: false, withCoord: false, sort: 'none', count: 0, any: false, storeKey: null, storeDist: false };
   if (form.store === 'destination') options.storeKey = argv[1];
   const search = form.centre === 'search';
@@ -343,7 +343,7 @@ function search(c: Client, argv: string[], form: SearchForm): void {
     }
     at = 5;
   } else at = sourceIndex + 1;
-  const options = parseSearchOptions(c, argv, at, form, zset, target);
+  const options = parseSearchOptions(argv, at, form, zset, target);
   if (zset === undefined) {
     if (options.storeKey === null) return c.reply.arrayHeader(0);
     if (c.db.delete(options.storeKey)) c.db.changed(options.storeKey, 'g', 'del');
@@ -379,10 +379,6 @@ function georadiusKeys(argv: string[]): number[] {
 const ONE_KEY = { first: 1, last: 1, step: 1 };
 const READ: KeySpecFlag[] = ['RO', 'access'];
 const STORE: KeySpecFlag[] = ['OW', 'update'];
-
-function keyAt(index: number, flags: KeySpecFlag[]): KeySpec {
-  return { flags, begin: { index }, find: { lastkey: 0, keystep: 1, limit: 0 } };
-}
 
 function afterKeyword(keyword: string, startfrom: number): KeySpec {
   return { flags: STORE, begin: { keyword, startfrom }, find: { lastkey: 0, keystep: 1, limit: 0 } };

@@ -8,7 +8,7 @@ import { distinctRandomSlots } from '../store/sample.js';
 import { LONG_MAX, NOT_FLOAT, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseBigInteger, parseRangeLong, toBigInt64 } from './args.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
-import type { CommandSpec, KeySpec, KeySpecFlag } from './table.js';
+import { keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
 
 function asHash(v: Value | undefined): Hash | undefined {
   if (v === undefined || v instanceof Hash) return v;
@@ -231,7 +231,7 @@ function entry(
   run: CommandSpec['run'],
   extra: Partial<CommandSpec> = {},
 ): CommandSpec {
-  const keySpecs: KeySpec[] = [{ flags: keyFlags, begin: { index: 1 }, find: { lastkey: 0, keystep: 1, limit: 0 } }];
+  const keySpecs = [keyAt(1, keyFlags)];
   return { name, arity, flags, keys: { first: 1, last: 1, step: 1 }, keySpecs, acl: ['@hash'], group: 'hash', summary, since, complexity, run, ...extra };
 }
 

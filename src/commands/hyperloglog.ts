@@ -16,7 +16,7 @@ import {
   withCachedCardinality,
 } from '../store/hyperloglog.js';
 import { WRONGTYPE, fail } from './args.js';
-import type { CommandSpec, KeySpec, KeySpecFlag } from './table.js';
+import { keyAt, type CommandSpec } from './table.js';
 
 const INVALID_HLL = '-INVALIDOBJ Corrupted HLL object detected';
 
@@ -189,12 +189,6 @@ function pfselftest(c: Client): void {
 }
 
 // ---- table --------------------------------------------------------------------------
-
-function keyAt(index: number, flags: KeySpecFlag[], lastkey = 0, notes?: string): KeySpec {
-  const spec: KeySpec = { flags, begin: { index }, find: { lastkey, keystep: 1, limit: 0 } };
-  if (notes !== undefined) spec.notes = notes;
-  return spec;
-}
 
 function entry(spec: Omit<CommandSpec, 'group' | 'acl'>): CommandSpec {
   return { ...spec, group: 'hyperloglog', acl: ['@hyperloglog'] };

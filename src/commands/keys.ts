@@ -11,7 +11,7 @@ import { INT64_MAX, INT64_MIN } from '../store/int64.js';
 import { NO_SUCH_KEY, SYNTAX_ERROR, fail, isKeyword, parseInteger, parseRangeLong, replyHelp } from './args.js';
 import { parseScanCursor, parseScanOptions, replyScan, scanDict } from './scan.js';
 import { stringEncoding } from './strings.js';
-import type { CommandSpec, Handler, KeySpecFlag } from './table.js';
+import { keyAt, type CommandSpec, type Handler, type KeySpecFlag } from './table.js';
 
 const SAME_OBJECT = 'ERR source and destination objects are the same';
 const DB_OUT_OF_RANGE = 'ERR DB index is out of range';
@@ -404,7 +404,7 @@ function keyCommand({ keyArgs = [], acl = [], complexity = 'O(1)', ...spec }: Ke
   const first = keyArgs[0][0];
   const [lastIndex, lastkey] = keyArgs[keyArgs.length - 1];
   entry.keys = { first, last: lastkey < 0 ? lastkey : lastIndex + lastkey, step: 1 };
-  entry.keySpecs = keyArgs.map(([index, last, flags]) => ({ flags, begin: { index }, find: { lastkey: last, keystep: 1, limit: 0 } }));
+  entry.keySpecs = keyArgs.map(([index, lastkey, flags]) => keyAt(index, flags, lastkey));
   return entry;
 }
 

@@ -23,9 +23,8 @@ import {
   parsePositiveLong,
   parseRangeLong,
   toBigInt64,
-  toInt64,
 } from './args.js';
-import type { CommandSpec, KeySpec, KeySpecFlag } from './table.js';
+import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
 
 function asList(v: Value | undefined): List | undefined {
   if (v === undefined || v instanceof List) return v;
@@ -404,30 +403,11 @@ const INSERTED: KeySpecFlag[] = ['RW', 'insert'];
 const PUSH_COMPLEXITY = 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.';
 const MPOP_COMPLEXITY = 'O(N+M) where N is the number of provided keys and M is the number of elements returned.';
 
-/** The key spec of a command whose key is argv[index] (or, with lastkey, a range from there). */
-function keySpec(flags: KeySpecFlag[], index = 1, lastkey = 0): KeySpec {
-  return { flags, begin: { index }, find: { lastkey, keystep: 1, limit: 0 } };
-}
-
-/** The key spec of numkeys key [key ...] with numkeys at argv[index]. */
-function numkeysSpec(index: number): KeySpec {
-  return { flags: POPPED, begin: { index }, find: { keynumidx: 0, firstkey: 1, keystep: 1 } };
-}
-
-/** Key positions of numkeys key [key ...] with numkeys at argv[at]; none when numkeys is invalid. */
-function numkeysKeys(at: number): (argv: string[]) => number[] {
-  return (argv) => {
-    const numkeys = toInt64(argv[at] ?? '');
-    if (numkeys === null || numkeys < 1 || numkeys > argv.length - at - 1) return [];
-    return Array.from({ length: numkeys }, (_, i) => at + 1 + i);
-  };
-}
-
 function entry(spec: Omit<CommandSpec, 'acl' | 'group'>): CommandSpec {
   return { ...spec, acl: ['@list'], group: 'list' };
 }
 
-const MOVE_SPECS = [keySpec(POPPED), keySpec(INSERTED, 2)];
+const MOVE_SPECS = [keyAt(1, POPPED), keyAt(2, INSERTED)];
 
 export const commands: CommandSpec[] = [
   entry({
@@ -435,7 +415,7 @@ export const commands: CommandSpec[] = [
     arity: -3,
     flags: ['write', 'denyoom', 'fast'],
     keys: KEY,
-    keySpecs: [keySpec(INSERTED)],
+    keySpecs: [keyAt(1, INSERTED)],
     summary: 'Prepend one or multiple elements to a list',
     since: '1.0.0',
     complexity: PUSH_COMPLEXITY,
@@ -447,7 +427,7 @@ export const commands: CommandSpec[] = [
     arity: -3,
     flags: ['write', 'denyoom', 'fast'],
     keys: KEY,
-    keySpecs: [keySpec(INSERTED)],
+    keySpecs: [keyAt(1, INSERTED)],
     summary: 'Append one or multiple elements to a list',
     since: '1.0.0',
     complexity: PUSH_COMPLEXITY,
@@ -459,7 +439,7 @@ export const commands: CommandSpec[] = [
     arity: -3,
     flags: ['write', 'denyoom', 'fast'],
     keys: KEY,
-    keySpecs: [keySpec(INSERTED)],
+    keySpecs: [keyAt(1, INSERTED)],
     summary: 'Prepend an element to a list, only if the list exists',
     since: '2.2.0',
     complexity: PUSH_COMPLEXITY,
@@ -471,7 +451,7 @@ export const commands: CommandSpec[] = [
     arity: -3,
     flags: ['write', 'denyoom', 'fast'],
     keys: KEY,
-    keySpecs: [keySpec(INSERTED)],
+    keySpecs: [keyAt(1, INSERTED)],
     summary: 'Append an element to a list, only if the list exists',
     since: '2.2.0',
     complexity: PUSH_COMPLEXITY,
@@ -483,7 +463,7 @@ export const commands: CommandSpec[] = [
     arity: -2,
     flags: ['write', 'fast'],
     keys: KEY,
-    keySpecs: [keySpec(POPPED)],
+    keySpecs: [keyAt(1, POPPED)],
     summary: 'Remove and get the first elements in a list',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of elements returned',
@@ -495,7 +475,7 @@ export const commands: CommandSpec[] = [
     arity: -2,
     flags: ['write', 'fast'],
     keys: KEY,
-    keySpecs: [keySpec(POPPED)],
+    keySpecs: [keyAt(1, POPPED)],
     summary: 'Remove and get the last elements in a list',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of elements returned',
@@ -507,7 +487,7 @@ export const commands: CommandSpec[] = [
     arity: 2,
     flags: ['readonly', 'fast'],
     keys: KEY,
-    keySpecs: [keySpec(['RO'])],
+    keySpecs: [keyAt(1, ['RO'])],
     summary: 'Get the length of a list',
     since: '1.0.0',
     complexity: 'O(1)',
@@ -518,7 +498,7 @@ export const commands: CommandSpec[] = [
     arity: 3,
     flags: ['readonly'],
     keys: KEY,
-    keySpecs: [keySpec(['RO', 'access'])],
+    keySpecs: [keyAt(1, ['RO', 'access'])],
     summary: 'Get an element from a list by its index',
     since: '1.0.0',
     complexity:
@@ -530,7 +510,7 @@ export const commands: CommandSpec[] = [
     arity: 5,
     flags: ['write', 'denyoom'],
     keys: KEY,
-    keySpecs: [keySpec(INSERTED)],
+    keySpecs: [keyAt(1, INSERTED)],
     summary: 'Insert an element before or after another element in a list',
     since: '2.2.0',
     complexity:
@@ -542,7 +522,7 @@ export const commands: CommandSpec[] = [
     arity: 4,
     flags: ['readonly'],
     keys: KEY,
-    keySpecs: [keySpec(['RO', 'access'])],
+    keySpecs: [keyAt(1, ['RO', 'access'])],
     summary: 'Get a range of elements from a list',
     since: '1.0.0',
     complexity:
@@ -554,7 +534,7 @@ export const commands: CommandSpec[] = [
     arity: 4,
     flags: ['write'],
     keys: KEY,
-    keySpecs: [keySpec(['RW', 'delete'])],
+    keySpecs: [keyAt(1, ['RW', 'delete'])],
     summary: 'Remove elements from a list',
     since: '1.0.0',
     complexity: 'O(N+M) where N is the length of the list and M is the number of elements removed.',
@@ -565,7 +545,7 @@ export const commands: CommandSpec[] = [
     arity: 4,
     flags: ['write', 'denyoom'],
     keys: KEY,
-    keySpecs: [keySpec(['RW', 'update'])],
+    keySpecs: [keyAt(1, ['RW', 'update'])],
     summary: 'Set the value of an element in a list by its index',
     since: '1.0.0',
     complexity: 'O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).',
@@ -576,7 +556,7 @@ export const commands: CommandSpec[] = [
     arity: 4,
     flags: ['write'],
     keys: KEY,
-    keySpecs: [keySpec(['RW', 'delete'])],
+    keySpecs: [keyAt(1, ['RW', 'delete'])],
     summary: 'Trim a list to the specified range',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of elements to be removed by the operation.',
@@ -587,7 +567,7 @@ export const commands: CommandSpec[] = [
     arity: -3,
     flags: ['readonly'],
     keys: KEY,
-    keySpecs: [keySpec(['RO', 'access'])],
+    keySpecs: [keyAt(1, ['RO', 'access'])],
     summary: 'Return the index of matching elements on a list',
     since: '6.0.6',
     complexity:
@@ -626,8 +606,8 @@ export const commands: CommandSpec[] = [
     name: 'lmpop',
     arity: -4,
     flags: ['write', 'movablekeys'],
-    getKeys: numkeysKeys(1),
-    keySpecs: [numkeysSpec(1)],
+    getKeys: countedKeyPositions(1),
+    keySpecs: [countedKeys(1, POPPED)],
     summary: 'Pop elements from a list',
     since: '7.0.0',
     complexity: MPOP_COMPLEXITY,
@@ -638,7 +618,7 @@ export const commands: CommandSpec[] = [
     arity: -3,
     flags: ['write', 'noscript', 'blocking'],
     keys: { first: 1, last: -2, step: 1 },
-    keySpecs: [keySpec(POPPED, 1, -2)],
+    keySpecs: [keyAt(1, POPPED, -2)],
     summary: 'Remove and get the first element in a list, or block until one is available',
     since: '2.0.0',
     complexity: 'O(N) where N is the number of provided keys.',
@@ -650,7 +630,7 @@ export const commands: CommandSpec[] = [
     arity: -3,
     flags: ['write', 'noscript', 'blocking'],
     keys: { first: 1, last: -2, step: 1 },
-    keySpecs: [keySpec(POPPED, 1, -2)],
+    keySpecs: [keyAt(1, POPPED, -2)],
     summary: 'Remove and get the last element in a list, or block until one is available',
     since: '2.0.0',
     complexity: 'O(N) where N is the number of provided keys.',
@@ -687,8 +667,8 @@ export const commands: CommandSpec[] = [
     name: 'blmpop',
     arity: -5,
     flags: ['write', 'blocking', 'movablekeys'],
-    getKeys: numkeysKeys(2),
-    keySpecs: [numkeysSpec(2)],
+    getKeys: countedKeyPositions(2),
+    keySpecs: [countedKeys(2, POPPED)],
     summary: 'Pop elements from a list, or block until one is available',
     since: '7.0.0',
     complexity: MPOP_COMPLEXITY,

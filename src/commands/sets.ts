@@ -3,10 +3,10 @@ import type { Client } from '../server/client.js';
 import type { Value } from '../store/keyspace.js';
 import { distinctRandomSlots } from '../store/sample.js';
 import { SetValue } from '../store/set.js';
-import { LONG_MAX, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parsePositiveLong, parseRangeLong, toInt64 } from './args.js';
+import { LONG_MAX, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parsePositiveLong, parseRangeLong } from './args.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
-import type { CommandSpec, KeySpec, KeySpecFlag } from './table.js';
+import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
 
 function asSet(v: Value | undefined): SetValue | undefined {
   if (v === undefined || v instanceof SetValue) return v;
@@ -300,19 +300,7 @@ function sdiffstore(c: Client, argv: string[]): void {
   storeResult(c, argv[1], difference(readSets(c, argv.slice(2)), maxIntsetEntries(c)), 'sdiffstore');
 }
 
-/** SINTERCARD's keys: numkeys of them after the count (none when numkeys is invalid). */
-function sintercardKeys(argv: string[]): number[] {
-  const numkeys = toInt64(argv[1]);
-  if (numkeys === null || numkeys < 1 || numkeys > argv.length - 2) return [];
-  return Array.from({ length: numkeys }, (_, i) => i + 2);
-}
-
 // ---- table ----------------------------------------------------------------
-
-/** Keys from argv[index] on: that one, or through lastkey (-1 = the last argument). */
-function keyAt(index: number, flags: KeySpecFlag[], lastkey = 0): KeySpec {
-  return { flags, begin: { index }, find: { lastkey, keystep: 1, limit: 0 } };
-}
 
 const READ: KeySpecFlag[] = ['RO', 'access'];
 const INSPECT: KeySpecFlag[] = ['RO'];
@@ -364,12 +352,12 @@ export const commands: CommandSpec[] = [
     'sintercard',
     -3,
     ['readonly'],
-    [{ flags: READ, begin: { index: 1 }, find: { keynumidx: 0, firstkey: 1, keystep: 1 } }],
+    [countedKeys(1, READ)],
     'Intersect multiple sets and return the cardinality of the result',
     '7.0.0',
     INTERSECT_COMPLEXITY,
     sintercard,
-    { keys: undefined, getKeys: sintercardKeys },
+    { keys: undefined, getKeys: countedKeyPositions(1) },
   ),
   entry('sinterstore', -3, ['write', 'denyoom'], storeKeys(['RW', 'update']), 'Intersect multiple sets and store the resulting set in a key', '1.0.0', INTERSECT_COMPLEXITY, sinterstore, {
     keys: ALL_KEYS,

@@ -15,7 +15,7 @@ import { ZSet } from '../store/zset.js';
 import { SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseInteger } from './args.js';
 import { consumedAsCString, strtod } from './zset-args.js';
 import { zsetLimits } from './zsets.js';
-import type { Command, CommandSpec, KeySpec } from './table.js';
+import { keyAt, type Command, type CommandSpec, type KeySpec } from './table.js';
 
 interface SortOptions {
   desc: boolean;
@@ -278,7 +278,7 @@ function sortKeys(argv: string[]): number[] {
   return store < 0 ? [1] : [1, store];
 }
 
-const SORTED_KEY: KeySpec = { flags: ['RO', 'access'], begin: { index: 1 }, find: { lastkey: 0, keystep: 1, limit: 0 } };
+const SORTED_KEY = keyAt(1, ['RO', 'access']);
 const PATTERN_KEYS: KeySpec = {
   notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
   flags: ['RO', 'access'],

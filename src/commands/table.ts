@@ -6,6 +6,7 @@
  */
 import type { Client } from '../server/client.js';
 import type { LatencyHistogram } from '../server/latency.js';
+import { toInt64 } from '../store/int64.js';
 
 export type CommandFlag =
   | 'write'
@@ -245,4 +246,31 @@ export function keyPositions(cmd: Command, argv: string[]): number[] {
   const out: number[] = [];
   for (let i = range.first; i <= last && i < argv.length; i += range.step) out.push(i);
   return out;
+}
+
+/** The key spec of the key at argv[index], or of the keys from there through lastkey (-1: the last argument, -2: the one before...). */
+export function keyAt(index: number, flags: KeySpecFlag[], lastkey = 0, notes?: string): KeySpec {
+  const spec: KeySpec = { flags, begin: { index }, find: { lastkey, keystep: 1, limit: 0 } };
+  if (notes !== undefined) spec.notes = notes;
+  return spec;
+}
+
+/** The key spec of "numkeys key [key ...]" with numkeys at argv[index]. */
+export function countedKeys(index: number, flags: KeySpecFlag[]): KeySpec {
+  return { flags, begin: { index }, find: { keynumidx: 0, firstkey: 1, keystep: 1 } };
+}
+
+/**
+ * getKeys for "numkeys key [key ...]" with numkeys at argv[at] (LMPOP,
+ * SINTERCARD, ZUNION...): the fixed positions, then the counted keys, which
+ * are left out when numkeys is invalid.
+ */
+export function countedKeyPositions(at: number, fixed: number[] = []): (argv: string[]) => number[] {
+  return (argv) => {
+    const positions = [...fixed];
+    const numkeys = toInt64(argv[at] ?? '');
+    if (numkeys === null || numkeys < 1 || numkeys > argv.length - at - 1) return positions;
+    for (let i = 1; i <= numkeys; i++) positions.push(at + i);
+    return positions;
+  };
 }

@@ -21,11 +21,10 @@ import {
   parseInteger,
   parsePositiveLong,
   parseRangeLong,
-  toInt64,
 } from './args.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
-import type { CommandSpec, KeySpec, KeySpecFlag } from './table.js';
+import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
 import { parseLexRange, parseScore, parseScoreRange } from './zset-args.js';
 
 // ---- lookups, replies, bookkeeping ----------------------------------------
@@ -734,25 +733,6 @@ function zscan(c: Client, argv: string[]): void {
 
 const KEY = { first: 1, last: 1, step: 1 };
 
-/** Key positions of "numkeys key [key ...]" with numkeys at argv[at] (none when numkeys is invalid), after any fixed ones. */
-function numkeysKeys(at: number, fixed: number[] = []): (argv: string[]) => number[] {
-  return (argv) => {
-    const numkeys = toInt64(argv[at] ?? '');
-    if (numkeys === null || numkeys < 1 || numkeys > argv.length - at - 1) return fixed;
-    return [...fixed, ...Array.from({ length: numkeys }, (_, i) => at + 1 + i)];
-  };
-}
-
-/** The key at argv[index] (through lastkey: -2 is the one before the last argument), used as flags say. */
-function keyAt(index: number, flags: KeySpecFlag[], lastkey = 0): KeySpec {
-  return { flags, begin: { index }, find: { lastkey, keystep: 1, limit: 0 } };
-}
-
-/** A count at argv[index], then that many keys. */
-function countedKeys(index: number, flags: KeySpecFlag[]): KeySpec {
-  return { flags, begin: { index }, find: { keynumidx: 0, firstkey: 1, keystep: 1 } };
-}
-
 const READ: KeySpecFlag[] = ['RO', 'access'];
 const POP: KeySpecFlag[] = ['RW', 'access', 'delete'];
 const REMOVE: KeySpecFlag[] = ['RW', 'delete'];
@@ -791,12 +771,12 @@ const DIFF_COMPLEXITY =
 
 /** Keys counted by numkeys at argv[at]: no legacy key range. */
 function countedAt(at: number): Partial<CommandSpec> {
-  return { keys: undefined, getKeys: numkeysKeys(at) };
+  return { keys: undefined, getKeys: countedKeyPositions(at) };
 }
 
 /** The STORE forms: the destination, then keys counted by numkeys at argv[2]. */
 const STORE_KEYS = [keyAt(1, STORE), countedKeys(2, READ)];
-const STORE_POSITIONS: Partial<CommandSpec> = { getKeys: numkeysKeys(2, [1]) };
+const STORE_POSITIONS: Partial<CommandSpec> = { getKeys: countedKeyPositions(2, [1]) };
 /** BZPOPMIN/BZPOPMAX: every argument but the timeout. */
 const BPOP_RANGE = { first: 1, last: -2, step: 1 };
 const TIMEOUT_AS_DOUBLE: [string, string][] = [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']];
