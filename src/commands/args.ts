@@ -94,6 +94,25 @@ export function isKeyword(arg: string, lower: string): boolean {
   return arg.length === lower.length && arg.toLowerCase() === lower;
 }
 
+/**
+ * "numkeys key [key ...] <end> [COUNT count]" with numkeys at argv[at]: the
+ * arguments of LMPOP, ZMPOP and their blocking forms, whose end (LEFT|RIGHT,
+ * MIN|MAX) parseEnd reads. count is 1 without COUNT.
+ */
+export function parseMultiPop<End>(argv: string[], at: number, parseEnd: (arg: string) => End): { keys: string[]; end: End; count: number } {
+  const numkeys = parseRangeLong(argv[at], 1n, LONG_MAX, 'ERR numkeys should be greater than 0');
+  const endAt = at + numkeys + 1;
+  if (endAt >= argv.length) fail(SYNTAX_ERROR);
+  const end = parseEnd(argv[endAt]);
+  let count = -1;
+  for (let i = endAt + 1; i < argv.length; i++) {
+    if (count === -1 && isKeyword(argv[i], 'count') && i + 1 < argv.length) {
+      count = parseRangeLong(argv[++i], 1n, LONG_MAX, 'ERR count should be greater than 0');
+    } else fail(SYNTAX_ERROR);
+  }
+  return { keys: argv.slice(at + 1, endAt), end, count: count === -1 ? 1 : count };
+}
+
 /** Redis's addReplyHelp: the "<CMD> <subcommand> ..." header, the given lines, then HELP, as status replies. */
 export function replyHelp(c: { reply: { arrayHeader(n: number): void; simple(s: string): void } }, command: string, lines: string[]): void {
   c.reply.arrayHeader(lines.length + 3);

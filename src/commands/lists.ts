@@ -11,7 +11,6 @@ import { mayBlock, parseTimeout } from '../server/blocking.js';
 import { List } from '../store/list.js';
 import type { Value } from '../store/keyspace.js';
 import {
-  LONG_MAX,
   NOT_INTEGER,
   NO_SUCH_KEY,
   OUT_OF_RANGE,
@@ -20,8 +19,8 @@ import {
   fail,
   isKeyword,
   parseInteger,
+  parseMultiPop,
   parsePositiveLong,
-  parseRangeLong,
   toBigInt64,
 } from './args.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
@@ -131,23 +130,8 @@ function popGeneric(c: Client, argv: string[], atHead: boolean): void {
   elementsRemoved(c, key, list, atHead);
 }
 
-/** numkeys key [key ...] LEFT|RIGHT [COUNT count], numkeys at argv[at] (LMPOP, BLMPOP). */
-function parseMultiPop(argv: string[], at: number): { keys: string[]; atHead: boolean; count: number } {
-  const numkeys = parseRangeLong(argv[at], 1n, LONG_MAX, 'ERR numkeys should be greater than 0');
-  const whereAt = at + numkeys + 1;
-  if (whereAt >= argv.length) fail(SYNTAX_ERROR);
-  const atHead = parseEnd(argv[whereAt]);
-  let count = -1;
-  for (let j = whereAt + 1; j < argv.length; j++) {
-    if (count === -1 && isKeyword(argv[j], 'count') && j + 1 < argv.length) {
-      count = parseRangeLong(argv[++j], 1n, LONG_MAX, 'ERR count should be greater than 0');
-    } else fail(SYNTAX_ERROR);
-  }
-  return { keys: argv.slice(at + 1, whereAt), atHead, count: count === -1 ? 1 : count };
-}
-
 function lmpop(c: Client, argv: string[]): void {
-  const { keys, atHead, count } = parseMultiPop(argv, 1);
+  const { keys, end: atHead, count } = parseMultiPop(argv, 1, parseEnd);
   for (const key of keys) {
     const list = writeList(c, key);
     if (list) return popRangeWithKey(c, key, list, atHead, count);
@@ -214,7 +198,7 @@ function brpop(c: Client, argv: string[]): void {
 }
 
 function blmpop(c: Client, argv: string[]): void {
-  const { keys, atHead, count } = parseMultiPop(argv, 2);
+  const { keys, end: atHead, count } = parseMultiPop(argv, 2, parseEnd);
   blockingPop(c, keys, atHead, count, parseTimeout(c, argv[1]));
 }
 

@@ -19,6 +19,7 @@ import {
   fail,
   isKeyword,
   parseInteger,
+  parseMultiPop,
   parsePositiveLong,
   parseRangeLong,
 } from './args.js';
@@ -413,34 +414,17 @@ function zpopmax(c: Client, argv: string[]): void {
   zpopGeneric(c, argv, 'max');
 }
 
-interface MultiPop {
-  keys: string[];
-  end: End;
-  count: number;
-}
-
-/** numkeys key [key ...] MIN|MAX [COUNT count], numkeys at argv[at] (ZMPOP, BZMPOP). */
-function parseMultiPop(argv: string[], at: number): MultiPop {
-  const numkeys = parseRangeLong(argv[at], 1n, LONG_MAX, 'ERR numkeys should be greater than 0');
-  const whereAt = at + numkeys + 1;
-  if (whereAt >= argv.length) fail(SYNTAX_ERROR);
-  let end: End;
-  if (isKeyword(argv[whereAt], 'min')) end = 'min';
-  else if (isKeyword(argv[whereAt], 'max')) end = 'max';
-  else fail(SYNTAX_ERROR);
-  let count = -1;
-  for (let i = whereAt + 1; i < argv.length; i++) {
-    if (count === -1 && isKeyword(argv[i], 'count') && i + 1 < argv.length) {
-      count = parseRangeLong(argv[++i], 1n, LONG_MAX, 'ERR count should be greater than 0');
-    } else fail(SYNTAX_ERROR);
-  }
-  return { keys: argv.slice(at + 1, whereAt), end, count: count === -1 ? 1 : count };
+/** ZMPOP's and BZMPOP's MIN|MAX. */
+function parseEnd(arg: string): End {
+  if (isKeyword(arg, 'min')) return 'min';
+  if (isKeyword(arg, 'max')) return 'max';
+  fail(SYNTAX_ERROR);
 }
 
 const MULTI_POP_REPLY: PopReply = { withKey: true, nested: true, nullWhenEmpty: true };
 
 function zmpop(c: Client, argv: string[]): void {
-  const { keys, end, count } = parseMultiPop(argv, 1);
+  const { keys, end, count } = parseMultiPop(argv, 1, parseEnd);
   popFromFirst(c, keys, end, count, MULTI_POP_REPLY);
 }
 
@@ -476,7 +460,7 @@ function bzpopmax(c: Client, argv: string[]): void {
 }
 
 function bzmpop(c: Client, argv: string[]): void {
-  const { keys, end, count } = parseMultiPop(argv, 2);
+  const { keys, end, count } = parseMultiPop(argv, 2, parseEnd);
   blockingPop(c, keys, end, count, MULTI_POP_REPLY, parseTimeout(c, argv[1]));
 }
 
