@@ -1,12 +1,21 @@
 /**
- * Protocol fuzzing against `node bin/keyhive` run as a child process, with a
- * fixed seed (FUZZ_SEED) for a bounded time (FUZZ_SECONDS, default 3).
+ * Fuzzing `node bin/keyhive` run as a child process, with a fixed seed
+ * (FUZZ_SEED) for a bounded time (FUZZ_SECONDS, default 3; set it to minutes
+ * for a long local run).
  *
- * Many connections at once send pipelined random commands (known and
- * unknown names, arguments of every kind, keys of every type, so plenty of
- * WRONGTYPE and syntax errors, in multibulk and inline encodings, split at
- * random byte boundaries) and malformed input (random bytes, truncated
- * frames, wrong '$' lengths, huge declared lengths, unbalanced quotes).
+ * Many connections at once run sessions of these kinds:
+ * - pipelined random commands from the command table (fuzz-commands.ts:
+ *   every command and subcommand, arguments from keys of every type,
+ *   numbers, binary strings and the keywords redis-server's COMMAND DOCS
+ *   lists), in multibulk and inline encodings, split at random byte
+ *   boundaries, plus unknown command names;
+ * - malformed input (random bytes, truncated frames, wrong '$' lengths,
+ *   huge declared lengths, unbalanced quotes);
+ * - WATCH/MULTI/EXEC with random queued commands while a second connection
+ *   touches (or not) the watched keys;
+ * - blocking pops with tiny timeouts while another connection pushes;
+ * - Pub/Sub subscribers (RESP2 and RESP3) with publishers on other
+ *   connections.
  *
  * The oracle:
  * - every well-formed request gets exactly one reply, and every reply parses
@@ -14,6 +23,10 @@
  * - after malformed input the server either keeps answering or closes only
  *   that connection, and a protocol error reply is the last thing it sends;
  * - no command fails with an internal error (a handler threw);
+ * - EXEC fails exactly when a watched key was touched (or a queued command
+ *   was refused); a pushed element reaches the blocked client or stays in
+ *   the list, never both, never neither; subscribers get exactly the
+ *   messages published to them, in order;
  * - a sanity client doing SET/GET/INCR round trips all along gets correct
  *   answers;
  * - the server process is alive at the end and still answers PING.
@@ -23,90 +36,29 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { RawClient } from '../support/raw-client.js';
 import { decodeReply, encodeCommand, RespError, type RespValue } from '../support/resp.js';
-import { Generator } from '../support/random.js';
+import { startRedis } from '../support/servers.js';
+import { CommandFuzzer, NUMBERS, Random, tokensFromReference } from './fuzz-commands.js';
 import { spawnKeyhive, type KeyhiveProcess } from './keyhive-process.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 3);
 const WORKERS = 8;
 
-class Random extends Generator {
-  chance(p: number): boolean {
-    return this.int(1_000_000) < p * 1_000_000;
-  }
-  bytes(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += String.fromCharCode(this.int(256));
-    return s;
-  }
-}
-
 /** Keys the fuzzer plays with; the sanity client's keys are never among them. */
 const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', '{k}a', '{k}b'];
 
-const NUMBERS = [
-  '0', '1', '-1', '2', '3', '10', '100', '-100', '1.5', '-0.5', 'abc', '', 'inf', '-inf', '+inf', 'nan', '+1', '01', ' 1', '1e3',
-  '9223372036854775807', '-9223372036854775808', '99999999999999999999', '4294967296',
-];
+/** Keywords by command, from redis-server's COMMAND DOCS (read once in before()). */
+let tokens = new Map<string, string[]>();
 
-const WORDS = [
-  'NX', 'XX', 'GT', 'LT', 'CH', 'INCR', 'EX', 'PX', 'EXAT', 'PXAT', 'KEEPTTL', 'GET', 'PERSIST', 'WITHSCORES', 'LIMIT', 'COUNT',
-  'MATCH', 'TYPE', 'BYSCORE', 'BYLEX', 'REV', 'REPLACE', 'DB', 'LEN', 'IDX', 'MINMATCHLEN', 'WITHMATCHLEN', 'BEFORE', 'AFTER',
-  'LEFT', 'RIGHT', 'MAXLEN', 'MINID', 'WEIGHTS', 'AGGREGATE', 'SUM', 'MIN', 'MAX', 'ALPHA', 'ASC', 'DESC', 'STORE', 'BY', 'nosort',
-  'ENCODING', 'FREQ', 'IDLETIME', 'REFCOUNT', 'HELP', 'string', 'list', 'hash', 'set', 'zset', 'stream', '*', '#', '-', '+',
-  '[a', '(1', 'f1', 'f2', 'm1', 'm2', 'v', 'value', 'server', 'clients', 'keyspace', 'all', 'default', 'everything',
-];
-
-/** Commands the fuzzer sends with random arguments. Left out: anything that blocks, subscribes, changes server-wide
- * state (CONFIG SET, FLUSHALL, SWAPDB, ACL, CLIENT PAUSE/KILL/REPLY, SHUTDOWN, DEBUG, replication, saving), ends the
- * connection (QUIT), or answers with a number of replies other than one. */
-const COMMANDS = [
-  'GET', 'SET', 'SETNX', 'SETEX', 'PSETEX', 'GETSET', 'GETDEL', 'GETEX', 'MGET', 'MSET', 'MSETNX', 'APPEND', 'STRLEN', 'GETRANGE',
-  'SETRANGE', 'SUBSTR', 'INCR', 'INCRBY', 'DECR', 'DECRBY', 'INCRBYFLOAT', 'DEL', 'UNLINK', 'EXISTS', 'TYPE', 'RENAME',
-  'RENAMENX', 'COPY', 'MOVE', 'KEYS', 'SCAN', 'RANDOMKEY', 'TOUCH', 'OBJECT', 'EXPIRE', 'PEXPIRE', 'EXPIREAT', 'PEXPIREAT',
-  'TTL', 'PTTL', 'EXPIRETIME', 'PEXPIRETIME', 'PERSIST', 'DUMP', 'RESTORE', 'SORT', 'SORT_RO', 'LPUSH', 'RPUSH', 'LPUSHX',
-  'RPUSHX', 'LPOP', 'RPOP', 'LRANGE', 'LLEN', 'LINDEX', 'LSET', 'LREM', 'LINSERT', 'LTRIM', 'LPOS', 'LMOVE', 'RPOPLPUSH',
-  'HSET', 'HSETNX', 'HGET', 'HMGET', 'HDEL', 'HLEN', 'HSTRLEN', 'HGETALL', 'HKEYS', 'HVALS', 'HEXISTS', 'HINCRBY',
-  'HINCRBYFLOAT', 'HSCAN', 'SADD', 'SREM', 'SMEMBERS', 'SISMEMBER', 'SMISMEMBER', 'SCARD', 'SPOP', 'SMOVE', 'SINTER',
-  'SINTERCARD', 'SUNION', 'SDIFF', 'SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE', 'SSCAN', 'ZADD', 'ZINCRBY', 'ZREM', 'ZSCORE',
-  'ZMSCORE', 'ZCARD', 'ZCOUNT', 'ZLEXCOUNT', 'ZRANK', 'ZREVRANK', 'ZRANGE', 'ZRANGESTORE', 'ZREVRANGE', 'ZRANGEBYSCORE',
-  'ZRANGEBYLEX', 'ZREMRANGEBYSCORE', 'ZREMRANGEBYRANK', 'ZPOPMIN', 'ZPOPMAX', 'ZUNIONSTORE', 'ZINTERSTORE', 'ZUNION',
-  'ZINTER', 'ZDIFF', 'ZSCAN', 'XADD', 'XLEN', 'XRANGE', 'XREVRANGE', 'XDEL', 'XTRIM', 'PFADD', 'PFCOUNT', 'PFMERGE',
-  'GEOADD', 'GEOPOS', 'GEODIST', 'BITCOUNT', 'BITPOS', 'GETBIT', 'PING', 'ECHO', 'SELECT', 'MULTI', 'EXEC', 'DISCARD',
-  'WATCH', 'UNWATCH', 'HELLO', 'RESET', 'AUTH', 'DBSIZE', 'TIME', 'INFO', 'LASTSAVE', 'PUBLISH', 'MEMORY', 'LOLWUT',
-];
-
-/** Keyless commands with fixed arguments that exercise read-only server introspection. */
-const FIXED_COMMANDS = [
-  ['CONFIG', 'GET', '*'], ['CONFIG', 'GET', 'maxmemory*'], ['COMMAND', 'COUNT'], ['COMMAND', 'INFO', 'get', 'set', 'nope'],
-  ['COMMAND', 'GETKEYS', 'SET', 'a', 'b'], ['COMMAND', 'DOCS', 'incr'], ['CLIENT', 'ID'], ['CLIENT', 'GETNAME'],
-  ['CLIENT', 'SETNAME', 'fuzzer'], ['CLIENT', 'LIST'], ['CLIENT', 'INFO'], ['OBJECT', 'HELP'], ['PUBSUB', 'CHANNELS'],
-  ['SLOWLOG', 'LEN'], ['LATENCY', 'LATEST'], ['ACL', 'WHOAMI'], ['INFO', 'everything'],
-];
-
-function randomArg(r: Random): string {
-  switch (r.int(6)) {
-    case 0:
-    case 1:
-      return r.pick(KEYS);
-    case 2:
-      return r.pick(NUMBERS);
-    case 3:
-      return r.pick(WORDS);
-    case 4:
-      return r.bytes(r.int(12));
-    default:
-      return r.chance(0.1) ? 'x'.repeat(r.int(3000)) : `v${r.int(1000)}`;
-  }
+function fuzzerFor(r: Random): CommandFuzzer {
+  return new CommandFuzzer(r, { keys: KEYS, tokens, shared: true });
 }
 
-function randomCommand(r: Random): string[] {
-  if (r.chance(0.05)) return r.pick(FIXED_COMMANDS).slice();
-  if (r.chance(0.03)) return [r.bytes(1 + r.int(8)), randomArg(r)];
-  const name = r.pick(COMMANDS);
-  const argv = [r.chance(0.3) ? name.toLowerCase() : name];
-  const argc = r.int(7);
-  for (let i = 0; i < argc; i++) argv.push(randomArg(r));
+/** A random command line, or now and then one with a name no server knows. */
+function randomCommand(r: Random, fuzzer: CommandFuzzer, findings: Findings, exclude?: ReadonlySet<string>): string[] {
+  if (r.chance(0.03)) return [r.bytes(1 + r.int(8)), fuzzer.argument()];
+  const argv = fuzzer.command(exclude);
+  findings.sent.add(argv[0].toLowerCase() + (argv.length > 1 && /^[a-z-]+$/i.test(argv[1]) ? `|${argv[1].toLowerCase()}` : ''));
   return argv;
 }
 
@@ -128,8 +80,8 @@ function encode(r: Random, argv: string[]): Buffer {
 }
 
 /** Malformed input of one of the kinds the server must survive. */
-function malformed(r: Random): string {
-  const frame = encodeCommand(randomCommand(r)).toString('latin1');
+function malformed(r: Random, fuzzer: CommandFuzzer): string {
+  const frame = encodeCommand(fuzzer.command()).toString('latin1');
   switch (r.int(8)) {
     case 0:
       return r.bytes(1 + r.int(300));
@@ -154,7 +106,12 @@ function malformed(r: Random): string {
 interface Findings {
   /** Commands that got "internal error" replies, by name. */
   internalErrors: Set<string>;
+  /** Command (and container|subcommand) names sent, for the coverage count. */
+  sent: Set<string>;
   requests: number;
+  transactions: number;
+  blockingRounds: number;
+  pubsubSessions: number;
   malformed: number;
   protocolErrors: number;
   connections: number;
@@ -177,13 +134,13 @@ async function sendInPieces(r: Random, c: RawClient, bytes: Buffer): Promise<voi
 }
 
 /** Pipelined batches of random well-formed commands on one connection; each must get exactly one parseable reply. */
-async function commandSession(r: Random, port: number, findings: Findings): Promise<void> {
+async function commandSession(r: Random, fuzzer: CommandFuzzer, port: number, findings: Findings): Promise<void> {
   const c = await RawClient.connect(port);
   findings.connections++;
   try {
     const batches = 1 + r.int(10);
     for (let b = 0; b < batches; b++) {
-      const batch = Array.from({ length: 1 + r.int(20) }, () => randomCommand(r));
+      const batch = Array.from({ length: 1 + r.int(20) }, () => randomCommand(r, fuzzer, findings));
       await sendInPieces(r, c, Buffer.concat(batch.map((argv) => encode(r, argv))));
       for (const argv of batch) {
         const reply = await c.read(10000).catch((e: Error) => {
@@ -221,9 +178,9 @@ function exchangeUntilClosed(port: number, bytes: Buffer): Promise<Buffer> {
 }
 
 /** A well-formed ECHO, then malformed bytes: the ECHO is answered first, every reply parses, a protocol error comes last. */
-async function malformedSession(r: Random, port: number, findings: Findings): Promise<void> {
+async function malformedSession(r: Random, fuzzer: CommandFuzzer, port: number, findings: Findings): Promise<void> {
   const token = `token-${r.int(1e9)}`;
-  const garbage = malformed(r);
+  const garbage = malformed(r, fuzzer);
   const received = await exchangeUntilClosed(port, Buffer.concat([encodeCommand(['ECHO', token]), Buffer.from(garbage, 'latin1')]));
   findings.connections++;
   findings.malformed++;
@@ -242,11 +199,159 @@ async function malformedSession(r: Random, port: number, findings: Findings): Pr
   if (protocolError >= 0) assert.equal(protocolError, replies.length - 1, `nothing may follow a protocol error ${context}`);
 }
 
+/** Commands that would end or restart a transaction, which the transaction session does itself. */
+const TRANSACTION_CONTROL = new Set(['multi', 'exec', 'discard', 'watch', 'unwatch', 'reset', 'hello']);
+
+async function callChecked(c: RawClient, argv: string[], findings: Findings): Promise<RespValue> {
+  const reply = await c.call(...argv).catch((e: Error) => {
+    throw new Error(`no valid reply to ${JSON.stringify(argv)}: ${e.message}`);
+  });
+  if (isInternalError(reply)) findings.internalErrors.add(argv[0].toUpperCase());
+  findings.requests++;
+  return reply;
+}
+
+function isExecAbort(v: RespValue): boolean {
+  return v instanceof RespError && v.message.startsWith('EXECABORT');
+}
+
+/**
+ * WATCH keys of the session's own, MULTI, random queued commands, then EXEC
+ * or DISCARD, while a second connection runs a random command and maybe
+ * overwrites a watched key: EXEC must then fail (null), and only then, or
+ * abort when a queued command was refused.
+ */
+async function transactionSession(r: Random, fuzzer: CommandFuzzer, port: number, findings: Findings): Promise<void> {
+  const [a, b] = [await RawClient.connect(port), await RawClient.connect(port)];
+  findings.connections += 2;
+  try {
+    const id = r.int(1e9);
+    const watched = Array.from({ length: 1 + r.int(3) }, (_, i) => `tx:${id}:${i}`);
+    if (r.chance(0.5)) assert.equal(await a.call('SET', watched[0], 'before'), 'OK');
+    assert.equal(await a.call('WATCH', ...watched), 'OK');
+    if (r.chance(0.5)) await callChecked(b, randomCommand(r, fuzzer, findings, TRANSACTION_CONTROL), findings);
+    assert.equal(await a.call('MULTI'), 'OK');
+    for (let i = 1 + r.int(8); i > 0; i--) {
+      const argv = randomCommand(r, fuzzer, findings, TRANSACTION_CONTROL);
+      const reply = await callChecked(a, argv, findings);
+      assert.ok(reply === 'QUEUED' || reply instanceof RespError, `inside MULTI, ${JSON.stringify(argv)} got ${JSON.stringify(reply)}`);
+    }
+    const touched = r.chance(0.4);
+    if (touched) assert.equal(await b.call('SET', r.pick(watched), 'touched'), 'OK');
+    if (r.chance(0.15)) {
+      assert.equal(await a.call('DISCARD'), 'OK');
+    } else {
+      const result = await callChecked(a, ['EXEC'], findings);
+      if (touched) assert.ok(result === null || isExecAbort(result), `EXEC after a watched key changed: ${JSON.stringify(result)}`);
+      else assert.ok(Array.isArray(result) || isExecAbort(result), `EXEC with untouched watched keys: ${JSON.stringify(result)}`);
+    }
+    findings.transactions++;
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
+/**
+ * A blocking pop with a tiny timeout while another connection may push to
+ * its key: the element ends up with the blocked client or still in the
+ * key, exactly once.
+ */
+async function blockingSession(r: Random, port: number, findings: Findings): Promise<void> {
+  const [a, b] = [await RawClient.connect(port), await RawClient.connect(port)];
+  findings.connections += 2;
+  try {
+    const key = `bl:${r.int(1e9)}`;
+    const timeout = r.pick(['0.01', '0.05', '0.2']);
+    const list = r.chance(0.6);
+    const pop = list
+      ? r.pick([['BLPOP', key, timeout], ['BRPOP', key, timeout], ['BLMPOP', timeout, '1', key, 'LEFT'], ['BLMOVE', key, `${key}:to`, 'LEFT', 'RIGHT', timeout]])
+      : r.pick([['BZPOPMIN', key, timeout], ['BZPOPMAX', key, timeout], ['BZMPOP', timeout, '1', key, 'MIN']]);
+    a.send(...pop);
+    const pushed = r.chance(0.7);
+    if (pushed) assert.equal(await b.call(...(list ? ['RPUSH', key, 'x'] : ['ZADD', key, '1', 'x'])), 1);
+    const served = await a.read(10000);
+    if (isInternalError(served)) findings.internalErrors.add(pop[0]);
+    const left = Number(await b.call(list ? 'LLEN' : 'ZCARD', key));
+    const moved = pop[0] === 'BLMOVE' ? Number(await b.call('LLEN', `${key}:to`)) : 0;
+    if (!pushed) assert.equal(served, null, `${pop.join(' ')} on an empty key`);
+    else assert.equal(Number(served !== null) + left, 1, `${pop.join(' ')}: served ${JSON.stringify(served)}, ${left} left`);
+    if (pop[0] === 'BLMOVE') assert.equal(moved, served === null ? 0 : 1);
+    await b.call('DEL', key, `${key}:to`);
+    findings.blockingRounds++;
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
+/** A push message's items (RESP3) or the plain array (RESP2). */
+function messageItems(v: RespValue): RespValue {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && 'push' in v ? v.push : v;
+}
+
+/**
+ * A subscriber (RESP2 or RESP3) on channels and a pattern of its own, a
+ * publisher on another connection: every PUBLISH counts the subscriber
+ * exactly when it listens, and the subscriber receives exactly those
+ * messages, in order, and the replies to its own commands among them.
+ */
+async function pubsubSession(r: Random, port: number, findings: Findings): Promise<void> {
+  const [sub, pub] = [await RawClient.connect(port), await RawClient.connect(port)];
+  findings.connections += 2;
+  const resp3 = r.chance(0.4);
+  let expected: RespValue[] = [];
+  const receiveExpected = async () => {
+    for (const want of expected) assert.deepEqual(messageItems(await sub.read(10000)), want, `subscriber (RESP${resp3 ? 3 : 2}) message`);
+    expected = [];
+  };
+  try {
+    const id = r.int(1e9);
+    const channels = [`ch:${id}:a`, `ch:${id}:b`];
+    const pattern = `ch:${id}:p*`;
+    if (resp3) await sub.call('HELLO', '3');
+    sub.send('SUBSCRIBE', ...channels);
+    channels.forEach((ch, i) => expected.push(['subscribe', ch, i + 1]));
+    sub.send('PSUBSCRIBE', pattern);
+    expected.push(['psubscribe', pattern, 3]);
+    await receiveExpected();
+    for (let i = r.int(12); i > 0; i--) {
+      const roll = r.int(5);
+      if (roll === 0) {
+        // The subscriber's own command: what was published before it arrives first.
+        await receiveExpected();
+        assert.deepEqual(messageItems(await sub.call('PING')), resp3 ? 'PONG' : ['pong', '']);
+        continue;
+      }
+      const channel = [...channels, `ch:${id}:p${r.int(3)}`, `ch:${id}:nobody`][roll - 1];
+      const payload = r.bytes(r.int(40));
+      const listening = channel !== `ch:${id}:nobody`;
+      assert.equal(await pub.call('PUBLISH', channel, Buffer.from(payload, 'latin1')), listening ? 1 : 0, `PUBLISH ${channel}`);
+      if (listening) expected.push(channel.startsWith(`ch:${id}:p`) ? ['pmessage', pattern, channel, payload] : ['message', channel, payload]);
+    }
+    sub.send('UNSUBSCRIBE');
+    channels.forEach((ch, i) => expected.push(['unsubscribe', ch, channels.length - i]));
+    sub.send('PUNSUBSCRIBE');
+    expected.push(['punsubscribe', pattern, 0]);
+    await receiveExpected();
+    assert.equal(await pub.call('PUBLISH', channels[0], 'after'), 0, 'no receiver once unsubscribed');
+    findings.pubsubSessions++;
+  } finally {
+    sub.close();
+    pub.close();
+  }
+}
+
 async function fuzzWorker(seed: number, port: number, deadline: number, findings: Findings): Promise<void> {
   const r = new Random(seed);
+  const fuzzer = fuzzerFor(r);
   while (Date.now() < deadline) {
-    if (r.chance(0.7)) await commandSession(r, port, findings);
-    else await malformedSession(r, port, findings);
+    const roll = r.int(100);
+    if (roll < 55) await commandSession(r, fuzzer, port, findings);
+    else if (roll < 80) await malformedSession(r, fuzzer, port, findings);
+    else if (roll < 88) await transactionSession(r, fuzzer, port, findings);
+    else if (roll < 94) await blockingSession(r, port, findings);
+    else await pubsubSession(r, port, findings);
   }
 }
 
@@ -286,9 +391,15 @@ async function seedKeys(port: number): Promise<void> {
   }
 }
 
-describe(`protocol fuzzing (seed ${SEED}, ${SECONDS}s)`, () => {
+describe(`fuzzing (seed ${SEED}, ${SECONDS}s)`, () => {
   let server: KeyhiveProcess;
   before(async () => {
+    const reference = await startRedis();
+    try {
+      tokens = await tokensFromReference(reference.port);
+    } finally {
+      await reference.close();
+    }
     server = await spawnKeyhive();
   });
   after(async () => {
@@ -297,7 +408,17 @@ describe(`protocol fuzzing (seed ${SEED}, ${SECONDS}s)`, () => {
 
   it('survives random and malformed input on many connections while a sanity client stays correct', async (t) => {
     await seedKeys(server.port);
-    const findings: Findings = { internalErrors: new Set(), requests: 0, malformed: 0, protocolErrors: 0, connections: 0 };
+    const findings: Findings = {
+      internalErrors: new Set(),
+      sent: new Set(),
+      requests: 0,
+      transactions: 0,
+      blockingRounds: 0,
+      pubsubSessions: 0,
+      malformed: 0,
+      protocolErrors: 0,
+      connections: 0,
+    };
     const deadline = Date.now() + SECONDS * 1000;
     let fuzzing = true;
     const workers = Promise.all(Array.from({ length: WORKERS }, (_, i) => fuzzWorker(SEED + i, server.port, deadline, findings)));
@@ -307,8 +428,13 @@ describe(`protocol fuzzing (seed ${SEED}, ${SECONDS}s)`, () => {
       }),
       sanityClient(server.port, () => !fuzzing),
     ]);
-    const { requests, malformed, protocolErrors, connections } = findings;
-    t.diagnostic(`${requests} requests, ${malformed} malformed inputs (${protocolErrors} protocol errors), ${connections} connections, ${rounds} sanity rounds`);
+    const { requests, malformed, protocolErrors, connections, transactions, blockingRounds, pubsubSessions } = findings;
+    const names = fuzzerFor(new Random(SEED)).names;
+    const covered = names.filter((n) => findings.sent.has(n)).length;
+    t.diagnostic(
+      `${requests} requests (${covered} of ${names.length} commands and subcommands), ${malformed} malformed inputs (${protocolErrors} protocol errors), ` +
+        `${transactions} transactions, ${blockingRounds} blocking pops, ${pubsubSessions} Pub/Sub sessions, ${connections} connections, ${rounds} sanity rounds`,
+    );
     assert.ok(rounds > 0, 'the sanity client completed no round trip');
     assert.ok(requests > 0 && protocolErrors > 0, 'too little fuzzing');
     assert.ok(server.alive(), `the server died: ${server.output().slice(-2000)}`);
