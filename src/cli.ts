@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Config, ConfigError } from './config.js';
+import { Config, ConfigError, quoteRepr } from './config.js';
 import { Server, KEYHIVE_VERSION, REDIS_VERSION } from './server/server.js';
 import { splitInlineArgs } from './resp/inline.js';
 import { genCertsMain } from './gen-certs.js';
@@ -18,36 +18,56 @@ interface Directive {
   origin: string;
 }
 
-/** Parses redis.conf text into directives. */
-export function parseConfigText(text: string, origin: string): Directive[] {
+/** Parses redis.conf text into directives, each knowing its line for error messages as Redis words them. */
+export function parseConfigText(text: string, source = 'the configuration file'): Directive[] {
   const out: Directive[] = [];
   text.split('\n').forEach((rawLine, i) => {
-    const line = rawLine.trim();
+    const line = rawLine.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
     if (line === '' || line.startsWith('#')) return;
+    const origin = `Reading ${source}, at line ${i + 1}\n>>> '${line}'`;
     const parts = splitInlineArgs(line);
-    if (parts === null || parts.length === 0) throw new ConfigError(`${origin}, line ${i + 1}: Unbalanced quotes in configuration line`);
-    out.push({ name: parts[0].toLowerCase(), args: parts.slice(1), origin: `${origin}, line ${i + 1}: '${line}'` });
+    if (parts === null) throw new ConfigError(`${origin}\nUnbalanced quotes in configuration line`);
+    if (parts.length > 0) out.push({ name: parts[0].toLowerCase(), args: parts.slice(1), origin });
   });
   return out;
 }
 
-/** Turns "--port 7000 --bind a b" into directives. */
-export function parseArgDirectives(args: string[]): Directive[] {
-  const out: Directive[] = [];
-  for (const arg of args) {
-    if (arg.startsWith('--')) out.push({ name: arg.slice(2).toLowerCase(), args: [], origin: `option '${arg}'` });
-    else if (out.length === 0) throw new ConfigError(`Invalid argument '${arg}'`);
-    else out[out.length - 1].args.push(arg);
-  }
-  return out;
+/**
+ * The command line options as redis-server turns them into config text:
+ * "--name" starts a line, the arguments after it are appended quoted. An
+ * option may carry its value ("--port 7000" as one argument); an argument
+ * starting with "--" right after a bare option name is that option's value;
+ * a bare --save (last, or followed by another option) means save "".
+ */
+export function optionsText(args: string[]): string {
+  let text = '';
+  let lastHasValue = true;
+  args.forEach((arg, j) => {
+    if (lastHasValue && arg.startsWith('--')) {
+      if (text !== '') text += '\n';
+      text += `${arg.slice(2)} `;
+      if ((splitInlineArgs(arg) ?? []).length !== 1) return;
+      lastHasValue = false;
+      const next = args[j + 1];
+      if (arg.toLowerCase() === '--save' && (next === undefined || next.startsWith('--'))) {
+        text += '""';
+        lastHasValue = next !== undefined;
+      }
+    } else {
+      text += `${quoteRepr(arg)} `;
+      lastHasValue = true;
+    }
+  });
+  return text;
 }
 
 /** The directives of a command line: those of the config file its first argument may name, then its options. */
 export function commandLineDirectives(argv: string[]): { directives: Directive[]; configFile: string | null } {
-  if (argv.length === 0 || argv[0].startsWith('--')) return { directives: parseArgDirectives(argv), configFile: null };
-  const file = argv[0];
-  const directives = parseConfigText(fs.readFileSync(file, 'latin1'), `config file '${file}'`);
-  return { directives: [...directives, ...parseArgDirectives(argv.slice(1))], configFile: file };
+  const configFile = argv.length > 0 && !argv[0].startsWith('-') ? argv[0] : null;
+  const fileText = configFile === null ? '' : fs.readFileSync(configFile, 'latin1');
+  const options = optionsText(configFile === null ? argv : argv.slice(1));
+  // As Redis does, the options are parsed as config lines after the file's, numbered on from them.
+  return { directives: parseConfigText(options === '' ? fileText : `${fileText}\n${options}`), configFile };
 }
 
 export function applyDirectives(config: Config, directives: Directive[]): void {
@@ -55,7 +75,7 @@ export function applyDirectives(config: Config, directives: Directive[]): void {
     try {
       config.loadDirective(d.name, d.args);
     } catch (e) {
-      if (e instanceof ConfigError) throw new ConfigError(`${d.origin}: ${e.message}`);
+      if (e instanceof ConfigError) throw new ConfigError(`${d.origin}\n${e.message}`);
       throw e;
     }
   }

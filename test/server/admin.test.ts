@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { Config } from '../../src/config.js';
+import { applyDirectives, commandLineDirectives, optionsText } from '../../src/cli.js';
 import { RawClient } from '../support/raw-client.js';
 import { freePort, startKeyhive } from '../support/servers.js';
 import { RespError } from '../support/resp.js';
@@ -49,6 +50,35 @@ describe('config directives', () => {
     assert.throws(() => config.loadDirective('port', ['6379', '6380']), /wrong number of arguments/);
     assert.throws(() => config.loadDirective('nosuch', ['1']), /Bad directive/);
     assert.throws(() => config.loadDirective('replicaof', ['127.0.0.1', 'abc']), /Invalid master port/);
+  });
+});
+
+describe('command line options', () => {
+  /** The config a redis-server style command line yields. */
+  function configFromArgs(args: string[]): Config {
+    const config = new Config();
+    applyDirectives(config, commandLineDirectives(args).directives);
+    return config;
+  }
+
+  it('become config lines as redis-server builds them', () => {
+    assert.equal(optionsText(['--port', '7000', '--bind', 'a', 'b']), 'port "7000" \nbind "a" "b" ');
+    assert.equal(optionsText(['--save', '--loglevel', 'verbose']), 'save ""\nloglevel "verbose" ');
+    assert.equal(optionsText(['--loglevel', 'verbose', '--save']), 'loglevel "verbose" \nsave ""');
+  });
+
+  it('take values starting with --, names with their value in one argument, and bare --save', () => {
+    const config = configFromArgs(['--proc-title-template', '--my--title--template', '--maxmemory 700mb', '--save', '--loglevel', 'verbose']);
+    assert.equal(config.get('proc-title-template'), '--my--title--template');
+    assert.equal(config.get('maxmemory'), '734003200');
+    assert.equal(config.get('save'), '');
+    assert.equal(config.get('loglevel'), 'verbose');
+    assert.equal(configFromArgs(['--shutdown-on-sigint', 'nosave', 'force', 'now']).get('shutdown-on-sigint'), 'nosave now force');
+  });
+
+  it('fail with the line Redis would show', () => {
+    assert.throws(() => configFromArgs(['--port', '6379', '6380']), /at line 2\n>>> 'port "6379" "6380"'\nwrong number of arguments/);
+    assert.throws(() => configFromArgs(['--port', '--bla', '--loglevel', 'verbose']), />>> 'port "--bla"'\nargument couldn't be parsed into an integer/);
   });
 });
 
