@@ -5,6 +5,7 @@
  */
 import type { Client } from '../server/client.js';
 import { SYNTAX_ERROR, fail, isKeyword, parseBigInteger, parseInteger, toInt64 } from './args.js';
+import { storeOrDelete } from './collections.js';
 import { checkStringLength, overwriteAt, readString, writableString } from './strings.js';
 import { keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
 
@@ -243,12 +244,7 @@ function bitop(c: Client, argv: string[]): void {
   const sources: string[] = [];
   for (let i = 3; i < argv.length; i++) sources.push(readString(c, argv[i]) ?? '');
   const result = bitwise(op, sources);
-  const target = argv[2];
-  if (result.length > 0) {
-    c.db.lookupWrite(target);
-    c.db.set(target, result);
-    c.db.changed(target, '$', 'set');
-  } else if (c.db.delete(target)) c.db.changed(target, 'g', 'del');
+  storeOrDelete(c, argv[2], result.length > 0 ? result : null, '$', 'set');
   c.reply.integer(result.length);
 }
 

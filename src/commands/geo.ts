@@ -8,6 +8,7 @@ import { partialSort } from '../store/partial-sort.js';
 import { ZSet } from '../store/zset.js';
 import { LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, cellScores, decodeScore, distance, distanceWithin, encodeScore, searchCells, standardGeohash, type Shape } from '../store/geohash.js';
 import { SYNTAX_ERROR, fail, isKeyword, parseInteger } from './args.js';
+import { storeOrDelete } from './collections.js';
 import { readZSet, zsetLimits } from './zsets.js';
 import { parseScore } from './zset-args.js';
 import { keyAt, type Command, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
@@ -305,17 +306,14 @@ function replyPoints(c: Client, points: GeoPoint[], options: SearchOptions, conv
   }
 }
 
-function storePoints(c: Client, key: string, points: GeoPoint[], options: SearchOptions, conversion: number, event: string): void {
-  if (points.length > 0) {
-    let longest = 0;
-    for (const point of points) longest = Math.max(longest, point.member.length);
-    const zset = new ZSet(zsetLimits(c), points.length, longest);
-    for (const point of points) zset.add(point.member, options.storeDist ? point.distance / conversion : point.score);
-    c.db.lookupWrite(key);
-    c.db.set(key, zset);
-    c.db.changed(key, 'z', event);
-  } else if (c.db.delete(key)) c.db.changed(key, 'g', 'del');
-  c.reply.integer(points.length);
+/** The points as a sorted set scored by geohash, or by distance with STOREDIST; null when there are none. */
+function pointsAsZSet(c: Client, points: GeoPoint[], options: SearchOptions, conversion: number): ZSet | null {
+  if (points.length === 0) return null;
+  let longest = 0;
+  for (const point of points) longest = Math.max(longest, point.member.length);
+  const zset = new ZSet(zsetLimits(c), points.length, longest);
+  for (const point of points) zset.add(point.member, options.storeDist ? point.distance / conversion : point.score);
+  return zset;
 }
 
 /** Orders points by distance: a full (stable) sort, or as Redis does when only the first count are kept. */
@@ -357,7 +355,11 @@ function search(c: Client, argv: string[], form: SearchForm): void {
   if (options.sort !== 'none') sortPoints(points, options.sort === 'desc', options.count);
   if (options.count > 0 && points.length > options.count) points = points.slice(0, options.count);
   if (options.storeKey === null) replyPoints(c, points, options, shape.conversion);
-  else storePoints(c, options.storeKey, points, options, shape.conversion, form.centre === 'search' ? 'geosearchstore' : 'georadiusstore');
+  else {
+    const event = form.centre === 'search' ? 'geosearchstore' : 'georadiusstore';
+    storeOrDelete(c, options.storeKey, pointsAsZSet(c, points, options, shape.conversion), 'z', event);
+    c.reply.integer(points.length);
+  }
 }
 
 const searchCommand =

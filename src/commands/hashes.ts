@@ -2,25 +2,20 @@
 import type { Client } from '../server/client.js';
 import { Hash } from '../store/hash.js';
 import { INT64_MAX, INT64_MIN } from '../store/int64.js';
-import type { Value } from '../store/keyspace.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
 import { distinctRandomSlots } from '../store/sample.js';
-import { LONG_MAX, NOT_FLOAT, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseBigInteger, parseRangeLong, toBigInt64 } from './args.js';
+import { LONG_MAX, NOT_FLOAT, SYNTAX_ERROR, fail, isKeyword, parseBigInteger, parseRangeLong, toBigInt64 } from './args.js';
+import { deleteIfEmpty, ofType } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
 
-function asHash(v: Value | undefined): Hash | undefined {
-  if (v === undefined || v instanceof Hash) return v;
-  fail(WRONGTYPE);
-}
-
 function readHash(c: Client, key: string): Hash | undefined {
-  return asHash(c.db.lookupRead(key));
+  return ofType(c.db.lookupRead(key), Hash);
 }
 
 function writeHash(c: Client, key: string): Hash | undefined {
-  return asHash(c.db.lookupWrite(key));
+  return ofType(c.db.lookupWrite(key), Hash);
 }
 
 /** The hash at key for writing, created empty (and added to the db) when missing. */
@@ -70,10 +65,7 @@ function hdel(c: Client, argv: string[]): void {
   for (let i = 2; i < argv.length && hash.size > 0; i++) if (hash.delete(argv[i])) deleted++;
   if (deleted > 0) {
     c.db.changed(key, 'h', 'hdel');
-    if (hash.size === 0) {
-      c.db.delete(key);
-      c.db.changed(key, 'g', 'del');
-    }
+    deleteIfEmpty(c, key, hash.size);
   }
   c.reply.integer(deleted);
 }

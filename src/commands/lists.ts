@@ -9,13 +9,11 @@ import type { Client } from '../server/client.js';
 import { parseMemory } from '../config.js';
 import { mayBlock, parseTimeout } from '../server/blocking.js';
 import { List } from '../store/list.js';
-import type { Value } from '../store/keyspace.js';
 import {
   NOT_INTEGER,
   NO_SUCH_KEY,
   OUT_OF_RANGE,
   SYNTAX_ERROR,
-  WRONGTYPE,
   fail,
   isKeyword,
   parseInteger,
@@ -23,19 +21,15 @@ import {
   parsePositiveLong,
   toBigInt64,
 } from './args.js';
+import { deleteIfEmpty, ofType } from './collections.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
 
-function asList(v: Value | undefined): List | undefined {
-  if (v === undefined || v instanceof List) return v;
-  fail(WRONGTYPE);
-}
-
 function readList(c: Client, key: string): List | undefined {
-  return asList(c.db.lookupRead(key));
+  return ofType(c.db.lookupRead(key), List);
 }
 
 function writeList(c: Client, key: string): List | undefined {
-  return asList(c.db.lookupWrite(key));
+  return ofType(c.db.lookupWrite(key), List);
 }
 
 /** LEFT (the head: true) or RIGHT (the tail: false). */
@@ -62,9 +56,7 @@ function pushOne(c: Client, key: string, list: List | undefined, value: string, 
 /** Reports elements popped from an end of the list at key, deleting the key once the list is empty. */
 function elementsRemoved(c: Client, key: string, list: List, atHead: boolean): void {
   c.db.changed(key, 'l', atHead ? 'lpop' : 'rpop');
-  if (list.length !== 0) return;
-  c.db.delete(key);
-  c.db.changed(key, 'g', 'del');
+  deleteIfEmpty(c, key, list.length);
 }
 
 /** Pops up to count elements from one end and replies with them, in popping order. */
@@ -333,10 +325,7 @@ function lrem(c: Client, argv: string[]): void {
   if (!list) return c.reply.integer(0);
   const removed = list.removeMatches(argv[3], Math.abs(toRemove), toRemove < 0);
   if (removed !== 0) c.db.changed(key, 'l', 'lrem');
-  if (list.length === 0) {
-    c.db.delete(key);
-    c.db.changed(key, 'g', 'del');
-  }
+  deleteIfEmpty(c, key, list.length);
   c.reply.integer(removed);
 }
 
@@ -355,10 +344,7 @@ function ltrim(c: Client, argv: string[]): void {
     list.removeHead(start);
   }
   c.db.changed(key, 'l', 'ltrim');
-  if (list.length === 0) {
-    c.db.delete(key);
-    c.db.changed(key, 'g', 'del');
-  }
+  deleteIfEmpty(c, key, list.length);
   c.reply.ok();
 }
 

@@ -1,24 +1,19 @@
 /** Set commands (t_set.c). */
 import type { Client } from '../server/client.js';
-import type { Value } from '../store/keyspace.js';
 import { distinctRandomSlots } from '../store/sample.js';
 import { SetValue } from '../store/set.js';
-import { LONG_MAX, SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parsePositiveLong, parseRangeLong } from './args.js';
+import { LONG_MAX, SYNTAX_ERROR, fail, isKeyword, parsePositiveLong, parseRangeLong } from './args.js';
+import { deleteIfEmpty, ofType } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
 
-function asSet(v: Value | undefined): SetValue | undefined {
-  if (v === undefined || v instanceof SetValue) return v;
-  fail(WRONGTYPE);
-}
-
 function readSet(c: Client, key: string): SetValue | undefined {
-  return asSet(c.db.lookupRead(key));
+  return ofType(c.db.lookupRead(key), SetValue);
 }
 
 function writeSet(c: Client, key: string): SetValue | undefined {
-  return asSet(c.db.lookupWrite(key));
+  return ofType(c.db.lookupWrite(key), SetValue);
 }
 
 /** The sets at keys (undefined for a missing key); WRONGTYPE if any key holds another type. */
@@ -28,13 +23,6 @@ function readSets(c: Client, keys: string[]): (SetValue | undefined)[] {
 
 function maxIntsetEntries(c: Client): number {
   return encodingLimits(c.server.config).maxIntsetEntries;
-}
-
-/** Deletes a set that a command emptied, reporting it as Redis does. */
-function deleteIfEmpty(c: Client, key: string, set: SetValue): void {
-  if (set.size !== 0) return;
-  c.db.delete(key);
-  c.db.changed(key, 'g', 'del');
 }
 
 /** The members of set as a set reply (an array in RESP2), in the set's order. */
@@ -67,7 +55,7 @@ function srem(c: Client, argv: string[]): void {
   for (let i = 2; i < argv.length && set.size > 0; i++) if (set.delete(argv[i])) removed++;
   if (removed > 0) {
     c.db.changed(key, 's', 'srem');
-    deleteIfEmpty(c, key, set);
+    deleteIfEmpty(c, key, set.size);
   }
   c.reply.integer(removed);
 }
@@ -96,12 +84,12 @@ function smove(c: Client, argv: string[]): void {
   const destinationValue = c.db.lookupWrite(destinationKey);
   // A missing source answers 0 before any type check, as in Redis.
   if (sourceValue === undefined) return c.reply.integer(0);
-  const source = asSet(sourceValue) as SetValue;
-  let destination = asSet(destinationValue);
+  const source = ofType(sourceValue, SetValue) as SetValue;
+  let destination = ofType(destinationValue, SetValue);
   if (source === destination) return c.reply.integer(source.has(member) ? 1 : 0);
   if (!source.delete(member)) return c.reply.integer(0);
   c.db.changed(sourceKey, 's', 'srem');
-  deleteIfEmpty(c, sourceKey, source);
+  deleteIfEmpty(c, sourceKey, source.size);
   if (destination === undefined) {
     destination = new SetValue();
     c.db.set(destinationKey, destination);
@@ -129,7 +117,7 @@ function spop(c: Client, argv: string[]): void {
   const member = set.randomMember();
   set.delete(member);
   c.db.changed(key, 's', 'spop');
-  deleteIfEmpty(c, key, set);
+  deleteIfEmpty(c, key, set.size);
   c.reply.bulk(member);
 }
 

@@ -13,6 +13,7 @@ import { partialSort } from '../store/partial-sort.js';
 import { SetValue } from '../store/set.js';
 import { ZSet } from '../store/zset.js';
 import { SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseInteger } from './args.js';
+import { storeOrDelete } from './collections.js';
 import { consumedAsCString, strtod } from './zset-args.js';
 import { zsetLimits } from './zsets.js';
 import { keyAt, type Command, type CommandSpec, type KeySpec } from './table.js';
@@ -251,11 +252,7 @@ function storeSorted(c: Client, key: string, items: SortItem[], start: number, e
     if (options.gets.length === 0) list.pushTail(element);
     for (const pattern of options.gets) list.pushTail(lookupByPattern(c.db, pattern, element) ?? '');
   }
-  if (outputLength > 0) {
-    c.db.lookupWrite(key);
-    c.db.set(key, list);
-    c.db.changed(key, 'l', 'sortstore');
-  } else if (c.db.delete(key)) c.db.changed(key, 'g', 'del');
+  storeOrDelete(c, key, outputLength > 0 ? list : null, 'l', 'sortstore');
   c.reply.integer(outputLength);
 }
 

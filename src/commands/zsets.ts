@@ -7,7 +7,6 @@
  */
 import { mayBlock, parseTimeout } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
-import type { Value } from '../store/keyspace.js';
 import { distinctRandomSlots } from '../store/sample.js';
 import { SetValue } from '../store/set.js';
 import { ZSet, type AddFlags, type RankSpan, type ZSetLimits } from '../store/zset.js';
@@ -23,6 +22,7 @@ import {
   parsePositiveLong,
   parseRangeLong,
 } from './args.js';
+import { deleteIfEmpty, ofType } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
@@ -30,19 +30,14 @@ import { parseLexRange, parseScore, parseScoreRange } from './zset-args.js';
 
 // ---- lookups, replies, bookkeeping ----------------------------------------
 
-function asZSet(v: Value | undefined): ZSet | undefined {
-  if (v === undefined || v instanceof ZSet) return v;
-  fail(WRONGTYPE);
-}
-
 /** The sorted set at key for reading, undefined when missing; WRONGTYPE for other types. */
 export function readZSet(c: Client, key: string): ZSet | undefined {
-  return asZSet(c.db.lookupRead(key));
+  return ofType(c.db.lookupRead(key), ZSet);
 }
 
 /** The sorted set at key for writing, undefined when missing; WRONGTYPE for other types. */
 export function writeZSet(c: Client, key: string): ZSet | undefined {
-  return asZSet(c.db.lookupWrite(key));
+  return ofType(c.db.lookupWrite(key), ZSet);
 }
 
 /** The live encoding thresholds, for creating sorted sets. */
@@ -50,17 +45,10 @@ export function zsetLimits(c: Client): ZSetLimits {
   return encodingLimits(c.server.config);
 }
 
-/** Deletes the zset at key if a command emptied it, reporting it as Redis does. */
-function deleteIfEmpty(c: Client, key: string, zset: ZSet): void {
-  if (zset.size !== 0) return;
-  c.db.delete(key);
-  c.db.changed(key, 'g', 'del');
-}
-
 /** Reports members removed from the zset at key by event, deleting the key if it is now empty. */
 function reportRemoval(c: Client, key: string, zset: ZSet, event: string): void {
   c.db.changed(key, 'z', event);
-  deleteIfEmpty(c, key, zset);
+  deleteIfEmpty(c, key, zset.size);
 }
 
 /** Stores result at key (replacing any value) and replies with its size; an empty result deletes key. */
@@ -385,7 +373,7 @@ function popMembers(c: Client, key: string, zset: ZSet, end: End, count: number,
   const fromMin = end === 'min';
   zset.forEach(fromMin ? 0 : zset.size - 1, n, !fromMin, (member, score) => replyPair(c, member, score, shape.nested));
   zset.removeRanks(fromMin ? 0 : zset.size - n, fromMin ? n : zset.size);
-  deleteIfEmpty(c, key, zset);
+  deleteIfEmpty(c, key, zset.size);
 }
 
 /** Pops from the first of keys that exists; count -1 is a single pop. */
