@@ -1,7 +1,7 @@
 /**
  * Keyspace steps the collection families share: the typed lookup behind
  * readList, writeZSet and the like, deleting a key whose collection a command
- * emptied, and the write of the STORE forms.
+ * emptied, and the writes of the STORE forms.
  */
 import type { Client } from '../server/client.js';
 import type { EventClass, Value } from '../store/keyspace.js';
@@ -20,18 +20,39 @@ export function deleteIfEmpty(c: Client, key: string, size: number): void {
   c.db.changed(key, 'g', 'del');
 }
 
+/** Redis's setKey: value replaces whatever key held, a stale key being expired (and reported) first. */
+export function setKey(c: Client, key: string, value: Value): void {
+  c.db.lookupWrite(key);
+  c.db.set(key, value);
+}
+
 /**
- * A STORE form's write (Redis's setKey, or dbDelete for an empty result):
- * result replaces whatever key held, reported by event; a null result deletes
- * key, reporting 'del' if it existed.
+ * A STORE form's write: result replaces whatever key held, reported by event;
+ * a null result deletes key (Redis's dbDelete, no expiry check), reporting
+ * 'del' if it existed.
  */
 export function storeOrDelete(c: Client, key: string, result: Value | null, eventClass: EventClass, event: string): void {
   if (result === null) {
     if (c.db.delete(key)) c.db.changed(key, 'g', 'del');
     return;
   }
-  // setKey looks the key up for writing first, so a stale one is expired (and reported) before it is replaced.
-  c.db.lookupWrite(key);
-  c.db.set(key, result);
+  setKey(c, key, result);
+  c.db.changed(key, eventClass, event);
+}
+
+/**
+ * The STORE forms of sets and sorted sets (SUNIONSTORE, ZINTERSTORE,
+ * ZRANGESTORE...): stores result and replies with its size, in Redis's order
+ * (the write, the reply, then the event); an empty result replies 0, then
+ * deletes key.
+ */
+export function storeAndReplySize(c: Client, key: string, result: Value, size: number, eventClass: EventClass, event: string): void {
+  if (size === 0) {
+    c.reply.integer(0);
+    if (c.db.delete(key)) c.db.changed(key, 'g', 'del');
+    return;
+  }
+  setKey(c, key, result);
+  c.reply.integer(size);
   c.db.changed(key, eventClass, event);
 }

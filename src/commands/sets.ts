@@ -3,7 +3,7 @@ import type { Client } from '../server/client.js';
 import { distinctRandomSlots } from '../store/sample.js';
 import { SetValue } from '../store/set.js';
 import { LONG_MAX, SYNTAX_ERROR, fail, isKeyword, parsePositiveLong, parseRangeLong } from './args.js';
-import { deleteIfEmpty, ofType } from './collections.js';
+import { deleteIfEmpty, ofType, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
@@ -230,11 +230,7 @@ function difference(sets: (SetValue | undefined)[], maxIntset: number): SetValue
 
 /** Stores a computed set at destination (deleting it when empty) and replies with its size. */
 function storeResult(c: Client, destination: string, result: SetValue, event: string): void {
-  if (result.size > 0) {
-    c.db.set(destination, result);
-    c.db.changed(destination, 's', event);
-  } else if (c.db.delete(destination)) c.db.changed(destination, 'g', 'del');
-  c.reply.integer(result.size);
+  storeAndReplySize(c, destination, result, result.size, 's', event);
 }
 
 /** The sets for SINTER and its variants, or null when one is missing (the intersection is then empty). */
@@ -251,13 +247,17 @@ function sinter(c: Client, argv: string[]): void {
 }
 
 function sinterstore(c: Client, argv: string[]): void {
+  const destination = argv[1];
   const sets = setsToIntersect(c, argv.slice(2));
-  const result = new SetValue();
-  if (sets) {
-    const max = maxIntsetEntries(c);
-    for (const member of intersect(sets)) result.add(member, max);
+  if (sets === null) {
+    // Redis returns early for a missing source: the destination goes before the reply.
+    if (c.db.delete(destination)) c.db.changed(destination, 'g', 'del');
+    return c.reply.integer(0);
   }
-  storeResult(c, argv[1], result, 'sinterstore');
+  const result = new SetValue();
+  const max = maxIntsetEntries(c);
+  for (const member of intersect(sets)) result.add(member, max);
+  storeResult(c, destination, result, 'sinterstore');
 }
 
 function sintercard(c: Client, argv: string[]): void {

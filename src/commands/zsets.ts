@@ -22,7 +22,7 @@ import {
   parsePositiveLong,
   parseRangeLong,
 } from './args.js';
-import { deleteIfEmpty, ofType } from './collections.js';
+import { deleteIfEmpty, ofType, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
@@ -49,17 +49,6 @@ export function zsetLimits(c: Client): ZSetLimits {
 function reportRemoval(c: Client, key: string, zset: ZSet, event: string): void {
   c.db.changed(key, 'z', event);
   deleteIfEmpty(c, key, zset.size);
-}
-
-/** Stores result at key (replacing any value) and replies with its size; an empty result deletes key. */
-function storeResult(c: Client, key: string, result: ZSet, event: string): void {
-  c.reply.integer(result.size);
-  if (result.size > 0) {
-    c.db.set(key, result);
-    c.db.changed(key, 'z', event);
-  } else if (c.db.delete(key)) {
-    c.db.changed(key, 'g', 'del');
-  }
 }
 
 /** The array header for n members, each with its score when withScores (a flat list in RESP2). */
@@ -285,7 +274,7 @@ function zrangeGeneric(c: Client, argv: string[], at: number, destination: strin
   if (destination !== null) {
     const result = new ZSet(zsetLimits(c), selection.count);
     source?.forEach(selection.from, selection.count, selection.reverse, (member, score) => result.add(member, score));
-    return storeResult(c, destination, result, 'zrangestore');
+    return storeAndReplySize(c, destination, result, result.size, 'z', 'zrangestore');
   }
   replyMembersHeader(c, selection.count, withScores);
   source?.forEach(selection.from, selection.count, selection.reverse, (member, score) => replyMember(c, member, score, withScores));
@@ -638,7 +627,7 @@ function setOperation(c: Client, argv: string[], at: number, op: SetOperation, c
 
   const pairs = op === 'union' ? union(operands, options.how) : op === 'inter' ? intersection(operands, options.how, options.limit) : difference(operands);
   if (counts) return c.reply.integer(pairs.size);
-  if (destination !== null) return storeResult(c, destination, toZSet(c, pairs), `z${op}store`);
+  if (destination !== null) return storeAndReplySize(c, destination, toZSet(c, pairs), pairs.size, 'z', `z${op}store`);
   replyMembersHeader(c, pairs.size, options.withScores);
   for (const [member, score] of inOrder(pairs)) replyMember(c, member, score, options.withScores);
 }
