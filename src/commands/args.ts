@@ -95,6 +95,19 @@ export function isKeyword(arg: string, lower: string): boolean {
 }
 
 /**
+ * HRANDFIELD's and ZRANDMEMBER's "count [WITHVALUES|WITHSCORES]" from argv[2]:
+ * the count (a negative one allows repeats) and whether pairs were asked for.
+ * Pairs double the reply's length, which must still fit a long.
+ */
+export function parseRandomCount(argv: string[], pairsKeyword: string): { count: number; withPairs: boolean } {
+  const count = parseRangeLong(argv[2], -LONG_MAX, LONG_MAX);
+  if (argv.length > 4 || (argv.length === 4 && !isKeyword(argv[3], pairsKeyword))) fail(SYNTAX_ERROR);
+  const withPairs = argv.length === 4;
+  if (withPairs) parseRangeLong(argv[2], -LONG_MAX / 2n, LONG_MAX / 2n, 'ERR value is out of range');
+  return { count, withPairs };
+}
+
+/**
  * "numkeys key [key ...] <end> [COUNT count]" with numkeys at argv[at]: the
  * arguments of LMPOP, ZMPOP and their blocking forms, whose end (LEFT|RIGHT,
  * MIN|MAX) parseEnd reads. count is 1 without COUNT.

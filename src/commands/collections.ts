@@ -5,6 +5,7 @@
  */
 import type { Client } from '../server/client.js';
 import type { EventClass, Value } from '../store/keyspace.js';
+import { distinctRandomSlots, type Slotted } from '../store/sample.js';
 import { WRONGTYPE, fail } from './args.js';
 
 /** value as an instance of type: undefined when missing, WRONGTYPE when of another type. */
@@ -55,4 +56,34 @@ export function storeAndReplySize(c: Client, key: string, result: Value, size: n
   setKey(c, key, result);
   c.reply.integer(size);
   c.db.changed(key, eventClass, event);
+}
+
+/** How HRANDFIELD, SRANDMEMBER and ZRANDMEMBER reply with their picks. */
+export interface RandomPicksReply {
+  /** Starts the reply of n picks. */
+  header(n: number): void;
+  /** Replies with the entry at slot. */
+  pick(slot: number): void;
+  /** Replies with every entry, in the order Redis returns the whole collection. */
+  all(): void;
+}
+
+/**
+ * HRANDFIELD, SRANDMEMBER and ZRANDMEMBER with a count, for a non-empty
+ * collection and count !== 0: a negative count (or 1, which cannot repeat
+ * anyway) picks |count| entries that may repeat, a positive one min(count,
+ * size) distinct entries.
+ */
+export function replyRandomPicks(c: Client, collection: Slotted, count: number, reply: RandomPicksReply): void {
+  if (count < 0 || count === 1) {
+    const n = Math.abs(count);
+    reply.header(n);
+    // As Redis, stop early if the output buffer limit closed the client meanwhile.
+    for (let i = 0; i < n && !c.closed; i++) reply.pick(collection.randomSlot());
+    return;
+  }
+  const n = Math.min(count, collection.size);
+  reply.header(n);
+  if (n === collection.size) reply.all();
+  else for (const slot of distinctRandomSlots(collection, n)) reply.pick(slot);
 }

@@ -3,9 +3,8 @@ import type { Client } from '../server/client.js';
 import { Hash } from '../store/hash.js';
 import { INT64_MAX, INT64_MIN } from '../store/int64.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
-import { distinctRandomSlots } from '../store/sample.js';
-import { LONG_MAX, NOT_FLOAT, SYNTAX_ERROR, fail, isKeyword, parseBigInteger, parseRangeLong, toBigInt64 } from './args.js';
-import { deleteIfEmpty, ofType } from './collections.js';
+import { NOT_FLOAT, fail, parseBigInteger, parseRandomCount, toBigInt64 } from './args.js';
+import { deleteIfEmpty, ofType, replyRandomPicks } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
@@ -176,25 +175,15 @@ function replyRandomField(c: Client, hash: Hash, slot: number, withValues: boole
 }
 
 function hrandfieldWithCount(c: Client, argv: string[]): void {
-  const count = parseRangeLong(argv[2], -LONG_MAX, LONG_MAX);
-  if (argv.length > 4 || (argv.length === 4 && !isKeyword(argv[3], 'withvalues'))) fail(SYNTAX_ERROR);
-  const withValues = argv.length === 4;
-  // WITHVALUES doubles the reply length, which must still fit a long.
-  if (withValues) parseRangeLong(argv[2], -LONG_MAX / 2n, LONG_MAX / 2n, 'ERR value is out of range');
+  const { count, withPairs: withValues } = parseRandomCount(argv, 'withvalues');
   const hash = readHash(c, argv[1]);
   if (hash === undefined || count === 0) return c.reply.arrayHeader(0);
-  // A negative count may repeat fields; 1 cannot repeat anyway.
-  const repeats = count < 0 || count === 1;
-  const wanted = Math.abs(count);
-  const n = repeats ? wanted : Math.min(wanted, hash.size);
-  c.reply.arrayHeader(withValues && c.protocol === 2 ? 2 * n : n);
-  if (repeats) {
-    // As Redis, stop early if the output buffer limit closed the client meanwhile.
-    for (let i = 0; i < n && !c.closed; i++) replyRandomField(c, hash, hash.randomSlot(), withValues);
-  } else {
-    const slots = n === hash.size ? hash.slots() : distinctRandomSlots(hash, n);
-    for (const slot of slots) replyRandomField(c, hash, slot, withValues);
-  }
+  const pick = (slot: number) => replyRandomField(c, hash, slot, withValues);
+  replyRandomPicks(c, hash, count, {
+    header: (n) => c.reply.arrayHeader(withValues && c.protocol === 2 ? 2 * n : n),
+    pick,
+    all: () => hash.slots().forEach(pick),
+  });
 }
 
 function hrandfield(c: Client, argv: string[]): void {

@@ -3,7 +3,7 @@ import type { Client } from '../server/client.js';
 import { distinctRandomSlots } from '../store/sample.js';
 import { SetValue } from '../store/set.js';
 import { LONG_MAX, SYNTAX_ERROR, fail, isKeyword, parsePositiveLong, parseRangeLong } from './args.js';
-import { deleteIfEmpty, ofType, storeAndReplySize } from './collections.js';
+import { deleteIfEmpty, ofType, replyRandomPicks, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
@@ -155,21 +155,11 @@ function srandmemberWithCount(c: Client, argv: string[]): void {
   const count = parseRangeLong(argv[2], -LONG_MAX, LONG_MAX);
   const set = readSet(c, argv[1]);
   if (set === undefined || count === 0) return c.reply.arrayHeader(0);
-  // A negative count may repeat members; 1 cannot repeat anyway.
-  if (count < 0 || count === 1) {
-    const n = Math.abs(count);
-    c.reply.arrayHeader(n);
-    // As Redis, stop early if the output buffer limit closed the client meanwhile.
-    for (let i = 0; i < n && !c.closed; i++) c.reply.bulk(set.randomMember());
-    return;
-  }
-  if (count >= set.size) {
-    c.reply.arrayHeader(set.size);
-    set.forEach((member) => c.reply.bulk(member));
-    return;
-  }
-  c.reply.arrayHeader(count);
-  for (const slot of distinctRandomSlots(set, count)) c.reply.bulk(set.memberAt(slot));
+  replyRandomPicks(c, set, count, {
+    header: (n) => c.reply.arrayHeader(n),
+    pick: (slot) => c.reply.bulk(set.memberAt(slot)),
+    all: () => set.forEach((member) => c.reply.bulk(member)),
+  });
 }
 
 // ---- multi-set operations -------------------------------------------------

@@ -7,22 +7,11 @@
  */
 import { mayBlock, parseTimeout } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
-import { distinctRandomSlots } from '../store/sample.js';
 import { SetValue } from '../store/set.js';
 import { ZSet, type AddFlags, type RankSpan, type ZSetLimits } from '../store/zset.js';
 import { formatG17 } from '../resp/writer.js';
-import {
-  LONG_MAX,
-  SYNTAX_ERROR,
-  WRONGTYPE,
-  fail,
-  isKeyword,
-  parseInteger,
-  parseMultiPop,
-  parsePositiveLong,
-  parseRangeLong,
-} from './args.js';
-import { deleteIfEmpty, ofType, storeAndReplySize } from './collections.js';
+import { SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseInteger, parseMultiPop, parsePositiveLong, parseRandomCount } from './args.js';
+import { deleteIfEmpty, ofType, replyRandomPicks, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
@@ -444,26 +433,16 @@ function bzmpop(c: Client, argv: string[]): void {
 // ---- ZRANDMEMBER -------------------------------------------------------------
 
 function zrandmemberWithCount(c: Client, argv: string[]): void {
-  const count = parseRangeLong(argv[2], -LONG_MAX, LONG_MAX);
-  if (argv.length > 4 || (argv.length === 4 && !isKeyword(argv[3], 'withscores'))) fail(SYNTAX_ERROR);
-  const withScores = argv.length === 4;
-  // WITHSCORES doubles the reply length, which must still fit a long.
-  if (withScores) parseRangeLong(argv[2], -LONG_MAX / 2n, LONG_MAX / 2n, 'ERR value is out of range');
+  const { count, withPairs: withScores } = parseRandomCount(argv, 'withscores');
   const zset = readZSet(c, argv[1]);
   if (zset === undefined || count === 0) return c.reply.arrayHeader(0);
-  const replyRank = (rank: number) => zset.forEach(rank, 1, false, (member, score) => replyMember(c, member, score, withScores));
-  // A negative count may repeat members; 1 cannot repeat anyway.
-  if (count < 0 || count === 1) {
-    const n = Math.abs(count);
-    replyMembersHeader(c, n, withScores);
-    for (let i = 0; i < n; i++) replyRank(zset.randomSlot());
-    return;
-  }
-  const n = Math.min(count, zset.size);
-  replyMembersHeader(c, n, withScores);
-  // The whole set comes highest first, as Redis's set-operation iterator walks it.
-  if (n === zset.size) zset.forEach(n - 1, n, true, (member, score) => replyMember(c, member, score, withScores));
-  else for (const rank of distinctRandomSlots(zset, n)) replyRank(rank);
+  const reply = (member: string, score: number) => replyMember(c, member, score, withScores);
+  replyRandomPicks(c, zset, count, {
+    header: (n) => replyMembersHeader(c, n, withScores),
+    pick: (rank) => zset.forEach(rank, 1, false, reply),
+    // The whole set comes highest first, as Redis's set-operation iterator walks it.
+    all: () => zset.forEach(zset.size - 1, zset.size, true, reply),
+  });
 }
 
 function zrandmember(c: Client, argv: string[]): void {
