@@ -6,7 +6,7 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import { Client, OUTPUT_HIGH_WATER } from './client.js';
-import { Config } from '../config.js';
+import { Config, ConfigError } from '../config.js';
 import { Clock } from '../store/clock.js';
 import { Keyspace } from '../store/keyspace.js';
 import { PubSub } from './pubsub.js';
@@ -134,6 +134,13 @@ export class Server {
     this.activeExpiry = new ActiveExpiry(this.keyspace);
     this.memory = new MemoryMeter(this.keyspace);
     this.commands = new CommandTable(allCommands);
+    for (const [from, to] of config.renamedCommands) {
+      try {
+        this.commands.rename(from, to);
+      } catch (e) {
+        throw new ConfigError(`rename-command ${from} ${to}: ${(e as Error).message}`);
+      }
+    }
     this.tls = new TlsAcceptor(config, (socket) => this.admit(socket), (message) => this.log('warning', message));
     this.readConfig();
     config.onChange(() => this.readConfig());

@@ -29,8 +29,8 @@
  * of its Dict and adjusts its byte total by the difference on set and delete,
  * and, for a collection modified in place, once the command that reported
  * the change with changed() is over (Keyspace.settleSizes); every write is O(1).
- * Client buffers change on every socket read and write, so the server cron
- * sums them (MemoryMeter.sampleClients) instead.
+ * A client's buffers are read again after each of its socket reads and
+ * writes, and by the cron (a socket drains without telling).
  *
  * test/memory/accounting.test.ts checks the model against V8: over mixed data
  * the growth of used_memory follows the growth of the heap plus external
@@ -103,23 +103,25 @@ export function datasetBytes(keyspace: Keyspace): number {
   return total;
 }
 
-/** What a connection holds in memory: received bytes not yet parsed, replies not yet sent. */
+/** What a connection holds in memory: received bytes not yet run as commands, replies not yet sent. */
 export interface BufferHolder {
-  readonly decoder: { readonly heldBytes: number };
+  readonly decoder: { readonly heldBytes: number; readonly pendingArgBytes: number };
   readonly reply: { readonly pendingBytes: number };
   readonly socket: { readonly writableLength: number };
 }
 
 export function clientBufferBytes(client: BufferHolder): number {
-  return client.decoder.heldBytes + client.reply.pendingBytes + client.socket.writableLength;
+  return client.decoder.heldBytes + client.decoder.pendingArgBytes + client.reply.pendingBytes + client.socket.writableLength;
 }
 
 /** used_memory and the figures INFO memory and MEMORY STATS derive from it. */
 export class MemoryMeter {
-  /** Client buffers, as summed by the last sampleClients(). */
+  /** Client buffers: the sum of the clients' shares. */
   clientBytes = 0;
   /** Highest used_memory seen (used_memory_peak). */
   peak = BASELINE_BYTES;
+  /** Each client's buffers as last seen, so that a change adjusts the sum by the difference. */
+  private readonly clientShares = new WeakMap<BufferHolder, number>();
 
   constructor(private readonly keyspace: Keyspace) {}
 
@@ -129,11 +131,23 @@ export class MemoryMeter {
     return BASELINE_BYTES + datasetBytes(this.keyspace) + this.clientBytes;
   }
 
-  /** Sums the clients' buffers (cron) and records the peak. */
+  /** Brings a client's share up to date, after it read or was written to. */
+  noteClient(client: BufferHolder): void {
+    const bytes = clientBufferBytes(client);
+    const before = this.clientShares.get(client) ?? 0;
+    if (bytes === before) return;
+    this.clientBytes += bytes - before;
+    this.clientShares.set(client, bytes);
+  }
+
+  forgetClient(client: BufferHolder): void {
+    this.clientBytes -= this.clientShares.get(client) ?? 0;
+    this.clientShares.delete(client);
+  }
+
+  /** Takes every client's share afresh (the cron: sockets drain without telling), and records the peak. */
   sampleClients(clients: Iterable<BufferHolder>): void {
-    let total = 0;
-    for (const client of clients) total += clientBufferBytes(client);
-    this.clientBytes = total;
+    for (const client of clients) this.noteClient(client);
     this.notePeak();
   }
 
