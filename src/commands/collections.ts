@@ -87,3 +87,26 @@ export function replyRandomPicks(c: Client, collection: Slotted, count: number, 
   if (n === collection.size) reply.all();
   else for (const slot of distinctRandomSlots(collection, n)) reply.pick(slot);
 }
+
+/** A collection that members can be removed from: a hash, set or sorted set. */
+interface Removable {
+  readonly size: number;
+  delete(member: string): boolean;
+}
+
+/**
+ * HDEL, SREM and ZREM: removes the members argv[2...] from the collection
+ * at argv[1], reports event (and 'del' once it is empty) and replies with
+ * how many were there.
+ */
+export function removeMembers(c: Client, argv: string[], collection: Removable | undefined, eventClass: EventClass, event: string): void {
+  if (collection === undefined) return c.reply.integer(0);
+  const key = argv[1];
+  let removed = 0;
+  for (let i = 2; i < argv.length && collection.size > 0; i++) if (collection.delete(argv[i])) removed++;
+  if (removed > 0) {
+    c.db.changed(key, eventClass, event);
+    deleteIfEmpty(c, key, collection.size);
+  }
+  c.reply.integer(removed);
+}

@@ -4,7 +4,7 @@ import { Hash } from '../store/hash.js';
 import { INT64_MAX, INT64_MIN } from '../store/int64.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
 import { NOT_FLOAT, fail, parseBigInteger, parseRandomCount, toBigInt64 } from './args.js';
-import { deleteIfEmpty, ofType, replyRandomPicks } from './collections.js';
+import { ofType, removeMembers, replyRandomPicks } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
@@ -57,16 +57,7 @@ function hsetnx(c: Client, argv: string[]): void {
 }
 
 function hdel(c: Client, argv: string[]): void {
-  const key = argv[1];
-  const hash = writeHash(c, key);
-  if (hash === undefined) return c.reply.integer(0);
-  let deleted = 0;
-  for (let i = 2; i < argv.length && hash.size > 0; i++) if (hash.delete(argv[i])) deleted++;
-  if (deleted > 0) {
-    c.db.changed(key, 'h', 'hdel');
-    deleteIfEmpty(c, key, hash.size);
-  }
-  c.reply.integer(deleted);
+  removeMembers(c, argv, writeHash(c, argv[1]), 'h', 'hdel');
 }
 
 function hincrby(c: Client, argv: string[]): void {

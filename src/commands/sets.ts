@@ -3,7 +3,7 @@ import type { Client } from '../server/client.js';
 import { distinctRandomSlots } from '../store/sample.js';
 import { SetValue } from '../store/set.js';
 import { LONG_MAX, SYNTAX_ERROR, fail, isKeyword, parsePositiveLong, parseRangeLong } from './args.js';
-import { deleteIfEmpty, ofType, replyRandomPicks, storeAndReplySize } from './collections.js';
+import { deleteIfEmpty, ofType, removeMembers, replyRandomPicks, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
@@ -48,16 +48,7 @@ function sadd(c: Client, argv: string[]): void {
 }
 
 function srem(c: Client, argv: string[]): void {
-  const key = argv[1];
-  const set = writeSet(c, key);
-  if (set === undefined) return c.reply.integer(0);
-  let removed = 0;
-  for (let i = 2; i < argv.length && set.size > 0; i++) if (set.delete(argv[i])) removed++;
-  if (removed > 0) {
-    c.db.changed(key, 's', 'srem');
-    deleteIfEmpty(c, key, set.size);
-  }
-  c.reply.integer(removed);
+  removeMembers(c, argv, writeSet(c, argv[1]), 's', 'srem');
 }
 
 function sismember(c: Client, argv: string[]): void {

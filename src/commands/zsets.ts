@@ -11,7 +11,7 @@ import { SetValue } from '../store/set.js';
 import { ZSet, type AddFlags, type RankSpan, type ZSetLimits } from '../store/zset.js';
 import { formatG17 } from '../resp/writer.js';
 import { SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseInteger, parseMultiPop, parsePositiveLong, parseRandomCount } from './args.js';
-import { deleteIfEmpty, ofType, replyRandomPicks, storeAndReplySize } from './collections.js';
+import { deleteIfEmpty, ofType, removeMembers, replyRandomPicks, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
@@ -32,12 +32,6 @@ export function writeZSet(c: Client, key: string): ZSet | undefined {
 /** The live encoding thresholds, for creating sorted sets. */
 export function zsetLimits(c: Client): ZSetLimits {
   return encodingLimits(c.server.config);
-}
-
-/** Reports members removed from the zset at key by event, deleting the key if it is now empty. */
-function reportRemoval(c: Client, key: string, zset: ZSet, event: string): void {
-  c.db.changed(key, 'z', event);
-  deleteIfEmpty(c, key, zset.size);
 }
 
 /** The array header for n members, each with its score when withScores (a flat list in RESP2). */
@@ -118,13 +112,7 @@ function zincrby(c: Client, argv: string[]): void {
 }
 
 function zrem(c: Client, argv: string[]): void {
-  const key = argv[1];
-  const zset = writeZSet(c, key);
-  if (zset === undefined) return c.reply.integer(0);
-  let removed = 0;
-  for (let i = 2; i < argv.length && zset.size > 0; i++) if (zset.remove(argv[i])) removed++;
-  if (removed > 0) reportRemoval(c, key, zset, 'zrem');
-  c.reply.integer(removed);
+  removeMembers(c, argv, writeZSet(c, argv[1]), 'z', 'zrem');
 }
 
 // ---- single-member reads ---------------------------------------------------
@@ -305,7 +293,8 @@ function zremrangeGeneric(c: Client, argv: string[], kind: RangeKind): void {
   const { from, count } = zset ? select(zset) : NOTHING;
   if (zset !== undefined && count > 0) {
     zset.removeRanks(from, from + count);
-    reportRemoval(c, key, zset, `zremrangeby${kind}`);
+    c.db.changed(key, 'z', `zremrangeby${kind}`);
+    deleteIfEmpty(c, key, zset.size);
   }
   c.reply.integer(count);
 }

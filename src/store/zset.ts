@@ -345,7 +345,8 @@ export class ZSet implements Collection, Slotted {
     this.store = large;
   }
 
-  remove(member: string): boolean {
+  /** Removes member; whether it was there (as Map's, Hash's and SetValue's delete). */
+  delete(member: string): boolean {
     return this.store.remove(member);
   }
 
