@@ -48,8 +48,8 @@ export function parseScanCursor(arg: string): number {
   let digitsEnd = i;
   while (digitsEnd < arg.length && isDigit(arg.charCodeAt(digitsEnd))) digitsEnd++;
   if (digitsEnd === i) {
-    // strtoul parsed nothing: only the empty string is then "fully consumed".
-    if (arg.length !== 0) fail(INVALID_CURSOR);
+    // strtoul parsed nothing: only an empty C string (nothing, or a NUL byte first) is then "fully consumed".
+    if (arg.length !== 0 && arg.charCodeAt(0) !== 0) fail(INVALID_CURSOR);
     return 0;
   }
   // strtoul stops at a NUL byte, which Redis then takes as the end of the string.

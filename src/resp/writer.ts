@@ -226,6 +226,7 @@ export class ReplyWriter {
 /** Prefixes ERR unless the message starts with an uppercase error code, and strips newlines. */
 export function errorText(message: string): string {
   let text = message.startsWith('-') ? message.slice(1) : /^[A-Z][A-Z_-]*[ ]/.test(message) ? message : `ERR ${message}`;
-  if (/[\r\n]/.test(text)) text = text.replace(/[\r\n]/g, ' ');
+  // As Redis's addReplyErrorFormat: newlines at the end go, those inside become spaces.
+  if (/[\r\n]/.test(text)) text = text.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
   return text;
 }
