@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Config, ConfigError, quoteRepr } from './config.js';
+import { Config, ConfigError, quoteRepr, strerror } from './config.js';
+import { GlobPattern } from './store/glob.js';
 import { Server, KEYHIVE_VERSION, REDIS_VERSION } from './server/server.js';
 import { splitInlineArgs } from './resp/inline.js';
 import { genCertsMain } from './gen-certs.js';
@@ -27,9 +28,30 @@ export function parseConfigText(text: string, source = 'the configuration file')
     const origin = `Reading ${source}, at line ${i + 1}\n>>> '${line}'`;
     const parts = splitInlineArgs(line);
     if (parts === null) throw new ConfigError(`${origin}\nUnbalanced quotes in configuration line`);
-    if (parts.length > 0) out.push({ name: parts[0].toLowerCase(), args: parts.slice(1), origin });
+    if (parts.length === 2 && parts[0].toLowerCase() === 'include') out.push(...includedDirectives(parts[1]));
+    else if (parts.length > 0) out.push({ name: parts[0].toLowerCase(), args: parts.slice(1), origin });
   });
   return out;
+}
+
+/** `include <file>`: that file's directives, in place. A file name with wildcards includes every match, or none. */
+function includedDirectives(file: string): Directive[] {
+  let files = [file];
+  if (/[*?[]/.test(path.basename(file))) {
+    const dir = path.dirname(file);
+    const pattern = new GlobPattern(path.basename(file));
+    const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => pattern.matches(name)) : [];
+    files = names.sort().map((name) => path.join(dir, name));
+  }
+  return files.flatMap((f) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(f, 'latin1');
+    } catch (e) {
+      throw new ConfigError(`Fatal error, can't open config file '${f}': ${strerror(e)}`);
+    }
+    return parseConfigText(text, `the configuration file '${f}'`);
+  });
 }
 
 /**

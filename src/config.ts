@@ -841,6 +841,8 @@ export class Config {
   configFile: string | null = null;
   /** `user <name> <rules...>` directives, for the ACL to load at start-up (Redis's UsersToLoad). */
   readonly users: string[][] = [];
+  /** rename-command directives, [from, to], for the server to apply to its command table. */
+  readonly renamedCommands: [string, string][] = [];
   /** Directives that are not parameters, by name, with their current lines for CONFIG REWRITE (the ACL's `user` lines). */
   readonly rewriters = new Map<string, () => string[]>();
 
@@ -970,6 +972,10 @@ export class Config {
    */
   loadDirective(name: string, args: string[]): void {
     if (name === 'user') return this.addUser(args);
+    if (name === 'rename-command' && args.length === 2) {
+      this.renamedCommands.push([args[0], args[1]]);
+      return;
+    }
     const spec = this.spec(name);
     if (!spec) throw new ConfigError('Bad directive or wrong number of arguments');
     if (!spec.multiArg && args.length !== 1) throw new ConfigError('wrong number of arguments');

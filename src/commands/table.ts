@@ -214,6 +214,22 @@ export class CommandTable {
     }
   }
 
+  /**
+   * rename-command: the command answers to `to` instead of `from`, or to no
+   * name at all when `to` is empty. Its own name (errors, COMMAND) stays.
+   */
+  rename(from: string, to: string): void {
+    const cmd = this.get(from);
+    if (!cmd) throw new RangeError('No such command in rename-command');
+    if (to !== '' && this.get(to)) throw new RangeError('Target command name already exists');
+    for (const [name, entry] of [...this.byName]) if (entry === cmd) this.byName.delete(name);
+    if (to === '') this.commands.splice(this.commands.indexOf(cmd), 1);
+    else {
+      this.byName.set(to.toLowerCase(), cmd);
+      this.byName.set(to.toUpperCase(), cmd);
+    }
+  }
+
   /** Finds a top-level command by name, any case. */
   get(name: string): Command | undefined {
     return this.byName.get(name) ?? this.byName.get(name.toLowerCase());

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { Config } from '../../src/config.js';
-import { applyDirectives, commandLineDirectives, optionsText } from '../../src/cli.js';
+import { applyDirectives, commandLineDirectives, optionsText, parseConfigText } from '../../src/cli.js';
+import { Server } from '../../src/server/server.js';
 import { RawClient } from '../support/raw-client.js';
 import { freePort, startKeyhive } from '../support/servers.js';
 import { RespError } from '../support/resp.js';
@@ -50,6 +51,40 @@ describe('config directives', () => {
     assert.throws(() => config.loadDirective('port', ['6379', '6380']), /wrong number of arguments/);
     assert.throws(() => config.loadDirective('nosuch', ['1']), /Bad directive/);
     assert.throws(() => config.loadDirective('replicaof', ['127.0.0.1', 'abc']), /Invalid master port/);
+  });
+});
+
+describe('config file directives that are not parameters', () => {
+  it('rename-command gives a command another name, or none', async () => {
+    const server = new Server(configFromText('port 0\nloglevel nothing\nrename-command flushdb badger\nrename-command dbsize ""'));
+    await server.listen();
+    const c = await RawClient.connect(server.port);
+    try {
+      assert.match(String(await c.call('FLUSHDB')), /unknown command 'FLUSHDB'/);
+      assert.equal(await c.call('BADGER'), 'OK');
+      assert.match(String(await c.call('DBSIZE')), /unknown command/);
+    } finally {
+      c.close();
+      await server.close();
+    }
+    assert.throws(() => new Server(configFromText('rename-command nosuch x')), /No such command in rename-command/);
+    assert.throws(() => new Server(configFromText('rename-command get set')), /Target command name already exists/);
+  });
+
+  it('include reads other files in place, wildcards included', () => {
+    const dir = tempDir();
+    try {
+      fs.writeFileSync(path.join(dir, 'a.conf'), 'maxmemory 5mb\nhz 30\n');
+      fs.writeFileSync(path.join(dir, 'b.conf'), 'hz 40\n');
+      const config = new Config();
+      applyDirectives(config, parseConfigText(`hz 20\ninclude ${dir}/*.conf\nmaxmemory-policy allkeys-lru`));
+      assert.equal(config.get('maxmemory'), '5242880');
+      assert.equal(config.get('hz'), '40');
+      assert.equal(config.get('maxmemory-policy'), 'allkeys-lru');
+      assert.throws(() => parseConfigText(`include ${dir}/missing.conf`), /can't open config file .*No such file or directory/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
