@@ -4,7 +4,8 @@
  * emptied, and the writes of the STORE forms.
  */
 import type { Client } from '../server/client.js';
-import type { EventClass, Value } from '../store/keyspace.js';
+import { mayBlock } from '../server/blocking.js';
+import type { Collection, EventClass, Value } from '../store/keyspace.js';
 import { distinctRandomSlots, type Slotted } from '../store/sample.js';
 import { WRONGTYPE, fail } from './args.js';
 
@@ -109,4 +110,36 @@ export function removeMembers(c: Client, argv: string[], collection: Removable |
     deleteIfEmpty(c, key, collection.size);
   }
   c.reply.integer(removed);
+}
+
+/** What a blocking command (BLPOP, BLMOVE, BZPOPMIN, BZMPOP...) waits for, and how it is served. */
+export interface BlockingWait<T extends Collection> {
+  type: Collection['type'];
+  keys: string[];
+  /** From parseTimeout. */
+  deadline: number;
+  /** The value at key for writing, undefined when missing; WRONGTYPE for another type. */
+  lookup(key: string): T | undefined;
+  /** Replies from key's value, and makes the command's writes. */
+  serve(key: string, value: T): void;
+  /** The reply when no key can serve and blocking is not allowed (MULTI, scripts); the null array by default. */
+  notBlocking?(): void;
+}
+
+/** Serves c from the first of wait.keys holding a value or, when none does, blocks until one does. */
+export function serveOrBlock<T extends Collection>(c: Client, wait: BlockingWait<T>): void {
+  for (const key of wait.keys) {
+    const value = wait.lookup(key);
+    if (value !== undefined) return wait.serve(key, value);
+  }
+  if (!mayBlock()) return wait.notBlocking ? wait.notBlocking() : c.reply.nullArray();
+  c.server.blocking.block(c, {
+    type: wait.type,
+    keys: wait.keys,
+    deadline: wait.deadline,
+    tryServe: (key, value) => {
+      wait.serve(key, value as T);
+      return true;
+    },
+  });
 }

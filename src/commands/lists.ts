@@ -7,7 +7,7 @@
  */
 import type { Client } from '../server/client.js';
 import { parseMemory } from '../config.js';
-import { mayBlock, parseTimeout } from '../server/blocking.js';
+import { parseTimeout } from '../server/blocking.js';
 import { List } from '../store/list.js';
 import {
   NOT_INTEGER,
@@ -21,7 +21,7 @@ import {
   parsePositiveLong,
   toBigInt64,
 } from './args.js';
-import { deleteIfEmpty, ofType } from './collections.js';
+import { deleteIfEmpty, ofType, serveOrBlock } from './collections.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
 
 function readList(c: Client, key: string): List | undefined {
@@ -144,40 +144,25 @@ function lmoveGeneric(c: Client, argv: string[], fromHead: boolean, toHead: bool
  * none does, blocks until one does. count -1 is BLPOP/BRPOP's [key, element].
  */
 function blockingPop(c: Client, keys: string[], atHead: boolean, count: number, deadline: number): void {
-  const serve = (key: string, list: List): void => {
-    if (count === -1) popOneWithKey(c, key, list, atHead);
-    else popRangeWithKey(c, key, list, atHead, count);
-  };
-  for (const key of keys) {
-    const list = writeList(c, key);
-    if (list) return serve(key, list);
-  }
-  if (!mayBlock()) return c.reply.nullArray();
-  c.server.blocking.block(c, {
+  serveOrBlock(c, {
     type: 'list',
     keys,
     deadline,
-    tryServe: (key, value) => {
-      serve(key, value as List);
-      return true;
-    },
+    lookup: (key) => writeList(c, key),
+    serve: (key, list) => (count === -1 ? popOneWithKey(c, key, list, atHead) : popRangeWithKey(c, key, list, atHead, count)),
   });
 }
 
 /** BLMOVE and BRPOPLPUSH: LMOVE, or block until the source holds elements. */
 function blockingMove(c: Client, argv: string[], fromHead: boolean, toHead: boolean, deadline: number): void {
   const [, source, destination] = argv;
-  const list = writeList(c, source);
-  if (list) return move(c, source, destination, list, fromHead, toHead);
-  if (!mayBlock()) return c.reply.nullBulk();
-  c.server.blocking.block(c, {
+  serveOrBlock(c, {
     type: 'list',
     keys: [source],
     deadline,
-    tryServe: (_key, value) => {
-      move(c, source, destination, value as List, fromHead, toHead);
-      return true;
-    },
+    lookup: (key) => writeList(c, key),
+    serve: (_key, list) => move(c, source, destination, list, fromHead, toHead),
+    notBlocking: () => c.reply.nullBulk(),
   });
 }
 

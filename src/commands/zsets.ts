@@ -5,13 +5,13 @@
  * ZREMRANGEBY* report first, and pops report between the reply's header and
  * its members.
  */
-import { mayBlock, parseTimeout } from '../server/blocking.js';
+import { parseTimeout } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { SetValue } from '../store/set.js';
 import { ZSet, type AddFlags, type RankSpan, type ZSetLimits } from '../store/zset.js';
 import { formatG17 } from '../resp/writer.js';
 import { SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseInteger, parseMultiPop, parsePositiveLong, parseRandomCount } from './args.js';
-import { deleteIfEmpty, ofType, removeMembers, replyRandomPicks, storeAndReplySize } from './collections.js';
+import { deleteIfEmpty, ofType, removeMembers, replyRandomPicks, serveOrBlock, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
@@ -385,19 +385,12 @@ function zmpop(c: Client, argv: string[]): void {
 
 /** Pops from the first of keys holding members or, when none does, blocks until one does. */
 function blockingPop(c: Client, keys: string[], end: End, count: number, shape: PopReply, deadline: number): void {
-  for (const key of keys) {
-    const zset = writeZSet(c, key);
-    if (zset !== undefined) return popMembers(c, key, zset, end, count, shape);
-  }
-  if (!mayBlock()) return c.reply.nullArray();
-  c.server.blocking.block(c, {
+  serveOrBlock(c, {
     type: 'zset',
     keys,
     deadline,
-    tryServe: (key, value) => {
-      popMembers(c, key, value as ZSet, end, count, shape);
-      return true;
-    },
+    lookup: (key) => writeZSet(c, key),
+    serve: (key, zset) => popMembers(c, key, zset, end, count, shape),
   });
 }
 
