@@ -19,6 +19,7 @@ export const NOT_INTEGER = 'ERR value is not an integer or out of range';
 export const NOT_FLOAT = 'ERR value is not a valid float';
 export const NO_SUCH_KEY = 'ERR no such key';
 export const OUT_OF_RANGE = 'ERR index out of range';
+export const DB_OUT_OF_RANGE = 'ERR DB index is out of range';
 
 export function fail(message: string): never {
   throw new ReplyError(message);
@@ -51,6 +52,15 @@ export function parseRangeLong(arg: string, min: bigint, max: bigint, message?: 
   if (n === null) fail(message ?? NOT_INTEGER);
   if (n < min || n > max) fail(message ?? `ERR value is out of range, value must between ${min} and ${max}`);
   return Number(n);
+}
+
+/** C's int range, that of Redis's getIntFromObjectOrReply. */
+const INT_MIN = -2147483648n;
+const INT_MAX = 2147483647n;
+
+/** A database index argument (getIntFromObjectOrReply); whether that database exists is for the caller to check. */
+export function parseDbIndex(arg: string, message?: string): number {
+  return parseRangeLong(arg, INT_MIN, INT_MAX, message);
 }
 
 /** Redis's getPositiveLongFromObjectOrReply: an integer >= 0. */

@@ -7,13 +7,11 @@ import type { Client } from '../server/client.js';
 import { DEFAULT_USER, authenticate, defaultUserHasPassword, resetAuthentication } from '../server/auth.js';
 import { redactArgument } from '../server/monitor.js';
 import { REDIS_VERSION } from '../server/server.js';
-import { SYNTAX_ERROR, fail, isKeyword, parseInteger, parseRangeLong } from './args.js';
+import { DB_OUT_OF_RANGE, SYNTAX_ERROR, fail, isKeyword, parseDbIndex, parseInteger } from './args.js';
 import { setClientName } from './client.js';
 import { discardTransaction } from './transactions.js';
 import type { CommandSpec } from './table.js';
 
-const INT_MIN = -2147483648n;
-const INT_MAX = 2147483647n;
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 
 function ping(c: Client, argv: string[]): void {
@@ -52,13 +50,8 @@ function reset(c: Client): void {
   c.reply.simple('RESET');
 }
 
-/** A database index argument, parsed as Redis's getIntFromObjectOrReply. */
-function parseDbIndex(arg: string, message?: string): number {
-  return parseRangeLong(arg, INT_MIN, INT_MAX, message);
-}
-
 function checkDbIndex(c: Client, index: number): void {
-  if (index < 0 || index >= c.server.keyspace.dbs.length) fail('ERR DB index is out of range');
+  if (index < 0 || index >= c.server.keyspace.dbs.length) fail(DB_OUT_OF_RANGE);
 }
 
 function select(c: Client, argv: string[]): void {

@@ -8,15 +8,12 @@ import { typeOf, type Database, type Value } from '../store/keyspace.js';
 import { lfuCounter, lruIdleMs } from '../store/access.js';
 import { GlobPattern } from '../store/glob.js';
 import { INT64_MAX, INT64_MIN } from '../store/int64.js';
-import { NO_SUCH_KEY, SYNTAX_ERROR, fail, isKeyword, parseInteger, parseRangeLong, replyHelp } from './args.js';
+import { DB_OUT_OF_RANGE, NO_SUCH_KEY, SYNTAX_ERROR, fail, isKeyword, parseDbIndex, parseInteger, replyHelp } from './args.js';
 import { parseScanCursor, parseScanOptions, replyScan, scanDict } from './scan.js';
 import { stringEncoding } from './strings.js';
 import { keyAt, type CommandSpec, type Handler, type KeySpecFlag } from './table.js';
 
 const SAME_OBJECT = 'ERR source and destination objects are the same';
-const DB_OUT_OF_RANGE = 'ERR DB index is out of range';
-const INT32_MIN = -2147483648n;
-const INT32_MAX = 2147483647n;
 
 // ---- deleting and inspecting ------------------------------------------------
 
@@ -144,10 +141,9 @@ function renamenx(c: Client, argv: string[]): void {
   renameGeneric(c, argv, true);
 }
 
-/** A DB index argument: an int32, within the configured databases. */
-function parseDbIndex(c: Client, arg: string): Database {
-  const index = parseRangeLong(arg, INT32_MIN, INT32_MAX);
-  const db = c.server.keyspace.dbs[index];
+/** The database a DB index argument names, or the out-of-range error. */
+function parseDatabase(c: Client, arg: string): Database {
+  const db = c.server.keyspace.dbs[parseDbIndex(arg)];
   if (db === undefined) fail(DB_OUT_OF_RANGE);
   return db;
 }
@@ -155,7 +151,7 @@ function parseDbIndex(c: Client, arg: string): Database {
 function move(c: Client, argv: string[]): void {
   const key = argv[1];
   const source = c.db;
-  const target = parseDbIndex(c, argv[2]);
+  const target = parseDatabase(c, argv[2]);
   if (target === source) fail(SAME_OBJECT);
   if (source.lookupWrite(key) === undefined || target.lookupWrite(key) !== undefined) return c.reply.integer(0);
   relocate(source, key, target, key);
@@ -175,7 +171,7 @@ function copy(c: Client, argv: string[]): void {
   let replace = false;
   for (let i = 3; i < argv.length; i++) {
     if (isKeyword(argv[i], 'replace')) replace = true;
-    else if (isKeyword(argv[i], 'db') && i + 1 < argv.length) targetDb = parseDbIndex(c, argv[++i]);
+    else if (isKeyword(argv[i], 'db') && i + 1 < argv.length) targetDb = parseDatabase(c, argv[++i]);
     else fail(SYNTAX_ERROR);
   }
   if (targetDb === c.db && source === target) fail(SAME_OBJECT);
