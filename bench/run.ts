@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, REDIS_SERVER } from '../test/support/servers.js';
 import { RawClient } from '../test/support/raw-client.js';
+import { markedSections } from './results-section.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RESULTS_FILE = path.join(REPO_ROOT, 'bench/RESULTS.md');
@@ -301,7 +302,9 @@ async function main(): Promise<void> {
     return { scenario: { pipeline: Number(pipeline), valueSize: Number(valueSize) }, test, keyhive: medianSample(byServer.keyhive), redis: medianSample(byServer.redis) };
   });
   const text = report(profileName, profile, servers, [...commands], rows);
-  fs.writeFileSync(RESULTS_FILE, text);
+  // Other benchmarks' sections (bench/results-section.ts) stay.
+  const others = fs.existsSync(RESULTS_FILE) ? markedSections(fs.readFileSync(RESULTS_FILE, 'utf8')) : '';
+  fs.writeFileSync(RESULTS_FILE, others ? `${text}\n${others}` : text);
   process.stdout.write(`${resultsTable(rows)}\n\nWritten to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
 }
 
