@@ -1,8 +1,8 @@
 /**
  * Differential fuzzing: the same random single-connection command sequences
  * (fuzz-commands.ts, seeded by FUZZ_SEED, for FUZZ_SECONDS) go to
- * `node bin/keyhive` and to redis-server, starting from the same keys, one
- * command at a time. For every command both must agree on error versus
+ * `node bin/keyhive` and to redis-server, starting from the same keys, in
+ * RESP2 or RESP3, one command at a time. For every command both must agree on error versus
  * success. Replies may differ in content (random picks, memory figures,
  * client ids), so only their class is compared; error texts that differ are
  * listed as diagnostics.
@@ -154,9 +154,11 @@ describe(`differential fuzzing vs redis-server (seed ${SEED}, ${SECONDS}s)`, () 
     while (Date.now() < deadline) {
       const [ours, theirs] = await Promise.all([RawClient.connect(keyhive.port), RawClient.connect(redis.port)]);
       try {
+        const resp3 = r.chance(0.3);
         for (const c of [ours, theirs]) {
           await c.call('FLUSHALL');
           for (const argv of SEED_COMMANDS) await c.call(...argv);
+          if (resp3) await c.call('HELLO', '3');
         }
         const sequence: string[][] = [];
         for (let i = 5 + r.int(40); i > 0 && !diverged(sequence); i--) {
