@@ -188,12 +188,20 @@ export class Server {
       if (e instanceof TlsConfigError) throw new Error('Failed to configure TLS. Check logs for more info.');
       throw e;
     }
-    const hz = Math.max(1, this.config.getNumber('hz'));
-    this.cronTimer = setInterval(() => this.cron(), Math.round(1000 / hz));
-    this.cronTimer.unref();
+    this.startCron();
+    // CONFIG SET hz changes how often the cron runs, as in Redis.
+    this.config.onChange((name) => {
+      if (name === 'hz' && this.cronTimer) this.startCron();
+    });
     this.log('notice', `Keyhive ${KEYHIVE_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on ${this.config.get('bind')} port ${this.port}${this.tlsPort ? `, tls-port ${this.tlsPort}` : ''}, PID: ${process.pid}`);
     // Redis's own words (with " PID: " above, as in its banner), which tools waiting for a server look for.
     this.log('notice', 'Ready to accept connections');
+  }
+
+  private startCron(): void {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    this.cronTimer = setInterval(() => this.cron(), Math.round(1000 / Math.max(1, this.config.getNumber('hz'))));
+    this.cronTimer.unref();
   }
 
   /**
