@@ -13,6 +13,12 @@ import { splitInlineArgs } from './inline.js';
 /** Longest inline request or count line Redis accepts without a newline. */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
 const INT_MAX = 2147483647;
+/**
+ * Arguments become JS strings, and V8 caps a string at 2^29 - 24 chars: a bulk
+ * longer than that (only the last 24 bytes below the default 512 MB
+ * proto-max-bulk-len) is refused as an invalid length rather than failing later.
+ */
+const MAX_STRING_LENGTH = 2 ** 29 - 24;
 const CR = 13;
 const LF = 10;
 
@@ -198,7 +204,7 @@ export class RequestDecoder {
       throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[start])}'`);
     }
     const len = parseLineInteger(buf, start + 1, cr);
-    if (Number.isNaN(len) || len < 0 || len > this.host.maxBulkLen) throw new ProtocolError('Protocol error: invalid bulk length');
+    if (Number.isNaN(len) || len < 0 || len > this.host.maxBulkLen || len > MAX_STRING_LENGTH) throw new ProtocolError('Protocol error: invalid bulk length');
     if (len > 16384 && this.host.authRequired) throw new ProtocolError('Protocol error: unauthenticated bulk length');
     this.pos = cr + 2;
     this.bulkLen = len;
