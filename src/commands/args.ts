@@ -93,12 +93,6 @@ export function toDouble(s: string): number | null {
   return null;
 }
 
-export function parseDouble(s: string, message = NOT_FLOAT): number {
-  const d = toDouble(s);
-  if (d === null) fail(message);
-  return d;
-}
-
 /** Case-insensitive comparison of an argument with a lower-case keyword. */
 export function isKeyword(arg: string, lower: string): boolean {
   return arg.length === lower.length && arg.toLowerCase() === lower;

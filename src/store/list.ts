@@ -126,13 +126,7 @@ export class List implements Collection {
 
   // ---- ends -----------------------------------------------------------------
 
-  pushHead(value: string): void {
-    let chunk = this.head;
-    if (!chunk || chunk.items.length >= CHUNK_MAX) chunk = this.linkAfter(null, new Chunk([]));
-    chunk.items.unshift(value);
-    this.added(value);
-  }
-
+  /** Counts an element in (added) or out (removed). */
   private added(value: string): void {
     this.count++;
     this.stringBytes += stringBytes(value.length);
@@ -141,6 +135,13 @@ export class List implements Collection {
   private removed(value: string): void {
     this.count--;
     this.stringBytes -= stringBytes(value.length);
+  }
+
+  pushHead(value: string): void {
+    let chunk = this.head;
+    if (!chunk || chunk.items.length >= CHUNK_MAX) chunk = this.linkAfter(null, new Chunk([]));
+    chunk.items.unshift(value);
+    this.added(value);
   }
 
   pushTail(value: string): void {
@@ -290,7 +291,7 @@ export class List implements Collection {
     return removed;
   }
 
-  /** Every element, head to tail (for tests and conversions). */
+  /** Every element, head to tail (for tests). */
   toArray(): string[] {
     const out: string[] = [];
     for (let chunk = this.head; chunk; chunk = chunk.next) for (const v of chunk.items) out.push(v);

@@ -1,7 +1,8 @@
 /**
- * Random sampling shared by hashes and sets (HRANDFIELD, SRANDMEMBER, SPOP
- * with a count). Both address their entries by "slots": small integers that
- * are array positions in the compact encodings and entry ids in a Dict.
+ * Random sampling shared by hashes, sets and sorted sets (HRANDFIELD,
+ * SRANDMEMBER, ZRANDMEMBER, SPOP with a count). They address their entries
+ * by "slots": small integers that are array positions in the compact
+ * encodings, entry ids in a Dict, and ranks in a sorted set.
  */
 
 export interface Slotted {

@@ -54,8 +54,6 @@ export interface RankSpan {
   end: number;
 }
 
-export type { PairVisitor };
-
 /** ZADD's options. */
 export interface AddFlags {
   /** Only add new members. */
@@ -80,11 +78,11 @@ export interface AddResult {
 
 const NO_FLAGS: AddFlags = {};
 
-export function scoreAboveMin(score: number, range: ScoreRange): boolean {
+function scoreAboveMin(score: number, range: ScoreRange): boolean {
   return range.minExclusive ? score > range.min : score >= range.min;
 }
 
-export function scoreBelowMax(score: number, range: ScoreRange): boolean {
+function scoreBelowMax(score: number, range: ScoreRange): boolean {
   return range.maxExclusive ? score < range.max : score <= range.max;
 }
 
@@ -93,12 +91,12 @@ function compareToBound(member: string, bound: LexBound): number {
   return member < bound.value ? -1 : member > bound.value ? 1 : 0;
 }
 
-export function lexAboveMin(member: string, range: LexRange): boolean {
+function lexAboveMin(member: string, range: LexRange): boolean {
   const cmp = compareToBound(member, range.min);
   return range.min.exclusive ? cmp > 0 : cmp >= 0;
 }
 
-export function lexBelowMax(member: string, range: LexRange): boolean {
+function lexBelowMax(member: string, range: LexRange): boolean {
   const cmp = compareToBound(member, range.max);
   return range.max.exclusive ? cmp < 0 : cmp <= 0;
 }
@@ -116,7 +114,7 @@ interface PairStore {
   insert(member: string, score: number): void;
   /** Changes the score of a member that is in the set. */
   move(member: string, from: number, to: number): void;
-  remove(member: string): boolean;
+  delete(member: string): boolean;
   /** Rank of a member that is in the set with that score. */
   rank(member: string, score: number): number;
   /** How many leading pairs satisfy `before`, which holds for a prefix of the order only. */
@@ -152,11 +150,11 @@ class PackedPairs implements PairStore {
   }
 
   move(member: string, _from: number, to: number): void {
-    this.remove(member);
+    this.delete(member);
     this.insert(member, to);
   }
 
-  remove(member: string): boolean {
+  delete(member: string): boolean {
     const i = this.members.indexOf(member);
     if (i < 0) return false;
     this.memberBytes -= stringBytes(member.length);
@@ -222,7 +220,7 @@ class IndexedSkipList implements PairStore {
     this.dict.setNumberAt(this.dict.find(member), to);
   }
 
-  remove(member: string): boolean {
+  delete(member: string): boolean {
     const id = this.dict.find(member);
     if (id < 0) return false;
     const score = this.dict.numberAt(id);
@@ -347,7 +345,7 @@ export class ZSet implements Collection, Slotted {
 
   /** Removes member; whether it was there (as Map's, Hash's and SetValue's delete). */
   delete(member: string): boolean {
-    return this.store.remove(member);
+    return this.store.delete(member);
   }
 
   /** 0-based rank of member, counted from the lowest or, when reverse, the highest; -1 when absent. */
