@@ -1,6 +1,6 @@
 /**
  * Clients that declare huge frames and never send them (`*2147483647`,
- * `$536870912`, both within Redis's limits) must not make the server reserve
+ * `$536870888`, the longest bulk a V8 string holds) must not make the server reserve
  * that memory: it buffers only the bytes that actually arrived, keeps
  * serving everyone else, and forgets the partial frames when they disconnect.
  */
@@ -35,7 +35,7 @@ describe('huge declared lengths', () => {
     const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawClient.connect(server.port)));
     await Promise.all(
       clients.map((c, i) =>
-        writeFully(c, i % 2 === 0 ? `*1\r\n$536870912\r\n${'x'.repeat(1024)}` : `*2147483647\r\n$3\r\nSET\r\n$1\r\nk\r\n`),
+        writeFully(c, i % 2 === 0 ? `*1\r\n$536870888\r\n${'x'.repeat(1024)}` : `*2147483647\r\n$3\r\nSET\r\n$1\r\nk\r\n`),
       ),
     );
     // A round trip after the writes: the server has read what was sent before it answers.
