@@ -4,7 +4,7 @@
  * names, their order and the writes that must stay silent all get compared.
  */
 import { describeDifferential } from '../support/differential.js';
-import type { RawClient } from '../support/raw-client.js';
+import { recordKeyEvents } from '../support/key-events.js';
 
 const COMMANDS: string[][] = [
   ['HSET', 'h', 'a', '1', 'b', '2'],
@@ -41,30 +41,12 @@ const COMMANDS: string[][] = [
   ['SREM', 'dst', 'b'],
 ];
 
-/** Reads pushed messages until the marker published last arrives. */
-async function messagesUntilMarker(sub: RawClient): Promise<string[]> {
-  const out: string[] = [];
-  for (;;) {
-    const message = await sub.readRaw();
-    if (message.includes('end-of-test')) return out;
-    out.push(message);
-  }
-}
-
 describeDifferential('keyspace events of hash and set commands', (t) => {
-  t.scenario('every write reports Redis events, no-ops report none', async (connect) => {
-    const out: string[] = [];
-    const admin = await connect();
-    const sub = await connect();
-    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'));
-    sub.send('PSUBSCRIBE', '__keyevent@9__:*');
-    out.push(await sub.readRaw());
-    sub.send('SUBSCRIBE', 'marker');
-    out.push(await sub.readRaw());
-    for (const command of COMMANDS) out.push(await admin.callRaw(...command));
-    await admin.callRaw('PUBLISH', 'marker', 'end-of-test');
-    out.push(...(await messagesUntilMarker(sub)));
-    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', ''));
-    return out;
-  });
+  t.scenario('every write reports Redis events, no-ops report none', (connect) =>
+    recordKeyEvents(connect, 'KEA', '__keyevent@9__:*', async (admin) => {
+      const out: string[] = [];
+      for (const command of COMMANDS) out.push(await admin.callRaw(...command));
+      return out;
+    }),
+  );
 });

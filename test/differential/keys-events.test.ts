@@ -6,7 +6,7 @@
  * is on too.
  */
 import { describeDifferential } from '../support/differential.js';
-import type { RawClient } from '../support/raw-client.js';
+import { recordKeyEvents } from '../support/key-events.js';
 
 const COMMANDS: (string[] | { sleep: number })[] = [
   ['SET', 'a', '1'],
@@ -55,35 +55,18 @@ const COMMANDS: (string[] | { sleep: number })[] = [
   ['RENAME', 'short5', 'x'],
 ];
 
-/** Reads pushed messages until the marker published last arrives. */
-async function messagesUntilMarker(sub: RawClient): Promise<string[]> {
-  const out: string[] = [];
-  for (;;) {
-    const message = await sub.readRaw();
-    if (message.includes('end-of-test')) return out;
-    out.push(message);
-  }
-}
-
 describeDifferential('keyspace events of generic key commands', (t) => {
   t.scenario('every write reports Redis events, no-ops report none', async (connect) => {
-    const out: string[] = [];
+    const out = await recordKeyEvents(connect, 'KEAm', '__keyevent@*__:*', async (admin) => {
+      // Active expiry would race the lazy expiry these steps exercise.
+      const replies = [await admin.callRaw('DEBUG', 'SET-ACTIVE-EXPIRE', '0')];
+      for (const step of COMMANDS) {
+        if ('sleep' in step) await new Promise((r) => setTimeout(r, step.sleep));
+        else replies.push(await admin.callRaw(...step));
+      }
+      return replies;
+    });
     const admin = await connect();
-    const sub = await connect();
-    // Active expiry would race the lazy expiry these steps exercise.
-    out.push(await admin.callRaw('DEBUG', 'SET-ACTIVE-EXPIRE', '0'));
-    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', 'KEAm'));
-    sub.send('PSUBSCRIBE', '__keyevent@*__:*');
-    out.push(await sub.readRaw());
-    sub.send('SUBSCRIBE', 'marker');
-    out.push(await sub.readRaw());
-    for (const step of COMMANDS) {
-      if ('sleep' in step) await new Promise((r) => setTimeout(r, step.sleep));
-      else out.push(await admin.callRaw(...step));
-    }
-    await admin.callRaw('PUBLISH', 'marker', 'end-of-test');
-    out.push(...(await messagesUntilMarker(sub)));
-    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', ''));
     out.push(await admin.callRaw('DEBUG', 'SET-ACTIVE-EXPIRE', '1'));
     for (const db of ['10', '11']) {
       await admin.callRaw('SELECT', db);

@@ -7,6 +7,7 @@
  * its own events also sees where they fall around each reply.
  */
 import { describeDifferential } from '../support/differential.js';
+import { recordKeyEvents } from '../support/key-events.js';
 import type { RawClient } from '../support/raw-client.js';
 
 const SOURCES: string[][] = [
@@ -50,36 +51,22 @@ async function untilReply(c: RawClient): Promise<string[]> {
   }
 }
 
-/** Reads pushed messages until the marker published last arrives. */
-async function messagesUntilMarker(sub: RawClient): Promise<string[]> {
-  const out: string[] = [];
-  for (;;) {
-    const message = await sub.readRaw();
-    if (message.includes('end-of-test')) return out;
-    out.push(message);
-  }
-}
-
 describeDifferential('STORE forms over a stale destination', (t) => {
   t.scenario('the stale destination is expired before it is replaced, deleted when the result is empty', async (connect) => {
-    const out: string[] = [];
     const admin = await connect();
-    const sub = await connect();
-    out.push(await admin.callRaw('DEBUG', 'SET-ACTIVE-EXPIRE', '0'));
+    const out = [await admin.callRaw('DEBUG', 'SET-ACTIVE-EXPIRE', '0')];
     for (const command of SOURCES) out.push(await admin.callRaw(...command));
-    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'));
-    sub.send('PSUBSCRIBE', '__keyevent@9__:*');
-    out.push(await sub.readRaw());
-    sub.send('SUBSCRIBE', 'marker');
-    out.push(await sub.readRaw());
-    for (const command of STORES) {
-      out.push(await admin.callRaw('SET', 'dst', 'old', 'PX', '1'));
-      await new Promise((r) => setTimeout(r, 20));
-      out.push(await admin.callRaw(...command));
-    }
-    await admin.callRaw('PUBLISH', 'marker', 'end-of-test');
-    out.push(...(await messagesUntilMarker(sub)));
-    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', ''));
+    out.push(
+      ...(await recordKeyEvents(connect, 'KEA', '__keyevent@9__:*', async (driver) => {
+        const replies: string[] = [];
+        for (const command of STORES) {
+          replies.push(await driver.callRaw('SET', 'dst', 'old', 'PX', '1'));
+          await new Promise((r) => setTimeout(r, 20));
+          replies.push(await driver.callRaw(...command));
+        }
+        return replies;
+      })),
+    );
     out.push(await admin.callRaw('DEBUG', 'SET-ACTIVE-EXPIRE', '1'));
     return out;
   });

@@ -1,0 +1,40 @@
+/**
+ * Keyspace events in a differential scenario: one connection drives the
+ * commands while another records every event message matching a pattern, so
+ * that event names, their order and the writes that stay silent all get
+ * compared between Keyhive and redis-server.
+ */
+import type { Connect } from './differential.js';
+import type { RawClient } from './raw-client.js';
+
+const MARKER = 'end-of-test';
+
+/** Reads pushed messages until the marker published last arrives. */
+async function messagesUntilMarker(sub: RawClient): Promise<string[]> {
+  const out: string[] = [];
+  for (;;) {
+    const message = await sub.readRaw();
+    if (message.includes(MARKER)) return out;
+    out.push(message);
+  }
+}
+
+/**
+ * With notify-keyspace-events set to flags and a subscriber on pattern, runs
+ * drive(admin); returns the subscription replies, what drive returned, then
+ * every event message in arrival order. Notifications are off again after.
+ */
+export async function recordKeyEvents(connect: Connect, flags: string, pattern: string, drive: (admin: RawClient) => Promise<string[]>): Promise<string[]> {
+  const admin = await connect();
+  const sub = await connect();
+  const out = [await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', flags)];
+  sub.send('PSUBSCRIBE', pattern);
+  out.push(await sub.readRaw());
+  sub.send('SUBSCRIBE', 'marker');
+  out.push(await sub.readRaw());
+  out.push(...(await drive(admin)));
+  await admin.callRaw('PUBLISH', 'marker', MARKER);
+  out.push(...(await messagesUntilMarker(sub)));
+  out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', ''));
+  return out;
+}
