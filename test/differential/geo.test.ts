@@ -1,4 +1,5 @@
 import { describeDifferential, type Step } from '../support/differential.js';
+import { callEach, recordKeyEvents } from '../support/key-events.js';
 import { Generator } from '../support/random.js';
 
 const SICILY = ['GEOADD', 'Sicily', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania', '12.758489', '38.788135', 'edge1', '17.241510', '38.788135', 'edge2'];
@@ -244,26 +245,16 @@ describeDifferential('geo', (t) => {
 });
 
 describeDifferential('geo: keyspace events', (t) => {
-  t.scenario('GEOADD notifies zadd; stores notify georadiusstore / geosearchstore or del', async (connect) => {
-    const admin = await connect();
-    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-    const sub = await connect();
-    await sub.call('PSUBSCRIBE', '__keyevent@9__:*');
-    const c = await connect();
-    const out: string[] = [];
-    for (const step of [
-      SICILY,
-      ['GEOADD', 'Sicily', 'NX', '13.361389', '38.115556', 'Palermo'],
-      ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'STORE', 'a'],
-      ['GEOSEARCHSTORE', 'b', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km'],
-      ['GEOSEARCHSTORE', 'b', 'Sicily', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'],
-      ['GEORADIUS', 'missing', '15', '37', '200', 'km', 'STORE', 'a'],
-      ['SET', 'done', '1'],
-    ]) {
-      out.push(await c.callRaw(...step));
-    }
-    for (let last = ''; !last.includes('done'); ) out.push((last = await sub.readRaw()));
-    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', '');
-    return out;
-  });
+  t.scenario('GEOADD notifies zadd; stores notify georadiusstore / geosearchstore or del', (connect) =>
+    recordKeyEvents(connect, 'KEA', '__keyevent@9__:*', (c) =>
+      callEach(c, [
+        SICILY,
+        ['GEOADD', 'Sicily', 'NX', '13.361389', '38.115556', 'Palermo'],
+        ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'STORE', 'a'],
+        ['GEOSEARCHSTORE', 'b', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km'],
+        ['GEOSEARCHSTORE', 'b', 'Sicily', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'],
+        ['GEORADIUS', 'missing', '15', '37', '200', 'km', 'STORE', 'a'],
+      ]),
+    ),
+  );
 });

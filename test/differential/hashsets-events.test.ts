@@ -4,7 +4,7 @@
  * names, their order and the writes that must stay silent all get compared.
  */
 import { describeDifferential } from '../support/differential.js';
-import { recordKeyEvents } from '../support/key-events.js';
+import { callEach, recordKeyEvents } from '../support/key-events.js';
 
 const COMMANDS: string[][] = [
   ['HSET', 'h', 'a', '1', 'b', '2'],
@@ -43,10 +43,6 @@ const COMMANDS: string[][] = [
 
 describeDifferential('keyspace events of hash and set commands', (t) => {
   t.scenario('every write reports Redis events, no-ops report none', (connect) =>
-    recordKeyEvents(connect, 'KEA', '__keyevent@9__:*', async (admin) => {
-      const out: string[] = [];
-      for (const command of COMMANDS) out.push(await admin.callRaw(...command));
-      return out;
-    }),
+    recordKeyEvents(connect, 'KEA', '__keyevent@9__:*', (admin) => callEach(admin, COMMANDS)),
   );
 });

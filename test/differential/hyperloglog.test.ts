@@ -1,6 +1,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeDifferential, type Step } from '../support/differential.js';
+import { callEach, recordKeyEvents } from '../support/key-events.js';
 import { RawClient } from '../support/raw-client.js';
 import { Generator } from '../support/random.js';
 
@@ -192,36 +193,26 @@ describeDifferential('hyperloglog', (t) => {
 });
 
 describeDifferential('hyperloglog: keyspace events and WATCH', (t) => {
-  t.scenario('PFADD and PFMERGE notify pfadd; PFCOUNT refreshing its cache touches WATCH only', async (connect) => {
-    const admin = await connect();
-    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-    const sub = await connect();
-    await sub.call('PSUBSCRIBE', '__keyevent@9__:*');
-    const c = await connect();
-    const out: string[] = [];
-    for (const step of [
-      ['PFADD', 'h', 'a'],
-      ['PFADD', 'h', 'a'],
-      ['PFADD', 'h'],
-      ['PFMERGE', 'm', 'h'],
-      ['PFCOUNT', 'h'],
-      ['WATCH', 'h'],
-      ['PFCOUNT', 'h'],
-      ['MULTI'],
-      ['PING'],
-      ['EXEC'],
-      ['PFADD', 'h', 'b'],
-      ['WATCH', 'h'],
-      ['PFCOUNT', 'h'],
-      ['MULTI'],
-      ['PING'],
-      ['EXEC'],
-      ['SET', 'done', '1'],
-    ]) {
-      out.push(await c.callRaw(...step));
-    }
-    for (let last = ''; !last.includes('done'); ) out.push((last = await sub.readRaw()));
-    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', '');
-    return out;
-  });
+  t.scenario('PFADD and PFMERGE notify pfadd; PFCOUNT refreshing its cache touches WATCH only', (connect) =>
+    recordKeyEvents(connect, 'KEA', '__keyevent@9__:*', (c) =>
+      callEach(c, [
+        ['PFADD', 'h', 'a'],
+        ['PFADD', 'h', 'a'],
+        ['PFADD', 'h'],
+        ['PFMERGE', 'm', 'h'],
+        ['PFCOUNT', 'h'],
+        ['WATCH', 'h'],
+        ['PFCOUNT', 'h'],
+        ['MULTI'],
+        ['PING'],
+        ['EXEC'],
+        ['PFADD', 'h', 'b'],
+        ['WATCH', 'h'],
+        ['PFCOUNT', 'h'],
+        ['MULTI'],
+        ['PING'],
+        ['EXEC'],
+      ]),
+    ),
+  );
 });

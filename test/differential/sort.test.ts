@@ -1,4 +1,5 @@
 import { describeDifferential, type Step } from '../support/differential.js';
+import { callEach, recordKeyEvents } from '../support/key-events.js';
 import { Generator } from '../support/random.js';
 
 /** A list, a small and a large set, and a sorted set of the same numbers, with weight keys and hashes for BY/GET. */
@@ -173,25 +174,15 @@ describeDifferential('sort', (t) => {
 });
 
 describeDifferential('sort: keyspace events', (t) => {
-  t.scenario('SORT STORE notifies sortstore, or del for an empty result', async (connect) => {
-    const admin = await connect();
-    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-    const sub = await connect();
-    await sub.call('PSUBSCRIBE', '__keyevent@9__:*');
-    const c = await connect();
-    const out: string[] = [];
-    for (const step of [
-      ['RPUSH', 'l', '3', '1', '2'],
-      ['SORT', 'l', 'STORE', 'd'],
-      ['SORT', 'l', 'LIMIT', '0', '0', 'STORE', 'd'],
-      ['SORT', 'l', 'LIMIT', '0', '0', 'STORE', 'd'],
-      ['SORT', 'l', 'BY', 'w_*'],
-      ['SET', 'done', '1'],
-    ]) {
-      out.push(await c.callRaw(...step));
-    }
-    for (let last = ''; !last.includes('done'); ) out.push((last = await sub.readRaw()));
-    await admin.call('CONFIG', 'SET', 'notify-keyspace-events', '');
-    return out;
-  });
+  t.scenario('SORT STORE notifies sortstore, or del for an empty result', (connect) =>
+    recordKeyEvents(connect, 'KEA', '__keyevent@9__:*', (c) =>
+      callEach(c, [
+        ['RPUSH', 'l', '3', '1', '2'],
+        ['SORT', 'l', 'STORE', 'd'],
+        ['SORT', 'l', 'LIMIT', '0', '0', 'STORE', 'd'],
+        ['SORT', 'l', 'LIMIT', '0', '0', 'STORE', 'd'],
+        ['SORT', 'l', 'BY', 'w_*'],
+      ]),
+    ),
+  );
 });

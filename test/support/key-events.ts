@@ -38,3 +38,10 @@ export async function recordKeyEvents(connect: Connect, flags: string, pattern: 
   out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', ''));
   return out;
 }
+
+/** Sends each command in turn and collects the raw replies. */
+export async function callEach(c: RawClient, commands: string[][]): Promise<string[]> {
+  const replies: string[] = [];
+  for (const command of commands) replies.push(await c.callRaw(...command));
+  return replies;
+}
