@@ -63,6 +63,8 @@ export class Database {
   readonly main = new Dict<Value>({ tags: true, numbers: true });
   /** Sum of the accounted bytes of the keys. */
   bytes = 0;
+  /** The entry the last lookup found: usually the key a write then reports, saving recount() a search. */
+  private lastFound = -1;
   /** Keys with a deadline, in unix milliseconds. */
   readonly expires = new Dict<undefined>({ numbers: true });
 
@@ -96,6 +98,7 @@ export class Database {
     if (id < 0) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     if (touch && !this.keyspace.noTouch) this.main.setTagAt(id, this.keyspace.touchedTag(this.main.tagAt(id)));
+    this.lastFound = id;
     return this.main.valueAt(id);
   }
 
@@ -111,6 +114,7 @@ export class Database {
     // An overwritten key keeps its LFU counter, as in Redis's dbOverwrite.
     if (main.size !== size || this.keyspace.lfu === null) main.setTagAt(id, this.keyspace.newTag());
     this.account(id, key, value);
+    this.lastFound = id;
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (main.size !== size && this.keyspace.reportNewKeys) this.keyspace.emit(this, key, 'n', 'new');
   }
@@ -176,7 +180,9 @@ export class Database {
 
   /** Records the current size of key's collection, if it still has one. */
   recount(key: string): void {
-    const id = this.main.find(key);
+    const hint = this.lastFound;
+    // An id may have been reused or moved since: the key it holds now tells.
+    const id = hint >= 0 && this.main.keyAt(hint) === key ? hint : this.main.find(key);
     if (id >= 0) this.account(id, key, this.main.valueAt(id));
   }
 
@@ -222,6 +228,8 @@ export class Keyspace {
    */
   private readonly resizedIn: Database[] = [];
   private readonly resizedKeys: string[] = [];
+  /** How many entries of those lists are pending (they are reused, not truncated: truncating costs more than the recount). */
+  private resizedCount = 0;
   /** While clients are paused the dataset stays constant: expired keys read as missing but stay, nothing is evicted. */
   frozen = false;
   /** Set while a CLIENT NO-TOUCH client's command runs: lookups leave the LRU/LFU clock alone. */
@@ -254,18 +262,16 @@ export class Keyspace {
   }
 
   resized(db: Database, key: string): void {
-    this.resizedIn.push(db);
-    this.resizedKeys.push(key);
+    this.resizedIn[this.resizedCount] = db;
+    this.resizedKeys[this.resizedCount++] = key;
   }
 
   /** Records the sizes of the collections changed since the last call (after each command, and before used_memory is read). */
   settleSizes(): void {
-    const dbs = this.resizedIn;
-    if (dbs.length === 0) return;
-    const keys = this.resizedKeys;
-    for (let i = 0; i < dbs.length; i++) dbs[i].recount(keys[i]);
-    dbs.length = 0;
-    keys.length = 0;
+    const count = this.resizedCount;
+    if (count === 0) return;
+    this.resizedCount = 0;
+    for (let i = 0; i < count; i++) this.resizedIn[i].recount(this.resizedKeys[i]);
   }
 
   onChange(listener: ChangeListener): void {
