@@ -6,32 +6,7 @@
  * multisets.
  */
 import { describeDifferential, type Step } from '../support/differential.js';
-
-/** mulberry32: a small seeded PRNG, so a failing sequence can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Generator {
-  private readonly random: () => number;
-  constructor(seed: number) {
-    this.random = prng(seed);
-  }
-  int(n: number): number {
-    return Math.floor(this.random() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-  some<T>(items: readonly T[], min: number, max: number): T[] {
-    return Array.from({ length: min + this.int(max - min + 1) }, () => this.pick(items));
-  }
-}
+import { Generator } from '../support/prng.js';
 
 const STEPS = 400;
 

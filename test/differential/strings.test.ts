@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeDifferential, type Step } from '../support/differential.js';
+import { Generator } from '../support/prng.js';
 import { RawClient } from '../support/raw-client.js';
 import { RespError } from '../support/resp.js';
 import { startKeyhive } from '../support/servers.js';
@@ -9,15 +10,10 @@ import { stringEncoding } from '../../src/commands/strings.js';
 const INT64_MAX = '9223372036854775807';
 const INT64_MIN = '-9223372036854775808';
 
-/** A small deterministic PRNG (mulberry32), so generated sequences are the same on every run. */
-function prng(seed: number): (n: number) => number {
-  let a = seed;
-  return (n) => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+/** Integers in [0, n) from a seeded PRNG, so generated sequences are the same on every run. */
+function seededInts(seed: number): (n: number) => number {
+  const generator = new Generator(seed);
+  return (n) => generator.int(n);
 }
 
 describeDifferential('strings', (t) => {
@@ -351,7 +347,7 @@ describeDifferential('strings', (t) => {
     ['GETRANGE', 'k', '0'],
   ]);
 
-  const rand = prng(1844);
+  const rand = seededInts(1844);
   const text = Buffer.from(Array.from({ length: 200 }, () => rand(256)));
   const ranges: Step[] = [['SET', 'bin', text]];
   for (let i = 0; i < 100; i++) ranges.push(['GETRANGE', 'bin', rand(600) - 300, rand(600) - 300]);
@@ -503,7 +499,7 @@ describeDifferential('strings', (t) => {
     ['INCRBYFLOAT', 'k'],
   ]);
 
-  const floats = prng(41);
+  const floats = seededInts(41);
   const operand = (): string => {
     const digits = (n: number) => Array.from({ length: n }, () => floats(10)).join('');
     switch (floats(5)) {
@@ -558,7 +554,7 @@ describeDifferential('strings', (t) => {
     ['LCS', 'a'],
   ]);
 
-  const letters = prng(7);
+  const letters = seededInts(7);
   const lcsSteps: Step[] = [];
   for (let i = 0; i < 20; i++) {
     const word = () => Array.from({ length: 1 + letters(40) }, () => 'abc'[letters(3)]).join('');

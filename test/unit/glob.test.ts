@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GlobPattern, globMatch } from '../../src/store/glob.js';
+import { prng } from '../support/prng.js';
 import { RawClient } from '../support/raw-client.js';
 import { startRedis, type ReferenceServer } from '../support/servers.js';
 
@@ -76,16 +77,6 @@ describe('glob: documented behaviour', () => {
     assert.equal(new GlobPattern(`${'*a'.repeat(200)}`).matches(subject), true);
   });
 });
-
-/** A deterministic PRNG (mulberry32), so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomString(next: () => number, alphabet: string, maxLength: number): string {
   const length = Math.floor(next() * (maxLength + 1));
