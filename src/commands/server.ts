@@ -284,7 +284,7 @@ function shutdown(c: Client, argv: string[]): void {
   if (!flags.now && inNestedCall()) fail("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
   // As Redis blocks the client (BLOCKED_SHUTDOWN): it gets a reply only if the server keeps running.
   c.decoder.paused = true;
-  if (server.shutdown.closing) return;
+  if (server.shutdown.inProgress) return;
   void server.shutdown.run(flags).then((done) => {
     if (done) return;
     c.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');

@@ -33,10 +33,14 @@ function configuredFlags(value: string): ShutdownFlags {
 export class Shutdown {
   /** The signal that asked for a shutdown not yet started (Redis's shutdown_asap). */
   private requestedBy: NodeJS.Signals | null = null;
-  /** A shutdown is closing the server. */
-  closing = false;
+  private closing = false;
 
   constructor(private readonly server: Server) {}
+
+  /** Whether a shutdown is closing the server. */
+  get inProgress(): boolean {
+    return this.closing;
+  }
 
   /**
    * What the signal handler does: note the request for the cron to carry

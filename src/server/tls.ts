@@ -100,7 +100,7 @@ function loadCertificateAuthorities(file: string, dir: string): Buffer[] {
   const failure = 'Failed to configure CA certificate(s) file/directory';
   const cas = file ? [readFile(file, failure)] : [];
   if (!dir) return cas;
-  let names: string[] = [];
+  let names: string[];
   try {
     names = fs.readdirSync(dir).filter((name) => HASHED_NAME.test(name));
   } catch {
@@ -134,7 +134,7 @@ function cipherString(ciphers: string, suites: string): string {
 }
 
 /** The secure context options the tls-* parameters describe, checked in the order of Redis's tlsConfigure. */
-export function contextOptions(config: Config): tls.SecureContextOptions {
+function contextOptions(config: Config): tls.SecureContextOptions {
   const get = (name: string) => config.get(name);
   const certFile = get('tls-cert-file');
   const keyFile = get('tls-key-file');
