@@ -3,6 +3,7 @@
  * redis-server alike; each scenario's transcript of raw replies must match.
  */
 import { describeDifferential } from '../support/differential.js';
+import { recordOwnEvents } from '../support/key-events.js';
 import type { RawClient } from '../support/raw-client.js';
 
 /** Waits until n clients are blocked, so that what follows happens after they blocked. */
@@ -303,39 +304,21 @@ describeDifferential('lists: blocked clients', (t) => {
 });
 
 describeDifferential('lists: own keyspace events in RESP3', (t) => {
-  t.scenario('replies and event pushes interleave as in Redis', async (connect) => {
-    const out: string[] = [];
-    const admin = await connect();
-    const c = await connect();
-    out.push(await c.callRaw('HELLO', '3').then((r) => r.slice(0, 1)));
-    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'));
-    try {
-      out.push(await c.callRaw('SUBSCRIBE', '__keyevent@9__:lpush', '__keyevent@9__:rpush', '__keyevent@9__:lpop', '__keyevent@9__:rpop', '__keyevent@9__:del', '__keyevent@9__:lset', '__keyevent@9__:linsert', '__keyevent@9__:lrem', '__keyevent@9__:ltrim'));
-      for (let i = 1; i < 9; i++) out.push(await c.readRaw());
-      const commands = [
-        ['RPUSH', 'l', 'a', 'b', 'c'],
-        ['LPUSH', 'l', 'z'],
-        ['LSET', 'l', '0', 'y'],
-        ['LINSERT', 'l', 'AFTER', 'a', 'x'],
-        ['LREM', 'l', '1', 'x'],
-        ['LMOVE', 'l', 'm', 'RIGHT', 'LEFT'],
-        ['LPOP', 'l'],
-        ['RPOP', 'l', '5'],
-        ['LMPOP', '1', 'm', 'LEFT'],
-        ['RPUSH', 't', '1'],
-        ['LTRIM', 't', '1', '0'],
-        ['RPUSH', 'b', '1'],
-        ['BLPOP', 'b', '0'],
-      ];
-      for (const cmd of commands) {
-        // Everything up to the PING's answer: the command's reply and its event pushes, in the order sent.
-        c.send(...cmd);
-        c.send('PING');
-        for (let frame = ''; frame !== '+PONG\r\n'; out.push(frame)) frame = await c.readRaw();
-      }
-    } finally {
-      await admin.call('CONFIG', 'SET', 'notify-keyspace-events', '');
-    }
-    return out;
-  });
+  t.scenario('replies and event pushes interleave as in Redis', (connect) =>
+    recordOwnEvents(connect, 'KEA', ['SUBSCRIBE', '__keyevent@9__:lpush', '__keyevent@9__:rpush', '__keyevent@9__:lpop', '__keyevent@9__:rpop', '__keyevent@9__:del', '__keyevent@9__:lset', '__keyevent@9__:linsert', '__keyevent@9__:lrem', '__keyevent@9__:ltrim'], [
+      ['RPUSH', 'l', 'a', 'b', 'c'],
+      ['LPUSH', 'l', 'z'],
+      ['LSET', 'l', '0', 'y'],
+      ['LINSERT', 'l', 'AFTER', 'a', 'x'],
+      ['LREM', 'l', '1', 'x'],
+      ['LMOVE', 'l', 'm', 'RIGHT', 'LEFT'],
+      ['LPOP', 'l'],
+      ['RPOP', 'l', '5'],
+      ['LMPOP', '1', 'm', 'LEFT'],
+      ['RPUSH', 't', '1'],
+      ['LTRIM', 't', '1', '0'],
+      ['RPUSH', 'b', '1'],
+      ['BLPOP', 'b', '0'],
+    ]),
+  );
 });

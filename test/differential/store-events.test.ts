@@ -7,8 +7,7 @@
  * its own events also sees where they fall around each reply.
  */
 import { describeDifferential } from '../support/differential.js';
-import { recordKeyEvents } from '../support/key-events.js';
-import type { RawClient } from '../support/raw-client.js';
+import { recordKeyEvents, recordOwnEvents, type EventStep } from '../support/key-events.js';
 
 const SOURCES: string[][] = [
   ['SADD', 's', 'a', 'b'],
@@ -41,16 +40,6 @@ const STORES: string[][] = [
   ['BITOP', 'NOT', 'dst', 'missing'],
 ];
 
-/** Reads messages up to and including the next one that is no push. */
-async function untilReply(c: RawClient): Promise<string[]> {
-  const out: string[] = [];
-  for (;;) {
-    const message = await c.readRaw();
-    out.push(message);
-    if (!message.startsWith('>')) return out;
-  }
-}
-
 describeDifferential('STORE forms over a stale destination', (t) => {
   t.scenario('the stale destination is expired before it is replaced, deleted when the result is empty', async (connect) => {
     const admin = await connect();
@@ -72,27 +61,16 @@ describeDifferential('STORE forms over a stale destination', (t) => {
   });
 
   t.scenario('a RESP3 client subscribed to its own events: write, reply, event', async (connect) => {
-    const out: string[] = [];
-    const c = await connect();
-    // HELLO's reply names the server's version and the client's id: not compared.
-    await c.callRaw('HELLO', '3');
-    out.push(await c.callRaw('DEBUG', 'SET-ACTIVE-EXPIRE', '0'));
-    for (const command of SOURCES) out.push(await c.callRaw(...command));
-    out.push(await c.callRaw('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'));
-    out.push(await c.callRaw('PSUBSCRIBE', '__keyevent@9__:*'));
+    const admin = await connect();
+    const out = [await admin.callRaw('DEBUG', 'SET-ACTIVE-EXPIRE', '0')];
+    for (const command of SOURCES) out.push(await admin.callRaw(...command));
+    const steps: EventStep[] = [];
     for (const command of STORES) {
-      for (const stale of [true, false]) {
-        c.send('SET', 'dst', 'old', ...(stale ? ['PX', '1'] : []));
-        out.push(...(await untilReply(c)));
-        if (stale) await new Promise((r) => setTimeout(r, 20));
-        c.send(...command);
-        out.push(...(await untilReply(c)));
-      }
+      steps.push(['SET', 'dst', 'old', 'PX', '1'], { sleep: 20 }, command);
+      steps.push(['SET', 'dst', 'old'], command);
     }
-    c.send('PUNSUBSCRIBE');
-    for (let message = ''; !message.includes('punsubscribe'); ) out.push((message = await c.readRaw()));
-    out.push(await c.callRaw('CONFIG', 'SET', 'notify-keyspace-events', ''));
-    out.push(await c.callRaw('DEBUG', 'SET-ACTIVE-EXPIRE', '1'));
+    out.push(...(await recordOwnEvents(connect, 'KEA', ['PSUBSCRIBE', '__keyevent@9__:*'], steps)));
+    out.push(await admin.callRaw('DEBUG', 'SET-ACTIVE-EXPIRE', '1'));
     return out;
   });
 });

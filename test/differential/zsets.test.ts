@@ -1,4 +1,5 @@
 import { describeDifferential, type Step } from '../support/differential.js';
+import { callEach, recordKeyEvents, recordOwnEvents } from '../support/key-events.js';
 
 const unordered = (...cmd: string[]): Step => ({ cmd, match: 'unordered' });
 const shape = (...cmd: string[]): Step => ({ cmd, match: 'shape' });
@@ -659,81 +660,50 @@ describeDifferential('sorted sets', (t) => {
     ['COMMAND', 'GETKEYS', 'ZADD', 'z', '1', 'a'],
   ]);
 
-  t.scenario('keyspace notifications', async (connect) => {
-    const out: string[] = [];
-    const admin = await connect();
-    const sub = await connect();
-    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'));
-    sub.send('PSUBSCRIBE', '__keyevent@9__:*');
-    out.push(await sub.readRaw());
-    const commands = [
-      ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd'],
-      ['ZADD', 'z', 'NX', '1', 'a'],
-      ['ZINCRBY', 'z', '1', 'a'],
-      ['ZADD', 'z', 'INCR', '0', 'a'],
-      ['ZREM', 'z', 'nope'],
-      ['ZREM', 'z', 'a'],
-      ['ZREMRANGEBYSCORE', 'z', '10', '20'],
-      ['ZREMRANGEBYSCORE', 'z', '2', '2'],
-      ['ZREMRANGEBYRANK', 'z', '0', '0'],
-      ['ZADD', 'lex', '0', 'x', '0', 'y'],
-      ['ZREMRANGEBYLEX', 'lex', '[x', '[x'],
-      ['ZREMRANGEBYLEX', 'lex', '-', '+'],
-      ['ZPOPMIN', 'z'],
-      ['ZPOPMAX', 'z', '5'],
-      ['ZADD', 'z', '1', 'a', '2', 'b'],
-      ['ZMPOP', '1', 'z', 'MAX'],
-      ['ZRANGESTORE', 'dst', 'z', '0', '-1'],
-      ['ZUNIONSTORE', 'dst', '1', 'z'],
-      ['ZINTERSTORE', 'dst', '2', 'z', 'missing'],
-      ['ZINTERSTORE', 'dst', '2', 'z', 'missing'],
-      ['ZDIFFSTORE', 'dst', '1', 'z'],
-      ['ZRANGESTORE', 'dst', 'z', '5', '6'],
-      ['ZREM', 'z', 'a'],
-      ['SET', 'marker', 'end'],
-    ];
-    for (const cmd of commands) out.push(await admin.callRaw(...cmd));
-    for (;;) {
-      const message = await sub.readRaw();
-      out.push(message);
-      if (message.includes('marker')) break;
-    }
-    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', ''));
-    return out;
-  });
-
-  t.scenario('RESP3: replies and the pushes of a client\'s own keyspace events interleave as in Redis', async (connect) => {
-    const out: string[] = [];
-    const admin = await connect();
-    const c = await connect();
-    out.push(await c.callRaw('HELLO', '3').then((r) => r.slice(0, 1)));
-    out.push(await admin.callRaw('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'));
-    try {
-      c.send('PSUBSCRIBE', '__keyevent@9__:*');
-      out.push(await c.readRaw());
-      const commands = [
-        ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e'],
+  t.scenario('keyspace notifications', (connect) =>
+    recordKeyEvents(connect, 'KEA', '__keyevent@9__:*', (admin) =>
+      callEach(admin, [
+        ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd'],
+        ['ZADD', 'z', 'NX', '1', 'a'],
         ['ZINCRBY', 'z', '1', 'a'],
+        ['ZADD', 'z', 'INCR', '0', 'a'],
+        ['ZREM', 'z', 'nope'],
         ['ZREM', 'z', 'a'],
+        ['ZREMRANGEBYSCORE', 'z', '10', '20'],
+        ['ZREMRANGEBYSCORE', 'z', '2', '2'],
         ['ZREMRANGEBYRANK', 'z', '0', '0'],
+        ['ZADD', 'lex', '0', 'x', '0', 'y'],
+        ['ZREMRANGEBYLEX', 'lex', '[x', '[x'],
+        ['ZREMRANGEBYLEX', 'lex', '-', '+'],
         ['ZPOPMIN', 'z'],
-        ['ZPOPMAX', 'z', '1'],
-        ['ZMPOP', '1', 'z', 'MIN', 'COUNT', '5'],
-        ['ZADD', 'src', '1', 'x'],
-        ['ZUNIONSTORE', 'dst', '1', 'src'],
-        ['ZRANGESTORE', 'dst', 'src', '0', '0'],
-        ['ZINTERSTORE', 'dst', '1', 'missing'],
-        ['BZPOPMIN', 'src', '0'],
-      ];
-      for (const cmd of commands) {
-        // Everything up to the PING's answer: the command's reply and its event pushes, in the order sent.
-        c.send(...cmd);
-        c.send('PING');
-        for (let frame = ''; frame !== '+PONG\r\n'; out.push(frame)) frame = await c.readRaw();
-      }
-    } finally {
-      await admin.call('CONFIG', 'SET', 'notify-keyspace-events', '');
-    }
-    return out;
-  });
+        ['ZPOPMAX', 'z', '5'],
+        ['ZADD', 'z', '1', 'a', '2', 'b'],
+        ['ZMPOP', '1', 'z', 'MAX'],
+        ['ZRANGESTORE', 'dst', 'z', '0', '-1'],
+        ['ZUNIONSTORE', 'dst', '1', 'z'],
+        ['ZINTERSTORE', 'dst', '2', 'z', 'missing'],
+        ['ZINTERSTORE', 'dst', '2', 'z', 'missing'],
+        ['ZDIFFSTORE', 'dst', '1', 'z'],
+        ['ZRANGESTORE', 'dst', 'z', '5', '6'],
+        ['ZREM', 'z', 'a'],
+      ]),
+    ),
+  );
+
+  t.scenario('RESP3: replies and the pushes of a client\'s own keyspace events interleave as in Redis', (connect) =>
+    recordOwnEvents(connect, 'KEA', ['PSUBSCRIBE', '__keyevent@9__:*'], [
+      ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e'],
+      ['ZINCRBY', 'z', '1', 'a'],
+      ['ZREM', 'z', 'a'],
+      ['ZREMRANGEBYRANK', 'z', '0', '0'],
+      ['ZPOPMIN', 'z'],
+      ['ZPOPMAX', 'z', '1'],
+      ['ZMPOP', '1', 'z', 'MIN', 'COUNT', '5'],
+      ['ZADD', 'src', '1', 'x'],
+      ['ZUNIONSTORE', 'dst', '1', 'src'],
+      ['ZRANGESTORE', 'dst', 'src', '0', '0'],
+      ['ZINTERSTORE', 'dst', '1', 'missing'],
+      ['BZPOPMIN', 'src', '0'],
+    ]),
+  );
 });
