@@ -163,6 +163,7 @@ export class RequestDecoder {
         return false;
       }
       this.argv.push(this.argv.length === 0 ? this.commandName(end) : buf.latin1Slice(this.pos, end));
+      this.argvBytes += this.bulkLen;
       this.pos = end + 2;
       this.bulkLen = -1;
       this.need = 0;
@@ -170,6 +171,7 @@ export class RequestDecoder {
     }
     const argv = this.argv;
     this.argv = [];
+    this.argvBytes = 0;
     this.host.onCommand(argv);
     return true;
   }

@@ -74,8 +74,8 @@ export function objectBytes(fields: number): number {
 /**
  * Keyspace Dict columns per entry: key and value pointers (JS arrays, with
  * their 1.25 average slack), hash, chain link, tag (4 bytes each), accounted
- * size (8), a bucket at load factor 0.75 on average, the typed columns half
- * grown on average.
+ * size (8) and a bucket at load factor 0.75 on average; typed columns double
+ * as they grow, so they are 3/4 full on average.
  */
 export const MAIN_ENTRY_BYTES = Math.round(2 * POINTER * 1.25 + (4 + 4 + 4 + 8 + 4 / 0.75) * 1.33);
 

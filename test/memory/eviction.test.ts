@@ -191,6 +191,26 @@ describe('maxmemory eviction', () => {
     await c.call('CONFIG', 'SET', 'notify-keyspace-events', '');
   });
 
+  it("counts a client's partly received command in used_memory, and drops it when the client goes", async () => {
+    const clients = async () => infoField(await c.call('INFO', 'memory'), 'mem_clients_normal');
+    /** Reads INFO until the server has caught up with the other connection's bytes. */
+    const until = async (done: (bytes: number) => boolean) => {
+      for (let bytes = await clients(); ; bytes = await clients()) {
+        if (done(bytes)) return bytes;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const before = await clients();
+    const sender = await RawClient.connect(running.port);
+    // Two whole arguments parsed (100 KB key) and half of the third received.
+    sender.write(`*3\r\n$3\r\nSET\r\n$100000\r\n${'k'.repeat(100_000)}\r\n$100000\r\n${'v'.repeat(50_000)}`);
+    const during = await until((bytes) => bytes >= before + 150_000);
+    // The receive buffer is kept until the command completes, beside the arguments parsed from it: both are memory.
+    assert.ok(during <= before + 2 * 150_000, `no more than the buffer and its arguments are counted (${during - before})`);
+    sender.close();
+    assert.equal(await until((bytes) => bytes <= before), before);
+  });
+
   it('an evicted WATCHed key fails the EXEC that follows', async () => {
     await setAll(keys('k', 20));
     const watcher = await RawClient.connect(running.port);
