@@ -2,18 +2,10 @@
  * Blocking list commands with several connections, run against Keyhive and
  * redis-server alike; each scenario's transcript of raw replies must match.
  */
+import { waitBlocked } from '../support/blocked.js';
 import { describeDifferential } from '../support/differential.js';
 import { recordOwnEvents } from '../support/key-events.js';
 import type { RawClient } from '../support/raw-client.js';
-
-/** Waits until n clients are blocked, so that what follows happens after they blocked. */
-async function waitBlocked(admin: RawClient, n: number): Promise<void> {
-  for (;;) {
-    const info = String(await admin.call('INFO', 'clients'));
-    if (Number(/blocked_clients:(\d+)/.exec(info)?.[1]) === n) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** The id CLIENT ID gives c. */
 async function clientId(c: RawClient): Promise<string> {

@@ -1,14 +1,5 @@
+import { waitBlocked } from '../support/blocked.js';
 import { describeDifferential } from '../support/differential.js';
-import type { RawClient } from '../support/raw-client.js';
-
-/** Waits until n clients are blocked, so that what follows happens after they blocked. */
-async function waitBlocked(admin: RawClient, n: number): Promise<void> {
-  for (;;) {
-    const list = String(await admin.call('CLIENT', 'LIST'));
-    if ((list.match(/ flags=b /g) ?? []).length >= n) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describeDifferential('sorted sets: blocking pops', (t) => {
   t.sequence('members at hand: no blocking', [
