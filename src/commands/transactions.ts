@@ -13,10 +13,6 @@ import type { CommandSpec } from './table.js';
 /** Watchers per database, per key. */
 export type WatchRegistry = Map<Database, Map<string, WatchedKey[]>>;
 
-function registry(server: Server): WatchRegistry {
-  return server.watchers;
-}
-
 /** Whether the key is present but past its deadline (Redis's keyIsExpired). */
 function isStale(db: Database, key: string): boolean {
   const when = db.getExpire(key);
@@ -61,7 +57,7 @@ function touchWholeDb(watched: Map<string, WatchedKey[]>, emptied: Database, rep
 
 /** Subscribes the WATCH registry to keyspace changes. */
 export function installWatch(server: Server): void {
-  const reg = registry(server);
+  const reg = server.watchers;
   server.keyspace.onChange((db, key, eventClass, _event, swappedWith) => {
     if (reg.size === 0 || eventClass === 'm') return;
     const watched = reg.get(db);
@@ -76,7 +72,7 @@ export function installWatch(server: Server): void {
 
 function watchKey(c: Client, key: string): void {
   if (c.watched.some((wk) => wk.db === c.db && wk.key === key)) return;
-  const reg = registry(c.server);
+  const reg = c.server.watchers;
   let perDb = reg.get(c.db);
   if (!perDb) reg.set(c.db, (perDb = new Map()));
   let watchers = perDb.get(key);
@@ -88,7 +84,7 @@ function watchKey(c: Client, key: string): void {
 
 export function unwatchAll(c: Client): void {
   if (c.watched.length === 0) return;
-  const reg = registry(c.server);
+  const reg = c.server.watchers;
   for (const wk of c.watched) {
     const perDb = reg.get(wk.db);
     const watchers = perDb?.get(wk.key);
