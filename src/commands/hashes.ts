@@ -6,7 +6,7 @@ import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/
 import { NOT_FLOAT, fail, parseBigInteger, parseRandomCount, toBigInt64 } from './args.js';
 import { ofType, removeMembers, replyRandomPicks } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
-import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
+import { COLLECTION_SCAN_COMPLEXITY, parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
 
 function readHash(c: Client, key: string): Hash | undefined {
@@ -208,8 +208,6 @@ function entry(
 }
 
 const WHOLE_HASH = 'O(N) where N is the size of the hash.';
-const SCAN_COMPLEXITY =
-  'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..';
 
 export const commands: CommandSpec[] = [
   entry('hdel', -3, ['write', 'fast'], ['RW', 'delete'], 'Delete one or more hash fields', '2.0.0', 'O(N) where N is the number of fields to be removed.', hdel, {
@@ -231,7 +229,7 @@ export const commands: CommandSpec[] = [
   entry('hrandfield', -2, ['readonly'], READ, 'Get one or multiple random fields from a hash', '6.2.0', 'O(N) where N is the number of fields returned', hrandfield, {
     tips: ['nondeterministic_output'],
   }),
-  entry('hscan', -3, ['readonly'], READ, 'Incrementally iterate hash fields and associated values', '2.8.0', SCAN_COMPLEXITY, hscan, { tips: ['nondeterministic_output'] }),
+  entry('hscan', -3, ['readonly'], READ, 'Incrementally iterate hash fields and associated values', '2.8.0', COLLECTION_SCAN_COMPLEXITY, hscan, { tips: ['nondeterministic_output'] }),
   entry(
     'hset',
     -4,

@@ -7,17 +7,22 @@
  *
  *   function hscan(c: Client, argv: string[]): void {
  *     const cursor = parseScanCursor(argv[2]);          // before the lookup, as Redis
- *     const hash = lookupHashForRead(c, argv[1]);       // your own lookup + WRONGTYPE check
+ *     const hash = readHash(c, argv[1]);                // the family's lookup, WRONGTYPE included
  *     if (hash === undefined) return replyEmptyScan(c);  // options are not parsed for a missing key
- *     scanCollection(c, argv, cursor, hash.isCompact()
- *       ? { compact: (emit) => hash.forEachPair(emit) }
- *       : { dict: hash.dict, value: (id) => hash.dict.valueAt(id) });
+ *     const table = hash.dict;                          // null while the hash is a listpack
+ *     scanCollection(c, argv, cursor, table
+ *       ? { dict: table, value: (id) => table.valueAt(id) }
+ *       : { compact: (emit) => hash.forEach(emit) });
  *   }
  */
 import type { Client } from '../server/client.js';
 import type { Dict } from '../store/dict.js';
 import { GlobPattern } from '../store/glob.js';
 import { SYNTAX_ERROR, fail, isKeyword, parseInteger } from './args.js';
+
+/** COMMAND DOCS complexity of HSCAN, SSCAN and ZSCAN (Redis's own wording). */
+export const COLLECTION_SCAN_COMPLEXITY =
+  'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..';
 
 const INVALID_CURSOR = 'ERR invalid cursor';
 const ULONG_LIMIT = 1n << 64n;

@@ -5,7 +5,7 @@ import { SetValue } from '../store/set.js';
 import { LONG_MAX, SYNTAX_ERROR, fail, isKeyword, parsePositiveLong, parseRangeLong } from './args.js';
 import { deleteIfEmpty, ofType, removeMembers, replyRandomPicks, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
-import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
+import { COLLECTION_SCAN_COMPLEXITY, parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
 
 function readSet(c: Client, key: string): SetValue | undefined {
@@ -281,8 +281,6 @@ const KEY = { first: 1, last: 1, step: 1 };
 const ALL_KEYS = { first: 1, last: -1, step: 1 };
 const INTERSECT_COMPLEXITY = 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.';
 const UNION_COMPLEXITY = 'O(N) where N is the total number of elements in all given sets.';
-const SCAN_COMPLEXITY =
-  'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..';
 
 /** A set command; by default on the one key argv[1]. */
 function entry(
@@ -373,7 +371,7 @@ export const commands: CommandSpec[] = [
   entry('srem', -3, ['write', 'fast'], [keyAt(1, ['RW', 'delete'])], 'Remove one or more members from a set', '1.0.0', 'O(N) where N is the number of members to be removed.', srem, {
     history: [['2.4.0', 'Accepts multiple `member` arguments.']],
   }),
-  entry('sscan', -3, ['readonly'], [keyAt(1, READ)], 'Incrementally iterate Set elements', '2.8.0', SCAN_COMPLEXITY, sscan, { tips: ['nondeterministic_output'] }),
+  entry('sscan', -3, ['readonly'], [keyAt(1, READ)], 'Incrementally iterate Set elements', '2.8.0', COLLECTION_SCAN_COMPLEXITY, sscan, { tips: ['nondeterministic_output'] }),
   entry('sunion', -2, ['readonly'], READ_ALL, 'Add multiple sets', '1.0.0', UNION_COMPLEXITY, sunion, { keys: ALL_KEYS, tips: ['nondeterministic_output_order'] }),
   entry('sunionstore', -3, ['write', 'denyoom'], storeKeys(['OW', 'update']), 'Add multiple sets and store the resulting set in a key', '1.0.0', UNION_COMPLEXITY, sunionstore, {
     keys: ALL_KEYS,

@@ -13,7 +13,7 @@ import { formatG17 } from '../resp/writer.js';
 import { SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseInteger, parseMultiPop, parsePositiveLong, parseRandomCount } from './args.js';
 import { deleteIfEmpty, ofType, removeMembers, replyRandomPicks, serveOrBlock, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
-import { parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
+import { COLLECTION_SCAN_COMPLEXITY, parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
 import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
 import { parseLexRange, parseScore, parseScoreRange } from './zset-args.js';
 
@@ -759,7 +759,7 @@ export const commands: CommandSpec[] = [
   entry('zrevrangebylex', -4, ['readonly'], [keyAt(1, READ)], 'Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.', '2.8.9', BY_COMPLEXITY, zrevrangebylex, deprecated('`ZRANGE` with the `REV` and `BYLEX` arguments')),
   entry('zrevrangebyscore', -4, ['readonly'], [keyAt(1, READ)], 'Return a range of members in a sorted set, by score, with scores ordered from high to low', '2.2.0', BY_COMPLEXITY, zrevrangebyscore, deprecated('`ZRANGE` with the `REV` and `BYSCORE` arguments', [['2.1.6', '`min` and `max` can be exclusive.']])),
   entry('zrevrank', 3, ['readonly', 'fast'], [keyAt(1, READ)], 'Determine the index of a member in a sorted set, with scores ordered from high to low', '2.0.0', 'O(log(N))', zrevrank),
-  entry('zscan', -3, ['readonly'], [keyAt(1, READ)], 'Incrementally iterate sorted sets elements and associated scores', '2.8.0', 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..', zscan, {
+  entry('zscan', -3, ['readonly'], [keyAt(1, READ)], 'Incrementally iterate sorted sets elements and associated scores', '2.8.0', COLLECTION_SCAN_COMPLEXITY, zscan, {
     tips: ['nondeterministic_output'],
   }),
   entry('zscore', 3, ['readonly', 'fast'], [keyAt(1, READ)], 'Get the score associated with the given member in a sorted set', '1.2.0', 'O(1)', zscore),
