@@ -1,7 +1,9 @@
 /**
- * Keyspace steps the collection families share: the typed lookup behind
- * readList, writeZSet and the like, deleting a key whose collection a command
- * emptied, and the writes of the STORE forms.
+ * What the collection families (lists, hashes, sets, sorted sets) do alike
+ * around the keyspace: the typed lookup behind readList, writeZSet and the
+ * like; removing members and deleting a key a command emptied; the writes of
+ * the STORE forms; the random picks of HRANDFIELD, SRANDMEMBER and
+ * ZRANDMEMBER; and serving or blocking a blocking pop.
  */
 import type { Client } from '../server/client.js';
 import { mayBlock } from '../server/blocking.js';
@@ -22,8 +24,31 @@ export function deleteIfEmpty(c: Client, key: string, size: number): void {
   c.db.changed(key, 'g', 'del');
 }
 
+/** A collection that members can be removed from: a hash, set or sorted set. */
+interface Removable {
+  readonly size: number;
+  delete(member: string): boolean;
+}
+
+/**
+ * HDEL, SREM and ZREM: removes the members argv[2...] from the collection
+ * at argv[1], reports event (and 'del' once it is empty) and replies with
+ * how many were there.
+ */
+export function removeMembers(c: Client, argv: string[], collection: Removable | undefined, eventClass: EventClass, event: string): void {
+  if (collection === undefined) return c.reply.integer(0);
+  const key = argv[1];
+  let removed = 0;
+  for (let i = 2; i < argv.length && collection.size > 0; i++) if (collection.delete(argv[i])) removed++;
+  if (removed > 0) {
+    c.db.changed(key, eventClass, event);
+    deleteIfEmpty(c, key, collection.size);
+  }
+  c.reply.integer(removed);
+}
+
 /** Redis's setKey: value replaces whatever key held, a stale key being expired (and reported) first. */
-export function setKey(c: Client, key: string, value: Value): void {
+function setKey(c: Client, key: string, value: Value): void {
   c.db.lookupWrite(key);
   c.db.set(key, value);
 }
@@ -87,29 +112,6 @@ export function replyRandomPicks(c: Client, collection: Slotted, count: number, 
   reply.header(n);
   if (n === collection.size) reply.all();
   else for (const slot of distinctRandomSlots(collection, n)) reply.pick(slot);
-}
-
-/** A collection that members can be removed from: a hash, set or sorted set. */
-interface Removable {
-  readonly size: number;
-  delete(member: string): boolean;
-}
-
-/**
- * HDEL, SREM and ZREM: removes the members argv[2...] from the collection
- * at argv[1], reports event (and 'del' once it is empty) and replies with
- * how many were there.
- */
-export function removeMembers(c: Client, argv: string[], collection: Removable | undefined, eventClass: EventClass, event: string): void {
-  if (collection === undefined) return c.reply.integer(0);
-  const key = argv[1];
-  let removed = 0;
-  for (let i = 2; i < argv.length && collection.size > 0; i++) if (collection.delete(argv[i])) removed++;
-  if (removed > 0) {
-    c.db.changed(key, eventClass, event);
-    deleteIfEmpty(c, key, collection.size);
-  }
-  c.reply.integer(removed);
 }
 
 /** What a blocking command (BLPOP, BLMOVE, BZPOPMIN, BZMPOP...) waits for, and how it is served. */
