@@ -312,7 +312,10 @@ function clientUnblock(c: Client, argv: string[]): void {
   }
   const target = c.server.clients.get(parseInteger(argv[2]));
   if (target?.blocked) {
+    const call = target.blocked.call;
     c.server.blocking.unblockWith(target, error);
+    // Redis 7.0 then counts the command as failed, with either reason (updateStatsOnUnblock(target, 0, 0, 1)).
+    if (call) observeServedCommand(c.server, target, call, 0, true);
     c.reply.integer(1);
   } else c.reply.integer(0);
 }

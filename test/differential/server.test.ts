@@ -239,6 +239,24 @@ describeDifferential('server administration', (t) => {
     return out;
   });
 
+  t.scenario('commandstats of commands unblocked by CLIENT UNBLOCK', async (connect) => {
+    const c = await connect();
+    const blocked = await connect();
+    const id = String(await blocked.call('CLIENT', 'ID'));
+    await c.call('CONFIG', 'RESETSTAT');
+    const out: string[] = [];
+    for (const reason of ['ERROR', 'TIMEOUT']) {
+      blocked.send('BLPOP', 'nolist', '0');
+      // The unblocking waits until the server counts the client as blocked.
+      while (!/blocked_clients:1/.test(infoBody(await c.call('INFO', 'clients')))) await new Promise((r) => setTimeout(r, 5));
+      out.push(await c.callRaw('CLIENT', 'UNBLOCK', id, reason));
+      out.push(await blocked.readRaw());
+    }
+    const stats = infoBody(await c.call('INFO', 'commandstats', 'errorstats'));
+    out.push(...stats.split('\r\n').filter((l) => l.startsWith('cmdstat_blpop') || l.startsWith('errorstat_')).map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+,/, '')));
+    return out;
+  });
+
   t.sequence('COMMAND INFO and DOCS of the server commands', [
     ...['config', 'info', 'dbsize', 'flushdb', 'flushall', 'time', 'lastsave', 'monitor', 'shutdown', 'slowlog', 'latency', 'command', 'get', 'debug'].map(
       (name): Step => ({ cmd: ['COMMAND', 'INFO', name], match: 'unordered' }),
