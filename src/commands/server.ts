@@ -86,7 +86,8 @@ function configSet(c: Client, argv: string[]): void {
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
   for (let i = 2; i < argv.length; i += 2) if (config.spec(argv[i])?.sensitive) redactArgument(argv, i + 1);
-  const previous = pairs.flatMap(([name]): [string, string][] => (config.spec(name) ? [[name, config.get(name)]] : []));
+  // For rollback; an unknown name makes setMany fail before these are used.
+  const previous = pairs.map(([name]): [string, string] => [name, config.spec(name) ? config.get(name) : '']);
   const options: SetOptions = { configSet: true, allowProtected: allowProtectedAction(c, 'enable-protected-configs') };
   try {
     config.setMany(pairs, options);
