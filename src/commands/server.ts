@@ -9,6 +9,7 @@ import { ConfigError, type ParamSpec, type SetOptions } from '../config.js';
 import { rewriteConfigFile } from '../config-rewrite.js';
 import { strerror } from '../config.js';
 import { infoText } from '../server/info.js';
+import { datasetDigest, valueDigest } from '../server/digest.js';
 import { latencyGraph, latencyReport } from '../server/latency.js';
 import { redactArgument } from '../server/monitor.js';
 import { GlobPattern } from '../store/glob.js';
@@ -557,6 +558,10 @@ const DEBUG_HELP = [
   'CONFIG-REWRITE-FORCE-ALL',
   '    Like CONFIG REWRITE but writes all configuration options, including',
   '    keywords not listed in original configuration file or default values.',
+  'DIGEST',
+  '    Output a hex signature representing the current DB content.',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Output a hex signature of the values of all the specified keys.',
   'ERROR <string>',
   '    Return a Redis protocol error with <string> as message. Useful for clients',
   '    unit tests to simulate Redis errors.',
@@ -629,6 +634,17 @@ export const debugSubcommands = new Map<string, DebugSubcommand>([
     },
   ],
   ['object', { argc: 3, run: debugObject }],
+  ['digest', { argc: 2, run: (c) => c.reply.simple(datasetDigest(c.server.keyspace).toString('hex')) }],
+  [
+    'digest-value',
+    {
+      argc: -2,
+      run: (c, argv) => {
+        c.reply.arrayHeader(argv.length - 2);
+        for (let i = 2; i < argv.length; i++) c.reply.simple(valueDigest(c.db, argv[i]).toString('hex'));
+      },
+    },
+  ],
   ['populate', { argc: -3, run: (c, argv) => (argv.length <= 5 ? debugPopulate(c, argv) : subcommandSyntaxError('debug', argv[1])) }],
   ['protocol', { argc: 3, run: (c, argv) => debugProtocol(c, argv[2]) }],
   [

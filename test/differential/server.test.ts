@@ -448,6 +448,32 @@ describeDifferential('server administration', (t) => {
     ['DEBUG'],
   ]);
 
+  t.sequence('DEBUG DIGEST and DIGEST-VALUE sign contents as Redis does', [
+    ['DEBUG', 'DIGEST'],
+    ['SET', 'str', 'hello'],
+    ['SET', 'num', '12345'],
+    ['SET', 'ttl', 'x', 'EX', '1000'],
+    ['RPUSH', 'list', 'a', 'b', 'c', '1'],
+    ['SADD', 'intset', '3', '1', '2'],
+    ['SADD', 'set', 'x', 'y', 'z'],
+    ['HSET', 'hash', 'f1', 'v1', 'f2', 'v2'],
+    ['ZADD', 'zset', '1.5', 'a', '-2', 'b', '1e20', 'c', 'inf', 'd'],
+    ['DEBUG', 'DIGEST-VALUE', 'str', 'num', 'ttl', 'list', 'intset', 'set', 'hash', 'zset', 'missing'],
+    // Large enough for the hash table and skip list encodings.
+    ['ZADD', 'bigzset', ...Array.from({ length: 300 }, (_, i) => [String(i / 7), `m${i}`]).flat()],
+    ['HSET', 'bighash', ...Array.from({ length: 600 }, (_, i) => [`f${i}`, `v${i}`]).flat()],
+    ['SADD', 'bigset', ...Array.from({ length: 600 }, (_, i) => `s${i}`)],
+    ['RPUSH', 'biglist', ...Array.from({ length: 1000 }, (_, i) => `e${i}`)],
+    ['DEBUG', 'DIGEST-VALUE', 'bigzset', 'bighash', 'bigset', 'biglist'],
+    ['DEBUG', 'DIGEST'],
+    ['SELECT', '8'],
+    ['SET', 'other', 'db'],
+    ['DEBUG', 'DIGEST'],
+    ['FLUSHDB'],
+    ['SELECT', '9'],
+    ['DEBUG', 'DIGEST-VALUE'],
+  ]);
+
   t.sequence('SHUTDOWN argument errors', [['SHUTDOWN', 'ABORT'], ['SHUTDOWN', 'NOPE'], ['SHUTDOWN', 'SAVE', 'NOSAVE'], ['SHUTDOWN', 'ABORT', 'NOW'], ['MULTI'], ['SHUTDOWN'], ['DISCARD']]);
 
   it('MONITOR inside MULTI is refused at EXEC', async () => {
