@@ -7,7 +7,7 @@ import { NOT_FLOAT, fail, parseBigInteger, parseRandomCount, toBigInt64 } from '
 import { ofType, removeMembers, replyRandomPicks } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { COLLECTION_SCAN_COMPLEXITY, parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
-import { keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
+import { familyEntry, keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
 
 function readHash(c: Client, key: string): Hash | undefined {
   return ofType(c.db.lookupRead(key), Hash);
@@ -186,31 +186,19 @@ function hrandfield(c: Client, argv: string[]): void {
 
 // ---- table ----------------------------------------------------------------
 
-const READ: KeySpecFlag[] = ['RO', 'access'];
-const INSPECT: KeySpecFlag[] = ['RO'];
-const UPDATE: KeySpecFlag[] = ['RW', 'update'];
-const INCREMENT: KeySpecFlag[] = ['RW', 'access', 'update'];
+/** The key spec of every hash command: argv[1], used as flags say. */
+const hashKey = (flags: KeySpecFlag[]) => [keyAt(1, flags)];
+const READ = hashKey(['RO', 'access']);
+const INSPECT = hashKey(['RO']);
+const UPDATE = hashKey(['RW', 'update']);
+const INCREMENT = hashKey(['RW', 'access', 'update']);
 
-/** A hash command on the one key argv[1], used as keyFlags say. */
-function entry(
-  name: string,
-  arity: number,
-  flags: CommandSpec['flags'],
-  keyFlags: KeySpecFlag[],
-  summary: string,
-  since: string,
-  complexity: string,
-  run: CommandSpec['run'],
-  extra: Partial<CommandSpec> = {},
-): CommandSpec {
-  const keySpecs = [keyAt(1, keyFlags)];
-  return { name, arity, flags, keys: { first: 1, last: 1, step: 1 }, keySpecs, acl: ['@hash'], group: 'hash', summary, since, complexity, run, ...extra };
-}
+const entry = familyEntry('hash', '@hash');
 
 const WHOLE_HASH = 'O(N) where N is the size of the hash.';
 
 export const commands: CommandSpec[] = [
-  entry('hdel', -3, ['write', 'fast'], ['RW', 'delete'], 'Delete one or more hash fields', '2.0.0', 'O(N) where N is the number of fields to be removed.', hdel, {
+  entry('hdel', -3, ['write', 'fast'], hashKey(['RW', 'delete']), 'Delete one or more hash fields', '2.0.0', 'O(N) where N is the number of fields to be removed.', hdel, {
     history: [['2.4.0', 'Accepts multiple `field` arguments.']],
   }),
   entry('hexists', 3, ['readonly', 'fast'], INSPECT, 'Determine if a hash field exists', '2.0.0', 'O(1)', hexists),
@@ -241,7 +229,7 @@ export const commands: CommandSpec[] = [
     hset,
     { history: [['4.0.0', 'Accepts multiple `field` and `value` arguments.']] },
   ),
-  entry('hsetnx', 4, ['write', 'denyoom', 'fast'], ['RW', 'insert'], 'Set the value of a hash field, only if the field does not exist', '2.0.0', 'O(1)', hsetnx),
+  entry('hsetnx', 4, ['write', 'denyoom', 'fast'], hashKey(['RW', 'insert']), 'Set the value of a hash field, only if the field does not exist', '2.0.0', 'O(1)', hsetnx),
   entry('hstrlen', 3, ['readonly', 'fast'], INSPECT, 'Get the length of the value of a hash field', '3.2.0', 'O(1)', hstrlen),
   entry('hvals', 2, ['readonly'], READ, 'Get all the values in a hash', '2.0.0', WHOLE_HASH, hvals, { tips: ['nondeterministic_output_order'] }),
 ];

@@ -6,7 +6,7 @@ import { LONG_MAX, SYNTAX_ERROR, fail, isKeyword, parsePositiveLong, parseRangeL
 import { deleteIfEmpty, ofType, removeMembers, replyRandomPicks, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { COLLECTION_SCAN_COMPLEXITY, parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
-import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
+import { countedKeyPositions, countedKeys, familyEntry, keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
 
 function readSet(c: Client, key: string): SetValue | undefined {
   return ofType(c.db.lookupRead(key), SetValue);
@@ -277,25 +277,11 @@ const READ_ALL = [keyAt(1, READ, -1)];
 /** The STORE forms: a destination, then sources to the end. */
 const storeKeys = (destination: KeySpecFlag[]) => [keyAt(1, destination), keyAt(2, READ, -1)];
 
-const KEY = { first: 1, last: 1, step: 1 };
 const ALL_KEYS = { first: 1, last: -1, step: 1 };
 const INTERSECT_COMPLEXITY = 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.';
 const UNION_COMPLEXITY = 'O(N) where N is the total number of elements in all given sets.';
 
-/** A set command; by default on the one key argv[1]. */
-function entry(
-  name: string,
-  arity: number,
-  flags: CommandSpec['flags'],
-  keySpecs: KeySpec[],
-  summary: string,
-  since: string,
-  complexity: string,
-  run: CommandSpec['run'],
-  extra: Partial<CommandSpec> = {},
-): CommandSpec {
-  return { name, arity, flags, keys: KEY, keySpecs, acl: ['@set'], group: 'set', summary, since, complexity, run, ...extra };
-}
+const entry = familyEntry('set', '@set');
 
 export const commands: CommandSpec[] = [
   entry(

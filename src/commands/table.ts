@@ -290,3 +290,22 @@ export function countedKeyPositions(at: number, fixed: number[] = []): (argv: st
     return positions;
   };
 }
+
+/**
+ * The entry builder of a family whose commands mostly take one key, argv[1]
+ * (hashes, sets, sorted sets): the family's group and ACL category filled in;
+ * extra adds to or overrides the rest (keys, getKeys, tips, history...).
+ */
+export function familyEntry(group: CommandGroup, aclCategory: string) {
+  return (
+    name: string,
+    arity: number,
+    flags: CommandFlag[],
+    keySpecs: KeySpec[],
+    summary: string,
+    since: string,
+    complexity: string,
+    run: Handler,
+    extra: Partial<CommandSpec> = {},
+  ): CommandSpec => ({ name, arity, flags, keys: { first: 1, last: 1, step: 1 }, keySpecs, acl: [aclCategory], group, summary, since, complexity, run, ...extra });
+}

@@ -14,7 +14,7 @@ import { SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseInteger, parseMultiPop, 
 import { deleteIfEmpty, ofType, removeMembers, replyRandomPicks, serveOrBlock, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { COLLECTION_SCAN_COMPLEXITY, parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
-import { countedKeyPositions, countedKeys, keyAt, type CommandSpec, type KeySpec, type KeySpecFlag } from './table.js';
+import { countedKeyPositions, countedKeys, familyEntry, keyAt, type CommandSpec, type KeySpecFlag } from './table.js';
 import { parseLexRange, parseScore, parseScoreRange } from './zset-args.js';
 
 // ---- lookups, replies, bookkeeping ----------------------------------------
@@ -653,27 +653,12 @@ function zscan(c: Client, argv: string[]): void {
 
 // ---- table -------------------------------------------------------------------
 
-const KEY = { first: 1, last: 1, step: 1 };
-
 const READ: KeySpecFlag[] = ['RO', 'access'];
 const POP: KeySpecFlag[] = ['RW', 'access', 'delete'];
 const REMOVE: KeySpecFlag[] = ['RW', 'delete'];
 const STORE: KeySpecFlag[] = ['OW', 'update'];
 
-/** A sorted-set command; by default on the one key argv[1], read as keySpec says. */
-function entry(
-  name: string,
-  arity: number,
-  flags: CommandSpec['flags'],
-  keySpecs: KeySpec[],
-  summary: string,
-  since: string,
-  complexity: string,
-  run: CommandSpec['run'],
-  extra: Partial<CommandSpec> = {},
-): CommandSpec {
-  return { name, arity, flags, keys: KEY, keySpecs, acl: ['@sortedset'], group: 'sorted-set', summary, since, complexity, run, ...extra };
-}
+const entry = familyEntry('sorted-set', '@sortedset');
 
 const RANGE_COMPLEXITY = 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.';
 const BY_COMPLEXITY =
