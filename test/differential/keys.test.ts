@@ -290,6 +290,8 @@ describeDifferential('generic key commands', (t) => {
   const conditionSteps = (option: string, ttlBefore: string | null, newTtl: string): Step[] => [
     ['DEL', 'k'],
     ttlBefore === null ? ['SET', 'k', 'v'] : ['SET', 'k', 'v', 'EX', ttlBefore],
+    // An equal TTL set later is a later deadline, for GT and LT, once the clock has moved on (on both servers alike).
+    ...(ttlBefore === newTtl ? [{ sleep: 2 }] : []),
     ['EXPIRE', 'k', newTtl, option],
     ['TTL', 'k'],
   ];
