@@ -89,8 +89,12 @@ async function measure(kind: ServerKind, keys: number): Promise<Spike> {
     const deadline = await loadExpiringKeys(server.port, keys);
     let done = false;
     const pings = pingStream(server.port, () => done);
-    const emptied = await whenEmptied(server.port, deadline);
-    done = true;
+    let emptied: number;
+    try {
+      emptied = await whenEmptied(server.port, deadline);
+    } finally {
+      done = true;
+    }
     const samples = await pings;
     if (Number.isNaN(emptied)) throw new Error(`${kind} still held keys ${GIVE_UP_MS} ms after their deadline`);
     const between = (from: number, to: number) => samples.filter((s) => s.at >= from && s.at < to).map((s) => s.ms);

@@ -6,7 +6,7 @@
  *     a 100-byte value, one at a time, timing each round trip.
  * Rounds alternate which server goes first; the figures are medians.
  */
-import { alternate, fmt, log, median, provenance, quantile, startBenchServer, stopBenchServer, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
+import { alternate, call, fmt, log, median, provenance, quantile, startBenchServer, stopBenchServer, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
 import { PipelineClient, resp, roundTrip } from './pipeline.js';
 import { benchmarkCommand, parsePercentiles, runBenchmark, shownCommand, type Percentiles } from './redis-benchmark.js';
 
@@ -19,20 +19,16 @@ const SIZES = {
 const SEQUENTIAL_WARMUP = 1000;
 const SEQUENTIAL_COMMANDS = { PING: resp('PING'), GET: resp('GET', 'latency:key') };
 
-interface Stats extends Percentiles {
-  max: number;
-}
+/** One run of Percentiles per row label, per server. */
+type Runs = Map<string, Record<ServerKind, Percentiles[]>>;
 
-/** One run of Stats per row label, per server. */
-type Runs = Map<string, Record<ServerKind, Stats[]>>;
-
-function record(runs: Runs, label: string, kind: ServerKind, stats: Stats): void {
+function record(runs: Runs, label: string, kind: ServerKind, stats: Percentiles): void {
   const entry = runs.get(label) ?? { keyhive: [], redis: [] };
   entry[kind].push(stats);
   runs.set(label, entry);
 }
 
-async function sequentialStats(port: number, command: string, count: number): Promise<Stats> {
+async function sequentialLatency(port: number, command: string, count: number): Promise<Percentiles> {
   const client = await PipelineClient.connect(port);
   try {
     for (let i = 0; i < SEQUENTIAL_WARMUP; i++) await roundTrip(client, command);
@@ -50,15 +46,15 @@ async function measureRound(server: BenchServer, options: RunOptions, runs: Runs
   const command = benchmarkCommand(server.port, ['-t', BENCHMARK_TESTS.join(','), '-c', '50', '-n', String(sizes.benchmark), '-P', '1', '--precision', '3']);
   commands.add(shownCommand(command, server.port));
   for (const [test, percentiles] of parsePercentiles(await runBenchmark(command))) {
-    record(runs, `${test}, 50 clients (redis-benchmark)`, server.kind, { ...percentiles, max: NaN });
+    record(runs, `${test}, 50 clients (redis-benchmark)`, server.kind, percentiles);
   }
   for (const [name, request] of Object.entries(SEQUENTIAL_COMMANDS)) {
-    record(runs, `${name}, 1 client, one at a time`, server.kind, await sequentialStats(server.port, request, sizes.sequential));
+    record(runs, `${name}, 1 client, one at a time`, server.kind, await sequentialLatency(server.port, request, sizes.sequential));
   }
 }
 
-function medianStats(stats: Stats[]): Stats {
-  const of = (field: keyof Stats) => median(stats.map((s) => s[field]));
+function medianPercentiles(stats: Percentiles[]): Percentiles {
+  const of = (field: keyof Percentiles) => median(stats.map((s) => s[field]));
   return { p50: of('p50'), p99: of('p99'), p999: of('p999'), max: of('max') };
 }
 
@@ -68,10 +64,11 @@ function table(runs: Runs): string {
     '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const [label, byServer] of runs) {
-    const [k, r] = [medianStats(byServer.keyhive), medianStats(byServer.redis)];
-    const triple = (s: Stats) => `${fmt.ms(s.p50)} / ${fmt.ms(s.p99)} / ${fmt.ms(s.p999)}`;
-    const max = Number.isNaN(k.max) ? '' : `${fmt.ms(k.max)} / ${fmt.ms(r.max)}`;
-    lines.push(`| ${label} | ${triple(k)} | ${triple(r)} | ${fmt.ratio(k.p50, r.p50)} | ${fmt.ratio(k.p99, r.p99)} | ${fmt.ratio(k.p999, r.p999)} | ${max} |`);
+    const [k, r] = [medianPercentiles(byServer.keyhive), medianPercentiles(byServer.redis)];
+    const triple = (s: Percentiles) => `${fmt.ms(s.p50)} / ${fmt.ms(s.p99)} / ${fmt.ms(s.p999)}`;
+    lines.push(
+      `| ${label} | ${triple(k)} | ${triple(r)} | ${fmt.ratio(k.p50, r.p50)} | ${fmt.ratio(k.p99, r.p99)} | ${fmt.ratio(k.p999, r.p999)} | ${fmt.ms(k.max)} / ${fmt.ms(r.max)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -83,12 +80,7 @@ async function run(options: RunOptions) {
   const runs: Runs = new Map();
   const commands = new Set<string>();
   try {
-    const value = 'v'.repeat(100);
-    for (const server of servers) {
-      const client = await PipelineClient.connect(server.port);
-      await client.exchange(resp('SET', 'latency:key', value), 1);
-      client.close();
-    }
+    for (const server of servers) await call(server.port, 'SET', 'latency:key', 'v'.repeat(100));
     for (let round = 0; round < options.rounds; round++) {
       for (const server of alternate(servers, round)) {
         log(`latency: round ${round + 1}/${options.rounds} ${server.kind}`);
@@ -105,10 +97,10 @@ async function run(options: RunOptions) {
     made,
     '',
     `Medians of ${options.rounds} round(s), alternating which server goes first. Ratios are Keyhive/Redis (below 1: Keyhive answers sooner).`,
-    `- 50 clients: redis-benchmark, ${fmt.int(sizes.benchmark)} requests per test, 3-byte values. p50 and p99 are its summary's;`,
+    `- 50 clients: redis-benchmark, ${fmt.int(sizes.benchmark)} requests per test, 3-byte values. p50, p99 and max are its summary's;`,
     "  p99.9 is the first line of its \"Latency by percentile distribution\" at or past 99.9% (the 99.902% line), so a little above the exact p99.9.",
     `- 1 client: one connection of the bench process (Node.js, on CPU 1) sends ${fmt.int(sizes.sequential)} PINGs, then as many GETs of a 100-byte value,`,
-    `  each after the previous reply (after ${fmt.int(SEQUENTIAL_WARMUP)} untimed ones), timing every round trip; the max is the single slowest.`,
+    `  each after the previous reply (after ${fmt.int(SEQUENTIAL_WARMUP)} untimed ones), timing every round trip.`,
     "  The client's own time per round trip (a few microseconds of Node.js) is in both servers' figures.",
     '',
     text,

@@ -60,11 +60,12 @@ export interface Percentiles {
   p50: number;
   p99: number;
   p999: number;
+  max: number;
 }
 
 /**
  * Per test, latency percentiles in ms from redis-benchmark's plain output.
- * p50 and p99 are the summary's; p99.9 is the first line of its
+ * p50, p99 and max are the summary's; p99.9 is the first line of its
  * "Latency by percentile distribution" at or past 99.9% (HdrHistogram
  * iterates by halving steps, so that line is the 99.902% one).
  */
@@ -76,7 +77,7 @@ export function parsePercentiles(output: string): Map<string, Percentiles> {
     const summary = /^\s+avg\s+min\s+p50\s+p95\s+p99\s+max\s*\n\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)/m.exec(text);
     const tail = [...text.matchAll(/^([\d.]+)% <= ([\d.]+) milliseconds/gm)].find((m) => Number(m[1]) >= 99.9);
     if (!summary || !tail) throw new Error(`no latency distribution for ${test} in redis-benchmark's output`);
-    result.set(test, { p50: Number(summary[3]), p99: Number(summary[5]), p999: Number(tail[2]) });
+    result.set(test, { p50: Number(summary[3]), p99: Number(summary[5]), p999: Number(tail[2]), max: Number(summary[6]) });
   }
   return result;
 }

@@ -76,7 +76,7 @@ function preamble(): string {
     'Each section says what made it, when, at which commit, and the load average as it started.',
     '',
     '**These figures are for the record, not for assertions.** The machine has two CPUs and is shared: other engineers run test suites on it',
-    'while benchmarks run (load averages of 4 to 8 are usual), so every figure carries noise, the tails most of all.',
+    'while benchmarks run (load averages of 4 to 8 are common), so every figure carries noise, the tails most of all.',
     '',
     '## Method',
     '',
@@ -90,7 +90,7 @@ function preamble(): string {
     '',
     '## Machine',
     '',
-    `- CPUs (nproc): ${os.availableParallelism()}, ${cpu}; memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${os.type()} ${os.release()}`,
+    `- CPUs: ${os.cpus().length}, ${cpu}; memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${os.type()} ${os.release()}`,
     `- Node.js ${process.version}, Keyhive ${JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version}`,
     `- ${firstLine(REDIS_SERVER, ['--version'])}`,
     `- ${firstLine('redis-benchmark', ['--version'])}`,
@@ -110,7 +110,9 @@ async function main(): Promise<void> {
   log(`${options.invocation}: ${sections.map((s) => s.name).join(', ')}; load average ${loadAverage()}`);
   rewritePreamble();
   for (const section of sections) {
+    const started = performance.now();
     const report = await section.run(options);
+    log(`${section.name}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
     writeSection(RESULTS_FILE, section.name, report.markdown);
     process.stdout.write(`\n${section.name}\n${report.table}\n`);
   }
