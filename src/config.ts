@@ -344,9 +344,11 @@ const ERRNO_TEXT: Record<string, string> = {
   EACCES: 'Permission denied',
   ELOOP: 'Too many levels of symbolic links',
   ENAMETOOLONG: 'File name too long',
+  EADDRINUSE: 'Address already in use',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
 };
 
-/** strerror() for a Node.js file-system error. */
+/** strerror() for a Node.js system error (file system, sockets). */
 export function strerror(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code ?? '';
   return ERRNO_TEXT[code] ?? (e as Error)?.message ?? String(e);

@@ -5,6 +5,7 @@
  * protected mode) and the TLS handshake are the server's business.
  */
 import net from 'node:net';
+import { strerror } from '../config.js';
 
 export type ListenerKind = 'tcp' | 'tls';
 
@@ -13,6 +14,18 @@ export interface Bound {
   port: number;
   /** The first address listened on. */
   host: string;
+}
+
+/** A required bind address that could not be listened on; the message is Redis's listenToPort warning. */
+export class BindError extends Error {
+  constructor(
+    readonly kind: ListenerKind,
+    readonly port: number,
+    bind: string,
+    cause: unknown,
+  ) {
+    super(`Could not create server TCP listening socket ${bind.replace(/^-/, '')}:${port}: bind: ${strerror(cause)}`);
+  }
 }
 
 /** A bind address as Node takes it: "*" and "::*" are the IPv4 and IPv6 wildcards, a leading "-" marks it optional. */
@@ -70,7 +83,7 @@ export class Listeners {
         // Like Redis, later addresses may fail quietly when optional ('-' prefix, the IPv6 wildcard without IPv6).
         if (i > 0 || bind.startsWith('-')) continue;
         void closeAll(bound);
-        throw e;
+        throw new BindError(kind, port, bind, e);
       }
       if (port === 0) port = (server.address() as net.AddressInfo).port;
       if (bound.length === 0) host = address;

@@ -27,7 +27,7 @@ import { LatencyMonitor } from './latency.js';
 import { Monitors } from './monitor.js';
 import { ErrorStats, InstantaneousMetrics } from './info.js';
 import { installAdmin } from './admin.js';
-import { Listeners, type ListenerKind } from './listeners.js';
+import { BindError, Listeners, type ListenerKind } from './listeners.js';
 import { TlsAcceptor, TlsConfigError } from './tls.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
 import { Shutdown } from './shutdown.js';
@@ -186,6 +186,8 @@ export class Server {
       await this.relisten('bind');
     } catch (e) {
       if (e instanceof TlsConfigError) throw new Error('Failed to configure TLS. Check logs for more info.');
+      // Redis's words, which its test suite (and tools) look for to retry on another port.
+      if (e instanceof BindError) this.log('warning', `Failed listening on port ${e.port} (${e.kind === 'tcp' ? 'TCP' : 'TLS'}), aborting.`);
       throw e;
     }
     this.startCron();
@@ -211,9 +213,14 @@ export class Server {
    * Throws when an address cannot be bound, or TlsConfigError.
    */
   async relisten(change: 'port' | 'tls-port' | 'bind'): Promise<void> {
-    if (change === 'bind') void this.listeners.close();
-    if (change !== 'tls-port') await this.listenTcp();
-    if (change !== 'port') await this.listenTls();
+    try {
+      if (change === 'bind') void this.listeners.close();
+      if (change !== 'tls-port') await this.listenTcp();
+      if (change !== 'port') await this.listenTls();
+    } catch (e) {
+      if (e instanceof BindError) this.log('warning', `Warning: ${e.message}`);
+      throw e;
+    }
   }
 
   private bindAddresses(): string[] {
