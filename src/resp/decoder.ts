@@ -162,7 +162,7 @@ export class RequestDecoder {
         this.need = this.bulkLen + 2;
         return false;
       }
-      this.argv.push(this.argv.length === 0 ? this.commandName(end) : buf.latin1Slice(this.pos, end));
+      this.argv.push(this.argv.length === 0 ? this.commandName(end) : latin1(buf, this.pos, end));
       this.argvBytes += this.bulkLen;
       this.pos = end + 2;
       this.bulkLen = -1;
@@ -223,7 +223,7 @@ export class RequestDecoder {
       while (i < n && buf[this.pos + i] === last.charCodeAt(i)) i++;
       if (i === n) return last;
     }
-    return (this.lastName = buf.latin1Slice(this.pos, end));
+    return (this.lastName = latin1(buf, this.pos, end));
   }
 
   private readInline(): boolean {
@@ -251,6 +251,27 @@ export class RequestDecoder {
 }
 
 const EMPTY = Buffer.alloc(0);
+const fromCharCode = String.fromCharCode;
+
+/**
+ * buf[start..end) as a latin1 string. Most arguments are short keys and
+ * values; for those, String.fromCharCode with the bytes as arguments stays in
+ * JIT-compiled code and is about twice as fast as the native slice call.
+ */
+function latin1(b: Buffer, s: number, end: number): string {
+  switch (end - s) {
+    case 0: return '';
+    case 1: return fromCharCode(b[s]);
+    case 2: return fromCharCode(b[s], b[s + 1]);
+    case 3: return fromCharCode(b[s], b[s + 1], b[s + 2]);
+    case 4: return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3]);
+    case 5: return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4]);
+    case 6: return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5]);
+    case 7: return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6]);
+    case 8: return fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7]);
+    default: return b.latin1Slice(s, end);
+  }
+}
 
 declare module 'node:buffer' {
   interface Buffer {
