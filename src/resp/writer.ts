@@ -13,6 +13,8 @@
 const SLAB_SIZE = 256 * 1024;
 /** Values longer than this are copied into a chunk of their own instead of the slab. */
 const LARGE_VALUE = 16 * 1024;
+/** Up to this length, raw() copies chars in a JS loop instead of calling latin1Write. */
+const SHORT_TEXT = 24;
 
 let slab = Buffer.allocUnsafe(SLAB_SIZE);
 let slabPos = 0;
@@ -94,11 +96,15 @@ export class ReplyWriter {
     owner = null;
   }
 
-  /** Appends protocol text (latin1). */
+  /** Appends protocol text (latin1). Short text is copied in JS: cheaper than a native write call. */
   raw(s: string): void {
     if (!this.enabled) return;
-    this.claim(s.length);
-    slabPos += slab.latin1Write(s, slabPos);
+    const n = s.length;
+    this.claim(n);
+    if (n <= SHORT_TEXT) {
+      for (let i = 0; i < n; i++) slab[slabPos + i] = s.charCodeAt(i);
+      slabPos += n;
+    } else slabPos += slab.latin1Write(s, slabPos);
   }
 
   private rawLarge(s: string): void {
