@@ -3,7 +3,7 @@
  * Keyhive server inside the calling process (for test suites), listening on
  * a free port when port is 0.
  */
-import { Config, ConfigError } from './config.js';
+import { Config } from './config.js';
 import { Server } from './server/server.js';
 
 export { Server } from './server/server.js';

@@ -47,7 +47,7 @@ export class PubSub {
   /** notify-keyspace-events as Redis's bit flags. */
   private notifyFlags = 0;
 
-  constructor(private readonly server: Server) {
+  constructor(server: Server) {
     const readFlags = () => {
       this.notifyFlags = parseKeyspaceEvents(server.config.get('notify-keyspace-events')) ?? 0;
       // Finding out whether a write adds a key costs a little, so the keyspace only reports it when asked to.
