@@ -323,7 +323,7 @@ export class Server {
     this.pendingFlush.push(client);
     if (!this.flushQueued) {
       this.flushQueued = true;
-      queueMicrotask(() => this.flushAll());
+      setImmediate(() => this.flushAll());
     }
   }
 
