@@ -3,6 +3,8 @@
  * command up, check arity, then the gates (authentication, MULTI rules, ...),
  * then queue it (inside MULTI) or call it.
  */
+// Imported rather than the global: in Node 20 the global `performance` is a getter, run on every access.
+import { performance } from 'node:perf_hooks';
 import type { Client } from '../server/client.js';
 import { ReplyError } from './args.js';
 import type { Command } from './table.js';
