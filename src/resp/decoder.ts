@@ -64,7 +64,9 @@ export class RequestDecoder {
   private need = 0;
   /** Arguments still expected in the current multibulk frame, or 0 between frames. */
   private argsLeft = 0;
-  private argv: string[] = [];
+  private argv: string[] = NO_ARGS;
+  /** How many arguments of the current frame are in argv. */
+  private argc = 0;
   /** Bytes of the arguments in argv, a frame's arguments parsed while the rest is awaited. */
   private argvBytes = 0;
   /** Length of the bulk being waited for, or -1 when its $ line is next. */
@@ -148,7 +150,9 @@ export class RequestDecoder {
     this.pos = cr + 2;
     if (count <= 0) return true;
     this.argsLeft = count;
-    this.argv = [];
+    // Sized up front (a hostile count only up to a bound) so filling it never reallocates.
+    this.argv = new Array<string>(Math.min(count, PREALLOCATED_ARGS_MAX));
+    this.argc = 0;
     this.bulkLen = -1;
     return true;
   }
@@ -162,7 +166,8 @@ export class RequestDecoder {
         this.need = this.bulkLen + 2;
         return false;
       }
-      this.argv.push(this.argv.length === 0 ? this.commandName(end) : latin1(buf, this.pos, end));
+      this.argv[this.argc] = this.argc === 0 ? this.commandName(end) : latin1(buf, this.pos, end);
+      this.argc++;
       this.argvBytes += this.bulkLen;
       this.pos = end + 2;
       this.bulkLen = -1;
@@ -170,7 +175,7 @@ export class RequestDecoder {
       this.argsLeft--;
     }
     const argv = this.argv;
-    this.argv = [];
+    this.argv = NO_ARGS;
     this.argvBytes = 0;
     this.host.onCommand(argv);
     return true;
@@ -251,6 +256,9 @@ export class RequestDecoder {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** argv between frames; never written, as each frame gets a fresh array. */
+const NO_ARGS: string[] = [];
+const PREALLOCATED_ARGS_MAX = 1024;
 const fromCharCode = String.fromCharCode;
 
 /**
