@@ -206,7 +206,9 @@ export class Blocking {
    * Serves the clients waiting on every key readied so far, including keys
    * readied while serving (a BLMOVE pushing where another client waits).
    */
-  handleReadyKeys(): void {
+  /** Serves the clients blocked on keys readied; returns whether there were any such keys. */
+  handleReadyKeys(): boolean {
+    if (this.ready.length === 0) return false;
     while (this.ready.length !== 0) {
       const batch = this.ready;
       this.ready = [];
@@ -216,6 +218,7 @@ export class Blocking {
         this.serveKey(db, key);
       }
     }
+    return true;
   }
 
   private serveKey(db: Database, key: string): void {

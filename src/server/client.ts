@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { ProtocolError, RequestDecoder } from '../resp/decoder.js';
 import { ReplyWriter } from '../resp/writer.js';
+import { beginCommandBatch, endCommandBatch } from '../commands/dispatch.js';
 import type { Database } from '../store/keyspace.js';
 import type { Command } from '../commands/table.js';
 import type { Server } from './server.js';
@@ -183,6 +184,7 @@ export class Client {
 
   /** Runs the complete commands of chunk (null: of the input already buffered). */
   private process(chunk: Buffer | null): void {
+    beginCommandBatch();
     try {
       if (chunk) this.decoder.feed(chunk);
       else this.decoder.drain();
@@ -194,6 +196,8 @@ export class Client {
       this.closeAfterReply = true;
       this.decoder.paused = true;
       return;
+    } finally {
+      endCommandBatch();
     }
     if (this.decoder.bufferedBytes > this.server.limits.maxQueryBuffer) {
       this.server.log('warning', `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`);
