@@ -222,6 +222,7 @@ export class CommandTable {
     const cmd = this.get(from);
     if (!cmd) throw new RangeError('No such command in rename-command');
     if (to !== '' && this.get(to)) throw new RangeError('Target command name already exists');
+    this.lastName = '';
     for (const [name, entry] of [...this.byName]) if (entry === cmd) this.byName.delete(name);
     if (to === '') this.commands.splice(this.commands.indexOf(cmd), 1);
     else {
@@ -230,9 +231,16 @@ export class CommandTable {
     }
   }
 
+  /** The last lookup: pipelines repeat a name, and the decoder hands out the same string for it, so === settles it. */
+  private lastName = '';
+  private lastFound: Command | undefined;
+
   /** Finds a top-level command by name, any case. */
   get(name: string): Command | undefined {
-    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    if (name === this.lastName) return this.lastFound;
+    this.lastFound = this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    this.lastName = name;
+    return this.lastFound;
   }
 
   /** Finds "config|get" style names too. */
