@@ -4,7 +4,7 @@
  * to one client. It reports nanoseconds per command, so changes to the hot
  * path can be compared without socket noise (CPU time, not wall-clock load).
  *
- *   npm run build && node dist/bench/inprocess.js [commands-per-batch] [batches]
+ *   npm run build && node dist/bench/inprocess.js [commands-per-batch] [batches] [workloads, e.g. set,get]
  */
 import { Server } from '../src/server/server.js';
 import { Client } from '../src/server/client.js';
@@ -62,10 +62,12 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
 async function main(): Promise<void> {
   const perBatch = Number(process.argv[2] ?? 16);
   const batches = Number(process.argv[3] ?? 20000);
+  const only = process.argv[4]?.split(',');
   const server = new Server();
   const { socket, written } = nullSocket();
   const client = new Client(server, socket);
   for (const [name, make] of Object.entries(WORKLOADS)) {
+    if (only && !only.includes(name)) continue;
     const input = batch(make, perBatch);
     const run = async (count: number) => {
       for (let b = 0; b < count; b++) {
