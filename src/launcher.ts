@@ -13,6 +13,7 @@
  * parent closes, so it is never left running if the parent is killed.
  */
 import { spawn } from 'node:child_process';
+import v8 from 'node:v8';
 import { Config } from './config.js';
 import { applyDirectives, commandLineDirectives, main } from './cli.js';
 
@@ -37,18 +38,34 @@ function configuredMaxmemory(argv: string[]): number {
   }
 }
 
-function heapLimitChosenByUser(): boolean {
-  return [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((option) => option.includes('max-old-space-size'));
+/** Whether the Node options (command line or NODE_OPTIONS) mention a V8 option. */
+function nodeOptionGiven(name: string): boolean {
+  return [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((option) => option.includes(name));
+}
+
+/**
+ * Keeps V8's young generation at its initial size (two 1 MB semi-spaces).
+ * Left to itself, V8 grows them to 16 MB each under a steady allocation
+ * rate, such as a server's, and keeps them: 30 MB of resident memory that
+ * holds nothing live between scavenges (30 B per key of a million). With
+ * small semi-spaces scavenges come more often but each is cheaper, and
+ * redis-benchmark throughput at pipeline 16 did not change measurably.
+ * The semi-spaces' bounds are fixed when Node starts, but the growth factor
+ * is read at each growth, so setting it to 1 now stops the growth.
+ */
+function capYoungGeneration(): void {
+  if (!nodeOptionGiven('semi-space')) v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 /** Runs the server for the command line argv; script is the launcher's own path, for the child. */
 export async function launch(script: string, argv: string[]): Promise<void> {
+  capYoungGeneration();
   if (process.env[SIZED_MARK] !== undefined) {
     exitWithParent();
     return main(argv);
   }
   const maxmemory = configuredMaxmemory(argv);
-  if (maxmemory === 0 || heapLimitChosenByUser()) return main(argv);
+  if (maxmemory === 0 || nodeOptionGiven('max-old-space-size')) return main(argv);
   supervise(script, argv, heapLimitMb(maxmemory));
 }
 
