@@ -61,11 +61,14 @@ export interface DictOptions {
   numbers?: boolean;
   /** Keep a Uint32 tag per entry (LRU/LFU clock). */
   tags?: boolean;
+  /** Keys alone (a set of keys, a key to a number): no value column, every value reads undefined. */
+  keysOnly?: boolean;
 }
 
 export class Dict<V = undefined> {
   private keys: (string | undefined)[] = [];
-  private vals: (V | undefined)[] = [];
+  /** The value column; null for a keysOnly dict (8 bytes an entry saved). */
+  private vals: (V | undefined)[] | null;
   private hashes = new Int32Array(MIN_BUCKETS);
   private next = new Int32Array(MIN_BUCKETS);
   private nums: Float64Array | null;
@@ -81,6 +84,7 @@ export class Dict<V = undefined> {
   constructor(options: DictOptions = {}) {
     this.nums = options.numbers ? new Float64Array(MIN_BUCKETS) : null;
     this.tagCol = options.tags ? new Uint32Array(MIN_BUCKETS) : null;
+    this.vals = options.keysOnly ? null : [];
   }
 
   /** Entry id of key, or -1. */
@@ -101,7 +105,7 @@ export class Dict<V = undefined> {
 
   get(key: string): V | undefined {
     const id = this.find(key);
-    return id < 0 ? undefined : this.vals[id];
+    return id < 0 ? undefined : this.valueAt(id);
   }
 
   /** Inserts or replaces; returns the entry id. Numbers and tags of a new entry start at 0. */
@@ -110,7 +114,7 @@ export class Dict<V = undefined> {
     let id = this.buckets[h & this.mask] - 1;
     while (id >= 0) {
       if (this.hashes[id] === h && this.keys[id] === key) {
-        this.vals[id] = value;
+        this.setValueAt(id, value);
         return id;
       }
       id = this.next[id] - 1;
@@ -127,7 +131,7 @@ export class Dict<V = undefined> {
     if (this.size >= this.buckets.length) this.resize(this.buckets.length * 2);
     const id = this.allocateId();
     this.keys[id] = key;
-    this.vals[id] = value;
+    this.setValueAt(id, value);
     this.hashes[id] = h;
     if (this.nums) this.nums[id] = 0;
     if (this.tagCol) this.tagCol[id] = 0;
@@ -195,7 +199,7 @@ export class Dict<V = undefined> {
 
   private release(id: number): void {
     this.keys[id] = undefined;
-    this.vals[id] = undefined;
+    this.setValueAt(id, undefined as V);
     this.next[id] = this.freeHead;
     this.freeHead = id + 1;
     this.size--;
@@ -205,7 +209,7 @@ export class Dict<V = undefined> {
 
   clear(): void {
     this.keys = [];
-    this.vals = [];
+    if (this.vals) this.vals = [];
     this.hashes = new Int32Array(MIN_BUCKETS);
     this.next = new Int32Array(MIN_BUCKETS);
     if (this.nums) this.nums = new Float64Array(MIN_BUCKETS);
@@ -242,7 +246,7 @@ export class Dict<V = undefined> {
       if (key === undefined) continue;
       if (to !== from) {
         this.keys[to] = key;
-        this.vals[to] = this.vals[from];
+        if (this.vals) this.vals[to] = this.vals[from];
         this.hashes[to] = this.hashes[from];
         if (this.nums) this.nums[to] = this.nums[from];
         if (this.tagCol) this.tagCol[to] = this.tagCol[from];
@@ -250,7 +254,7 @@ export class Dict<V = undefined> {
       to++;
     }
     this.keys.length = to;
-    this.vals.length = to;
+    if (this.vals) this.vals.length = to;
     this.used = to;
     this.freeHead = 0;
     this.growColumns(Math.max(capacity, to, MIN_BUCKETS));
@@ -261,11 +265,11 @@ export class Dict<V = undefined> {
   }
 
   valueAt(id: number): V {
-    return this.vals[id] as V;
+    return (this.vals === null ? undefined : this.vals[id]) as V;
   }
 
   setValueAt(id: number, value: V): void {
-    this.vals[id] = value;
+    if (this.vals) this.vals[id] = value;
   }
 
   numberAt(id: number): number {
@@ -286,7 +290,8 @@ export class Dict<V = undefined> {
 
   /** Bytes of the table itself, keys and values aside (see memory.ts): the object, its arrays and typed columns. */
   memoryUsage(): number {
-    let bytes = objectBytes(12) + 2 * arrayBytes(this.keys.length);
+    let bytes = objectBytes(12) + arrayBytes(this.keys.length);
+    if (this.vals) bytes += arrayBytes(this.vals.length);
     bytes += typedArrayBytes(this.hashes) + typedArrayBytes(this.next) + typedArrayBytes(this.buckets);
     if (this.nums) bytes += typedArrayBytes(this.nums);
     if (this.tagCol) bytes += typedArrayBytes(this.tagCol);

@@ -66,7 +66,7 @@ export class Database {
   /** The entry the last lookup found: usually the key a write then reports, saving recount() a search. */
   private lastFound = -1;
   /** Keys with a deadline, in unix milliseconds. */
-  readonly expires = new Dict<undefined>({ numbers: true });
+  readonly expires = new Dict<undefined>({ numbers: true, keysOnly: true });
 
   constructor(
     readonly index: number,

@@ -79,8 +79,8 @@ export function objectBytes(fields: number): number {
  */
 export const MAIN_ENTRY_BYTES = Math.round(2 * POINTER * 1.25 + (4 + 4 + 4 + 8 + 4 / 0.75) * 1.33);
 
-/** The expires Dict's columns per entry: key and (empty) value pointers, hash, chain link, deadline, bucket. */
-export const EXPIRES_ENTRY_BYTES = Math.round(2 * POINTER * 1.25 + (4 + 4 + 8 + 4 / 0.75) * 1.33);
+/** The expires Dict's columns per entry (it has no value column): key pointer, hash, chain link, deadline, bucket. */
+export const EXPIRES_ENTRY_BYTES = Math.round(POINTER * 1.25 + (4 + 4 + 8 + 4 / 0.75) * 1.33);
 
 export function valueBytes(value: Value): number {
   return typeof value === 'string' ? stringBytes(value.length) : value.memoryUsage();

@@ -27,6 +27,13 @@ function compareIntegers(a: string, b: string): number {
   return a < b !== aNegative ? -1 : 1;
 }
 
+/** The hashtable encoding of the members given. */
+function tableOf(members: Iterable<string>): Dict {
+  const table = new Dict({ keysOnly: true });
+  for (const member of members) table.add(member, undefined);
+  return table;
+}
+
 export class SetValue implements Collection, Slotted {
   readonly type = 'set';
   /** The intset encoding; empty once the table is in use. */
@@ -56,9 +63,7 @@ export class SetValue implements Collection, Slotted {
     const copy = new SetValue();
     copy.stringBytes = this.stringBytes;
     if (this.table) {
-      const table = new Dict();
-      for (const member of this.table.keysIter()) table.add(member, undefined);
-      copy.table = table;
+      copy.table = tableOf(this.table.keysIter());
     } else copy.ints = this.ints.slice();
     return copy;
   }
@@ -121,9 +126,7 @@ export class SetValue implements Collection, Slotted {
   }
 
   private convert(): void {
-    const table = new Dict();
-    for (const member of this.ints) table.add(member, undefined);
-    this.table = table;
+    this.table = tableOf(this.ints);
     this.ints = [];
   }
 

@@ -196,7 +196,7 @@ class PackedPairs implements PairStore {
 
 /** The large form: a skip list for order, a Dict for member lookups. */
 class IndexedSkipList implements PairStore {
-  readonly dict = new Dict<undefined>({ numbers: true });
+  readonly dict = new Dict<undefined>({ numbers: true, keysOnly: true });
   private list = new SkipList();
   private memberBytes = 0;
 
