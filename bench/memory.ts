@@ -5,13 +5,15 @@
  * memory (VmRSS) after the load minus that of the fresh server, per entry;
  * INFO's used_memory likewise.
  */
-import { alternate, call, fmt, infoNumber, log, median, provenance, residentBytes, sleep, SERVER_KINDS, startBenchServer, stopBenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
+import { alternate, call, fmt, infoNumber, log, median, provenance, residentBytes, sleep, SERVER_KINDS, startBenchServer, stopBenchServer, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
 import { load, resp } from './pipeline.js';
 
 const ENTRIES = { quick: 100_000, default: 1_000_000, full: 1_000_000 };
 const ROUNDS = { quick: 1, default: 1, full: 3 };
 /** Wait after start-up and after the last reply before reading memory. */
 const SETTLE_MS = 2000;
+/** Quiet time before the second reading: V8's memory reducer returns a heap's garbage some 10-25 s after allocation slows down. */
+const QUIET_MS = 30000;
 const VALUE = 'v'.repeat(100);
 /** Hash fields and sorted-set members go ten to a command. */
 const PER_COMMAND = 10;
@@ -57,33 +59,58 @@ const DATA_SETS: DataSet[] = [
 ];
 
 interface Measurement {
-  /** Bytes per entry. */
+  /** Bytes per entry, SETTLE_MS after the load. */
   rss: number;
+  /** Bytes per entry after QUIET_MS of quiet. */
+  quietRss: number;
   used: number;
   /** The fresh server's RSS in bytes. */
   baseline: number;
   loadMs: number;
 }
 
-async function measure(kind: ServerKind, data: DataSet, entries: number): Promise<Measurement> {
+interface Loaded {
+  server: BenchServer;
+  rss0: number;
+  rss1: number;
+  used: number;
+  loadMs: number;
+}
+
+/** Loads the data set into a fresh server and reads its memory before and SETTLE_MS after. */
+async function loadInto(kind: ServerKind, data: DataSet, entries: number): Promise<Loaded> {
   const server = await startBenchServer(kind);
+  await sleep(SETTLE_MS);
+  const [rss0, used0] = [residentBytes(server), await infoNumber(server.port, 'memory', 'used_memory')];
+  const loadMs = await load(server.port, 0, entries / data.perCommand, (c) => data.command(c * data.perCommand));
+  await sleep(SETTLE_MS);
+  const [rss1, used1] = [residentBytes(server), await infoNumber(server.port, 'memory', 'used_memory')];
+  const count = await call(server.port, ...data.count);
+  if (count !== entries) throw new Error(`${kind} holds ${String(count)} ${data.unit}s after loading ${entries}`);
+  return { server, rss0, rss1, used: (used1 - used0) / entries, loadMs };
+}
+
+/** Both servers loaded one after the other, then left quiet together for QUIET_MS before the second reading. */
+async function measure(kinds: ServerKind[], data: DataSet, entries: number): Promise<Map<ServerKind, Measurement>> {
+  const loaded: Loaded[] = [];
   try {
-    await sleep(SETTLE_MS);
-    const [rss0, used0] = [residentBytes(server), await infoNumber(server.port, 'memory', 'used_memory')];
-    const loadMs = await load(server.port, 0, entries / data.perCommand, (c) => data.command(c * data.perCommand));
-    await sleep(SETTLE_MS);
-    const [rss1, used1] = [residentBytes(server), await infoNumber(server.port, 'memory', 'used_memory')];
-    const count = await call(server.port, ...data.count);
-    if (count !== entries) throw new Error(`${kind} holds ${String(count)} ${data.unit}s after loading ${entries}`);
-    return { rss: (rss1 - rss0) / entries, used: (used1 - used0) / entries, baseline: rss0, loadMs };
+    for (const kind of kinds) loaded.push(await loadInto(kind, data, entries));
+    await sleep(QUIET_MS);
+    const perEntry = (bytes: number, l: Loaded) => (bytes - l.rss0) / entries;
+    return new Map(
+      loaded.map((l) => [
+        l.server.kind,
+        { rss: perEntry(l.rss1, l), quietRss: perEntry(residentBytes(l.server), l), used: l.used, baseline: l.rss0, loadMs: l.loadMs },
+      ]),
+    );
   } finally {
-    await stopBenchServer(server);
+    await Promise.all(loaded.map((l) => stopBenchServer(l.server)));
   }
 }
 
 function medianOf(ms: Measurement[]): Measurement {
   const of = (field: keyof Measurement) => median(ms.map((m) => m[field]));
-  return { rss: of('rss'), used: of('used'), baseline: of('baseline'), loadMs: of('loadMs') };
+  return { rss: of('rss'), quietRss: of('quietRss'), used: of('used'), baseline: of('baseline'), loadMs: of('loadMs') };
 }
 
 async function run(options: RunOptions) {
@@ -93,20 +120,19 @@ async function run(options: RunOptions) {
   const results = DATA_SETS.map(() => ({ keyhive: [] as Measurement[], redis: [] as Measurement[] }));
   for (let round = 0; round < rounds; round++) {
     for (const [i, data] of DATA_SETS.entries()) {
-      for (const kind of alternate(SERVER_KINDS, round + i)) {
-        log(`memory: round ${round + 1}/${rounds} ${kind} ${data.label}`);
-        results[i][kind].push(await measure(kind, data, entries));
-      }
+      log(`memory: round ${round + 1}/${rounds} ${data.label}`);
+      for (const [kind, m] of await measure(alternate(SERVER_KINDS, round + i), data, entries)) results[i][kind].push(m);
     }
   }
   const lines = [
-    '| data set | Keyhive RSS B/entry | Redis RSS B/entry | RSS ratio | Keyhive used_memory B/entry | Redis used_memory B/entry | used_memory ratio | load s Keyhive / Redis |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    `| data set | Keyhive RSS B/entry | Redis RSS B/entry | RSS ratio | after ${QUIET_MS / 1000} s quiet: Keyhive / Redis RSS B/entry | ratio | Keyhive used_memory B/entry | Redis used_memory B/entry | used_memory ratio | load s Keyhive / Redis |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const [i, data] of DATA_SETS.entries()) {
     const [k, r] = [medianOf(results[i].keyhive), medianOf(results[i].redis)];
     lines.push(
       `| ${fmt.int(entries)} ${data.label} | ${k.rss.toFixed(1)} | ${r.rss.toFixed(1)} | ${fmt.ratio(k.rss, r.rss)} | ` +
+        `${k.quietRss.toFixed(1)} / ${r.quietRss.toFixed(1)} | ${fmt.ratio(k.quietRss, r.quietRss)} | ` +
         `${k.used.toFixed(1)} | ${r.used.toFixed(1)} | ${fmt.ratio(k.used, r.used)} | ${(k.loadMs / 1000).toFixed(1)} / ${(r.loadMs / 1000).toFixed(1)} |`,
     );
   }
@@ -120,6 +146,8 @@ async function run(options: RunOptions) {
     `Each data set is loaded into a freshly started server of each kind (no maxmemory), ${rounds === 1 ? 'once' : `in ${rounds} rounds (medians)`}.`,
     `RSS is VmRSS from /proc/<pid>/status read ${SETTLE_MS / 1000} s after the last reply of the load, minus VmRSS read ${SETTLE_MS / 1000} s after start-up,`,
     'divided by the entries. No GC is forced in Keyhive: its RSS includes whatever garbage the V8 heap still holds then (as a server in use would).',
+    `Both servers of a data set are then left running with no requests, and RSS is read again ${QUIET_MS / 1000} s after the later load ended:`,
+    "that reading shows what V8's memory reducer gives back once a server is quiet (one that stays busy keeps more of the load's garbage).",
     "used_memory is INFO's, after minus before, per entry: Redis's counts its allocator's bytes, Keyhive's is its own estimate of the data it holds.",
     `The loader is the bench process (on CPU 1): one connection, pipelined writes of 1,000 commands, four writes outstanding;`,
     `\`SET key:N <100 bytes>\` (and \`EX 86400\`), \`HSET hash\` and \`ZADD zset\` with ${PER_COMMAND} fields or members a command.`,
