@@ -8,7 +8,7 @@
  *   npm run bench -- --only memory,startup  just these sections (any profile)
  *   npm run bench -- --tests set,lpush      redis-benchmark tests of the throughput section
  *
- * Sections: throughput, latency, startup, memory, expiry (default) and
+ * Sections: throughput, floor, latency, startup, memory, expiry (default) and
  * scale (--full or --only: it loads ten million keys). Servers run pinned
  * to CPU 0, everything that loads them (redis-benchmark, and this process's
  * loaders and latency clients) on CPU 1. Each section's table is printed and
@@ -28,9 +28,10 @@ import { markedSections, writeSection } from './results-section.js';
 import { scale } from './scale.js';
 import { startup } from './startup.js';
 import { CORE_TESTS, MORE_TESTS, throughput } from './throughput.js';
+import { floor } from './floor.js';
 
 const RESULTS_FILE = path.join(REPO_ROOT, 'bench/RESULTS.md');
-const SECTIONS: Section[] = [throughput, latency, startup, memory, expiry, scale];
+const SECTIONS: Section[] = [throughput, floor, latency, startup, memory, expiry, scale];
 const ROUNDS: Record<ProfileName, number> = { quick: 1, default: 3, full: 5 };
 
 interface Plan {
@@ -72,7 +73,7 @@ function preamble(): string {
     '# Keyhive vs Redis: benchmarks',
     '',
     '`npm run bench` (bench/run.ts) measures Keyhive beside redis-server 7.0 on the same machine in the same run and writes each section below',
-    '(`--only throughput,latency,startup,memory,expiry,scale` picks sections; `--full` adds the scale section, more rounds and sizes; `--quick` is a smoke test).',
+    '(`--only throughput,floor,latency,startup,memory,expiry,scale` picks sections; `--full` adds the scale section, more rounds and sizes; `--quick` is a smoke test).',
     'Each section says what made it, when, at which commit, and the load average as it started.',
     '',
     '**These figures are for the record, not for assertions.** The machine has two CPUs and is shared: other engineers run test suites on it',

@@ -1,0 +1,128 @@
+/**
+ * Where the time goes: Keyhive and redis-server beside the floor server
+ * (bench/floor-server.ts, a Node.js server that only finds where requests
+ * end and answers +OK). redis-benchmark runs SET and GET against each at
+ * pipeline 1 and 16, and the server's CPU time (utime + stime from
+ * /proc/<pid>/stat) is read around each run, giving CPU microseconds per
+ * request: the floor's is what Node's sockets cost, Keyhive's minus the
+ * floor's is what its own request path costs.
+ */
+import fs from 'node:fs';
+import { alternate, fmt, log, median, onCpu, provenance, shellJoin, spawnServer, stopProcess, waitForPong, serverCommand, type RunOptions, type Section } from './common.js';
+import { freePort } from '../test/support/servers.js';
+import { benchmarkCommand, parseCsv, runBenchmark } from './redis-benchmark.js';
+import type { ChildProcess } from 'node:child_process';
+
+const KINDS = ['floor', 'keyhive', 'redis'] as const;
+type Kind = (typeof KINDS)[number];
+const PIPELINES = [1, 16] as const;
+const REQUESTS = { quick: { 1: 5000, 16: 50000 }, default: { 1: 50000, 16: 400000 }, full: { 1: 200000, 16: 1000000 } };
+const TICKS_PER_SECOND = 100;
+
+interface Running {
+  kind: Kind;
+  port: number;
+  command: string[];
+  process: ChildProcess;
+}
+
+function commandFor(kind: Kind, port: number): string[] {
+  if (kind === 'floor') return onCpu(0, ['node', 'dist/bench/floor-server.js', '--port', String(port)]);
+  return serverCommand(kind, port);
+}
+
+async function start(kind: Kind): Promise<Running> {
+  const port = await freePort();
+  const command = commandFor(kind, port);
+  const child = spawnServer(command);
+  await waitForPong(port);
+  return { kind, port, command, process: child };
+}
+
+/** CPU seconds the process has used (user + system); taskset execs the server, so the pid is the server's. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // After "pid (comm) ", utime and stime are the 12th and 13th fields.
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+interface Sample {
+  rps: number;
+  /** Server CPU microseconds per request. */
+  cpuUs: number;
+}
+
+async function sample(server: Running, pipeline: number, requests: number): Promise<Map<string, Sample>> {
+  const result = new Map<string, Sample>();
+  for (const test of ['set', 'get']) {
+    const command = benchmarkCommand(server.port, ['-t', test, '-c', '50', '-n', String(requests), '-P', String(pipeline), '-d', '3', '--csv']);
+    const before = cpuSeconds(server.process.pid as number);
+    const [[name, { rps }]] = [...parseCsv(await runBenchmark(command))];
+    const cpu = cpuSeconds(server.process.pid as number) - before;
+    result.set(name, { rps, cpuUs: (cpu * 1e6) / requests });
+  }
+  return result;
+}
+
+async function run(options: RunOptions) {
+  const made = provenance(options, 'floor.ts');
+  const servers: Running[] = [];
+  const samples = new Map<string, Record<Kind, Sample[]>>();
+  try {
+    for (const kind of KINDS) servers.push(await start(kind));
+    for (const server of servers) await sample(server, 16, REQUESTS[options.profile][16]);
+    for (let round = 0; round < options.rounds; round++) {
+      for (const pipeline of PIPELINES) {
+        for (const server of alternate(servers, round)) {
+          log(`floor: round ${round + 1}/${options.rounds} ${server.kind} -P ${pipeline}`);
+          for (const [test, s] of await sample(server, pipeline, REQUESTS[options.profile][pipeline])) {
+            const key = `${pipeline}|${test}`;
+            const entry = samples.get(key) ?? { floor: [], keyhive: [], redis: [] };
+            entry[server.kind].push(s);
+            samples.set(key, entry);
+          }
+        }
+      }
+    }
+  } finally {
+    await Promise.all(servers.map((s) => stopProcess(s.process)));
+  }
+  const lines = [
+    '| pipeline | test | floor req/s | Keyhive req/s | Redis req/s | floor/Redis | Keyhive/Redis | server CPU µs per request (busy): floor / Keyhive / Redis |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [key, byKind] of samples) {
+    const [pipeline, test] = key.split('|');
+    const rps = (kind: Kind) => median(byKind[kind].map((s) => s.rps));
+    const cpu = (kind: Kind) => {
+      const us = median(byKind[kind].map((s) => s.cpuUs));
+      return `${us.toFixed(2)} (${Math.round((us * rps(kind)) / 1e4)}%)`;
+    };
+    lines.push(
+      `| ${pipeline} | ${test} | ${fmt.int(rps('floor'))} | ${fmt.int(rps('keyhive'))} | ${fmt.int(rps('redis'))} | ${fmt.ratio(rps('floor'), rps('redis'))} | ` +
+        `${fmt.ratio(rps('keyhive'), rps('redis'))} | ${cpu('floor')} / ${cpu('keyhive')} / ${cpu('redis')} |`,
+    );
+  }
+  const table = lines.join('\n');
+  const markdown = [
+    '## Where the time goes: the Node.js floor',
+    '',
+    made,
+    '',
+    'The floor server (bench/floor-server.ts) is the least a Node.js server does to serve redis-benchmark: it finds where each request ends and answers',
+    "+OK, writing each connection's replies once per event-loop turn as Keyhive does; no keyspace, no dispatch, no reply encoder.",
+    `All three servers run pinned to CPU 0 at once (idle but for the one measured), redis-benchmark (50 clients, 3-byte values) on CPU 1; ${options.rounds} round(s), alternating the order, medians.`,
+    "Server CPU per request is the server process's user + system time (from /proc/<pid>/stat, 10 ms ticks) over the run, divided by its requests.",
+    'Busy is that CPU time over the run\'s length: a server well under 100% busy was waiting for redis-benchmark (one thread on CPU 1), which then set the pace.',
+    '',
+    table,
+    '',
+    '```sh',
+    shellJoin(commandFor('floor', 0)).replace('--port 0', '--port $PORT'),
+    ...PIPELINES.map((p) => `taskset -c 1 redis-benchmark -p $PORT -t set -c 50 -n ${REQUESTS[options.profile][p]} -P ${p} -d 3 --csv   # and -t get`),
+    '```',
+  ].join('\n');
+  return { table, markdown };
+}
+
+export const floor: Section = { name: 'floor', inDefault: true, run };
