@@ -131,7 +131,10 @@ export class Server {
   constructor(config: Config = new Config()) {
     this.config = config;
     this.keyspace = new Keyspace(config.getNumber('databases'), this.clock);
-    this.activeExpiry = new ActiveExpiry(this.keyspace);
+    this.activeExpiry = new ActiveExpiry(this.keyspace, {
+      mayExpire: () => this.activeExpireEnabled && !this.keyspace.frozen,
+      sliceRan: (ms) => this.latency.addSampleIfNeeded('expire-cycle', Math.floor(ms), Math.floor(this.clock.now() / 1000)),
+    });
     this.memory = new MemoryMeter(this.keyspace);
     this.commands = new CommandTable(allCommands);
     for (const [from, to] of config.renamedCommands) {
@@ -383,11 +386,7 @@ export class Server {
     this.keyspace.refreshClock();
     const hz = Math.max(1, this.config.getNumber('hz'));
     this.pause.expire();
-    if (this.activeExpireEnabled && !this.keyspace.frozen) {
-      const start = performance.now();
-      this.activeExpiry.runCycle(hz, this.config.getNumber('active-expire-effort'));
-      this.latency.addSampleIfNeeded('expire-cycle', Math.floor(performance.now() - start), Math.floor(this.clock.now() / 1000));
-    }
+    if (this.activeExpireEnabled && !this.keyspace.frozen) this.activeExpiry.cron(hz, this.config.getNumber('active-expire-effort'));
     this.metrics.sample(this, this.clock.now());
     this.memory.sampleClients(this.clients.values());
     this.eviction.heap.sample();
@@ -418,6 +417,7 @@ export class Server {
   async close(farewell?: string): Promise<void> {
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.cronTimer = null;
+    this.activeExpiry.stop();
     const closing = this.listeners.close();
     for (const client of [...this.clients.values()]) client.closeAfterReplies();
     const cutOff = setTimeout(() => this.listeners.destroyConnections(), CLOSE_GRACE_MS);
