@@ -16,10 +16,49 @@ const LARGE_VALUE = 16 * 1024;
 /** Up to this length, raw() copies chars in a JS loop instead of calling latin1Write. */
 const SHORT_TEXT = 24;
 
+/** Bytes a bulk string of up to LARGE_VALUE bytes takes beyond its content: "$", at most 5 digits, two CRLFs. */
+const BULK_FRAMING = 10;
+
 let slab = Buffer.allocUnsafe(SLAB_SIZE);
 let slabPos = 0;
 let owner: ReplyWriter | null = null;
 let ownerStart = 0;
+
+/**
+ * Writes $<length>\r\n<s>\r\n at slabPos, which must have room
+ * (claimed). Built byte by byte rather than from a template string: a
+ * template allocates a string that latin1Write must then flatten, and a
+ * native write call costs more than copying a short string in JS.
+ */
+function putBulk(s: string): void {
+  const buf = slab;
+  const n = s.length;
+  let pos = slabPos;
+  buf[pos++] = 36; // $
+  pos = putDecimal(buf, pos, n);
+  buf[pos++] = 13;
+  buf[pos++] = 10;
+  if (n <= SHORT_TEXT) for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
+  else pos += buf.latin1Write(s, pos);
+  buf[pos++] = 13;
+  buf[pos++] = 10;
+  slabPos = pos;
+}
+
+/** Writes the decimal digits of n (a non-negative integer) at pos; returns the position after them. */
+function putDecimal(buf: Buffer, pos: number, n: number): number {
+  if (n < 10) {
+    buf[pos] = 48 + n;
+    return pos + 1;
+  }
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let i = pos + digits - 1; i >= pos; i--) {
+    buf[i] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return pos + digits;
+}
 
 export type Protocol = 2 | 3;
 
@@ -152,13 +191,29 @@ export class ReplyWriter {
 
   bulk(s: string): void {
     if (!this.enabled) return;
-    if (s.length > LARGE_VALUE) {
-      this.raw(`$${s.length}\r\n`);
-      this.rawLarge(s);
-      this.raw('\r\n');
-      return;
-    }
-    this.raw(`$${s.length}\r\n${s}\r\n`);
+    if (s.length > LARGE_VALUE) return this.largeBulk(s);
+    this.claim(s.length + BULK_FRAMING);
+    putBulk(s);
+  }
+
+  /**
+   * The bulk strings items[from, to), in order: the elements of an array
+   * whose header was written. One claim covers the whole run while it fits.
+   */
+  bulks(items: readonly string[], from: number, to: number): void {
+    if (!this.enabled) return;
+    let bytes = 0;
+    for (let i = from; i < to; i++) bytes += items[i].length + BULK_FRAMING;
+    if (bytes <= SLAB_SIZE) {
+      this.claim(bytes);
+      for (let i = from; i < to; i++) putBulk(items[i]);
+    } else for (let i = from; i < to; i++) this.bulk(items[i]);
+  }
+
+  private largeBulk(s: string): void {
+    this.raw(`$${s.length}\r\n`);
+    this.rawLarge(s);
+    this.raw('\r\n');
   }
 
   /** A bulk string, or the null reply when s is undefined/null. */
@@ -225,7 +280,7 @@ export class ReplyWriter {
 
   bulkArray(items: readonly string[]): void {
     this.arrayHeader(items.length);
-    for (let i = 0; i < items.length; i++) this.bulk(items[i]);
+    this.bulks(items, 0, items.length);
   }
 }
 
