@@ -49,6 +49,7 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   incr: () => ['INCR', 'counter'],
   mset: (i) => ['MSET', ...Array.from({ length: 10 }, (_, j) => [`key:${(i + j) % 10000}`, 'xxx']).flat()],
   lpush: () => ['LPUSH', 'mylist', 'xxx'],
+  rpush: () => ['RPUSH', 'mylist2', 'xxx'],
   sadd: (i) => ['SADD', 'myset', `element:${i % 10000}`],
   hset: (i) => ['HSET', 'myhash', `element:${i % 10000}`, 'xxx'],
   zadd: (i) => ['ZADD', 'myzset', String(i % 1000), `element:${i % 10000}`],

@@ -18,6 +18,8 @@ const SHORT_TEXT = 24;
 
 /** Bytes a bulk string of up to LARGE_VALUE bytes takes beyond its content: "$", at most 5 digits, two CRLFs. */
 const BULK_FRAMING = 10;
+/** Bytes of the longest integer reply of a 32-bit integer: ":-2147483648\r\n". */
+const INT32_TEXT = 14;
 
 let slab = Buffer.allocUnsafe(SLAB_SIZE);
 let slabPos = 0;
@@ -186,7 +188,17 @@ export class ReplyWriter {
   }
 
   integer(n: number | bigint): void {
-    this.raw(`:${n}\r\n`);
+    if (typeof n !== 'number' || (n | 0) !== n) return this.raw(`:${n}\r\n`);
+    // Most replies are small counts and lengths: their digits go straight into the slab, with no string made.
+    if (!this.enabled) return;
+    this.claim(INT32_TEXT);
+    let pos = slabPos;
+    slab[pos++] = 58; // :
+    if (n < 0) slab[pos++] = 45; // -
+    pos = putDecimal(slab, pos, Math.abs(n));
+    slab[pos++] = 13;
+    slab[pos++] = 10;
+    slabPos = pos;
   }
 
   bulk(s: string): void {
