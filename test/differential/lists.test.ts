@@ -112,6 +112,9 @@ describeDifferential('lists: by index and range', (t) => {
     ['LRANGE', 'l', '5', '250'],
     ['LRANGE', 'l', '127', '128'],
     ['LRANGE', 'l', '-3', '-1'],
+    ['RPUSH', 'fixed', ...Array.from({ length: 150 }, (_, i) => `${i}`.padStart(100, '-'))],
+    ['LRANGE', 'fixed', '0', '-1'],
+    ['LRANGE', 'fixed', '10', '109'],
   ]);
 
   t.sequence('LTRIM', [

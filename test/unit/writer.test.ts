@@ -40,6 +40,16 @@ describe('ReplyWriter encodings', () => {
     assert.equal(encode((w) => w.bulks(values, 2, 5)), framed(values.slice(2, 5)));
   });
 
+  it('runs with neighbours of one length, which go out joined', () => {
+    const group = (n: number, count: number, c: string) => Array.from({ length: count }, (_, i) => String.fromCharCode(c.charCodeAt(0) + i).repeat(n));
+    const values = [...group(30, 3, 'a'), ...group(100, 5, 'A'), ...group(5, 6, 'k'), ...group(100, 4, 'a'), 'z'.repeat(101), ...group(25, 9, 'B')];
+    const framed = (list: string[]) => list.map((v) => `$${v.length}\r\n${v}\r\n`).join('');
+    assert.equal(encode((w) => w.bulkArray(values)), `*${values.length}\r\n${framed(values)}`);
+    for (const [from, to] of [[0, 4], [3, 8], [4, 7], [14, 18], [18, 28]]) {
+      assert.equal(encode((w) => w.bulks(values, from, to)), framed(values.slice(from, to)), `${from}..${to}`);
+    }
+  });
+
   it('a run of bulk strings longer than a slab', () => {
     const values = Array.from({ length: 40 }, (_, i) => String.fromCharCode(65 + (i % 26)).repeat(10000));
     assert.equal(encode((w) => w.bulkArray(values)), `*40\r\n${values.map((v) => `$10000\r\n${v}\r\n`).join('')}`);
