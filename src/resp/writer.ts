@@ -251,7 +251,11 @@ export class ReplyWriter {
   bulks(items: readonly string[], from: number, to: number): void {
     if (!this.enabled) return;
     let bytes = 0;
-    for (let i = from; i < to; i++) bytes += items[i].length + BULK_FRAMING;
+    for (let i = from; i < to && bytes <= SLAB_SIZE; i++) {
+      const n = items[i].length;
+      // A large value gets a chunk of its own (bulk() below), as alone.
+      bytes += n > LARGE_VALUE ? SLAB_SIZE + 1 : n + BULK_FRAMING;
+    }
     if (bytes <= SLAB_SIZE) {
       this.claim(bytes);
       putBulks(items, from, to);

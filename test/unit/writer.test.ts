@@ -55,6 +55,15 @@ describe('ReplyWriter encodings', () => {
     assert.equal(encode((w) => w.bulkArray(values)), `*40\r\n${values.map((v) => `$10000\r\n${v}\r\n`).join('')}`);
   });
 
+  it('a large value in a run gets a chunk of its own, as alone', () => {
+    const w = new ReplyWriter(() => {});
+    const large = 'L'.repeat(200000);
+    w.bulkArray(['a', large, 'b']);
+    const chunks = w.takeChunks();
+    assert.ok(chunks.some((chunk) => chunk.length === large.length));
+    assert.equal(Buffer.concat(chunks).toString('latin1'), `*3\r\n$1\r\na\r\n$200000\r\n${large}\r\n$1\r\nb\r\n`);
+  });
+
   it('nothing while replies are off', () => {
     assert.equal(encode((w) => ((w.enabled = false), w.integer(5), w.bulk('x'), w.bulks(['a', 'b'], 0, 2))), '');
   });
