@@ -47,12 +47,6 @@ export function removeMembers(c: Client, argv: string[], collection: Removable |
   c.reply.integer(removed);
 }
 
-/** Redis's setKey: value replaces whatever key held, a stale key being expired (and reported) first. */
-function setKey(c: Client, key: string, value: Value): void {
-  c.db.lookupWrite(key);
-  c.db.set(key, value);
-}
-
 /**
  * A STORE form's write: result replaces whatever key held, reported by event;
  * a null result deletes key (Redis's dbDelete, no expiry check), reporting
@@ -63,7 +57,7 @@ export function storeOrDelete(c: Client, key: string, result: Value | null, even
     if (c.db.delete(key)) c.db.changed(key, 'g', 'del');
     return;
   }
-  setKey(c, key, result);
+  c.db.replace(key, result);
   c.db.changed(key, eventClass, event);
 }
 
@@ -79,7 +73,7 @@ export function storeAndReplySize(c: Client, key: string, result: Value, size: n
     if (c.db.delete(key)) c.db.changed(key, 'g', 'del');
     return;
   }
-  setKey(c, key, result);
+  c.db.replace(key, result);
   c.reply.integer(size);
   c.db.changed(key, eventClass, event);
 }

@@ -214,10 +214,7 @@ function lrange(c: Client, argv: string[]): void {
   if (start > end || start >= length) return c.reply.arrayHeader(0);
   if (end >= length) end = length - 1;
   c.reply.arrayHeader(end - start + 1);
-  list.walk(start, false, (value, index) => {
-    c.reply.bulk(value);
-    return index < end;
-  });
+  list.forEachRun(start, end - start + 1, (items, from, to) => c.reply.bulks(items, from, to));
 }
 
 const RANK_ZERO =

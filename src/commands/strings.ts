@@ -132,10 +132,9 @@ interface SetReplies {
 const SET_REPLIES: SetReplies = { done: (c) => c.reply.ok(), skipped: (c) => c.reply.nullBulk() };
 const SETNX_REPLIES: SetReplies = { done: (c) => c.reply.integer(1), skipped: (c) => c.reply.integer(0) };
 
-/** Redis's setKey for a plain string write: a stale key is expired (and reported) before it is replaced. */
+/** A plain string write (SET without options, MSET): the key is replaced whatever it held. */
 function storeString(c: Client, key: string, value: string): void {
-  c.db.lookupWrite(key);
-  c.db.set(key, value);
+  c.db.replace(key, value);
   c.db.changed(key, '$', 'set');
 }
 

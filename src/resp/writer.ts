@@ -15,11 +15,88 @@ const SLAB_SIZE = 256 * 1024;
 const LARGE_VALUE = 16 * 1024;
 /** Up to this length, raw() copies chars in a JS loop instead of calling latin1Write. */
 const SHORT_TEXT = 24;
+/** Fewest neighbouring bulk strings of one length that putBulks joins into one write. */
+const MIN_JOINED = 4;
+
+/** Bytes a bulk string of up to LARGE_VALUE bytes takes beyond its content: "$", at most 5 digits, two CRLFs. */
+const BULK_FRAMING = 10;
+/** Bytes of the longest integer reply of a 32-bit integer: ":-2147483648\r\n". */
+const INT32_TEXT = 14;
 
 let slab = Buffer.allocUnsafe(SLAB_SIZE);
 let slabPos = 0;
 let owner: ReplyWriter | null = null;
 let ownerStart = 0;
+
+/**
+ * Writes $<length>\r\n<s>\r\n at slabPos, which must have room
+ * (claimed). Built byte by byte rather than from a template string: a
+ * template allocates a string that latin1Write must then flatten, and a
+ * native write call costs more than copying a short string in JS.
+ */
+function putBulk(s: string): void {
+  const buf = slab;
+  const n = s.length;
+  let pos = slabPos;
+  buf[pos++] = 36; // $
+  pos = putDecimal(buf, pos, n);
+  buf[pos++] = 13;
+  buf[pos++] = 10;
+  if (n <= SHORT_TEXT) for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
+  else pos += buf.latin1Write(s, pos);
+  buf[pos++] = 13;
+  buf[pos++] = 10;
+  slabPos = pos;
+}
+
+/**
+ * putBulk for each of items[from, to), which must have room (claimed).
+ * Neighbours of one length (fixed-size values are common) above SHORT_TEXT
+ * go out as one string joined with the framing between them: one native
+ * write for the group instead of one per element, which halves the cost of
+ * a range of 100-byte values.
+ */
+function putBulks(items: readonly string[], from: number, to: number): void {
+  let i = from;
+  while (i < to) {
+    const n = items[i].length;
+    let end = i + 1;
+    if (n > SHORT_TEXT) while (end < to && items[end].length === n) end++;
+    if (end - i >= MIN_JOINED) putEqualLengthBulks(items, i, end, n);
+    else for (; i < end; i++) putBulk(items[i]);
+    i = end;
+  }
+}
+
+/** The bulk strings items[from, to), all of length n, written by one native call. */
+function putEqualLengthBulks(items: readonly string[], from: number, to: number, n: number): void {
+  const buf = slab;
+  let pos = slabPos;
+  buf[pos++] = 36; // $
+  pos = putDecimal(buf, pos, n);
+  buf[pos++] = 13;
+  buf[pos++] = 10;
+  const group = from === 0 && to === items.length ? items : items.slice(from, to);
+  pos += buf.latin1Write(group.join(`\r\n$${n}\r\n`), pos);
+  buf[pos++] = 13;
+  buf[pos++] = 10;
+  slabPos = pos;
+}
+
+/** Writes the decimal digits of n (a non-negative integer) at pos; returns the position after them. */
+function putDecimal(buf: Buffer, pos: number, n: number): number {
+  if (n < 10) {
+    buf[pos] = 48 + n;
+    return pos + 1;
+  }
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let i = pos + digits - 1; i >= pos; i--) {
+    buf[i] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return pos + digits;
+}
 
 export type Protocol = 2 | 3;
 
@@ -147,18 +224,48 @@ export class ReplyWriter {
   }
 
   integer(n: number | bigint): void {
-    this.raw(`:${n}\r\n`);
+    if (typeof n !== 'number' || (n | 0) !== n) return this.raw(`:${n}\r\n`);
+    // Most replies are small counts and lengths: their digits go straight into the slab, with no string made.
+    if (!this.enabled) return;
+    this.claim(INT32_TEXT);
+    let pos = slabPos;
+    slab[pos++] = 58; // :
+    if (n < 0) slab[pos++] = 45; // -
+    pos = putDecimal(slab, pos, Math.abs(n));
+    slab[pos++] = 13;
+    slab[pos++] = 10;
+    slabPos = pos;
   }
 
   bulk(s: string): void {
     if (!this.enabled) return;
-    if (s.length > LARGE_VALUE) {
-      this.raw(`$${s.length}\r\n`);
-      this.rawLarge(s);
-      this.raw('\r\n');
-      return;
+    if (s.length > LARGE_VALUE) return this.largeBulk(s);
+    this.claim(s.length + BULK_FRAMING);
+    putBulk(s);
+  }
+
+  /**
+   * The bulk strings items[from, to), in order: the elements of an array
+   * whose header was written. One claim covers the whole run while it fits.
+   */
+  bulks(items: readonly string[], from: number, to: number): void {
+    if (!this.enabled) return;
+    let bytes = 0;
+    for (let i = from; i < to && bytes <= SLAB_SIZE; i++) {
+      const n = items[i].length;
+      // A large value gets a chunk of its own (bulk() below), as alone.
+      bytes += n > LARGE_VALUE ? SLAB_SIZE + 1 : n + BULK_FRAMING;
     }
-    this.raw(`$${s.length}\r\n${s}\r\n`);
+    if (bytes <= SLAB_SIZE) {
+      this.claim(bytes);
+      putBulks(items, from, to);
+    } else for (let i = from; i < to; i++) this.bulk(items[i]);
+  }
+
+  private largeBulk(s: string): void {
+    this.raw(`$${s.length}\r\n`);
+    this.rawLarge(s);
+    this.raw('\r\n');
   }
 
   /** A bulk string, or the null reply when s is undefined/null. */
@@ -225,7 +332,7 @@ export class ReplyWriter {
 
   bulkArray(items: readonly string[]): void {
     this.arrayHeader(items.length);
-    for (let i = 0; i < items.length; i++) this.bulk(items[i]);
+    this.bulks(items, 0, items.length);
   }
 }
 

@@ -119,6 +119,17 @@ export class Database {
     if (main.size !== size && this.keyspace.reportNewKeys) this.keyspace.emit(this, key, 'n', 'new');
   }
 
+  /**
+   * Redis's setKey for a value that replaces whatever the key held: a stale
+   * key is expired (and reported) first, and an LFU counter is touched before
+   * it carries over, as lookupKeyWrite does. With no deadlines and no LFU
+   * that lookup would change nothing, so it is skipped (MSET pays it per key).
+   */
+  replace(key: string, value: Value): void {
+    if (this.expires.size !== 0 || this.keyspace.lfu !== null) this.lookupWrite(key);
+    this.set(key, value);
+  }
+
   /** Records what entry id now costs, adjusting the database's total by the difference. */
   private account(id: number, key: string, value: Value): void {
     const bytes = entryBytes(key, value);

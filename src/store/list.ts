@@ -257,6 +257,26 @@ export class List implements Collection {
     }
   }
 
+  /**
+   * Hands the elements [start, start + count) over chunk by chunk, head to
+   * tail, as runs items[from, to) of a chunk's own array (not to be kept or
+   * changed): a range costs one call per chunk rather than one per element.
+   * 0 <= start and start + count <= length.
+   */
+  forEachRun(start: number, count: number, visit: (items: readonly string[], from: number, to: number) => void): void {
+    if (count <= 0) return;
+    this.locate(start);
+    let chunk = this.foundChunk;
+    let from = this.foundOffset;
+    while (chunk && count > 0) {
+      const to = Math.min(chunk.items.length, from + count);
+      visit(chunk.items, from, to);
+      count -= to - from;
+      chunk = chunk.next;
+      from = 0;
+    }
+  }
+
   /** Removes up to limit elements equal to value (0: all), from the tail side when backwards; returns how many. */
   removeMatches(value: string, limit: number, backwards: boolean): number {
     let removed = 0;

@@ -2,6 +2,9 @@ import { describeDifferential } from '../support/differential.js';
 
 const BIG = 'x'.repeat(70000);
 
+/** 300 elements whose lengths straddle the reply writer's thresholds (short copy, native write, own chunk), over 1 MB in all. */
+const SIZED = Array.from({ length: 300 }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat([0, 1, 9, 10, 24, 25, 100, 16384, 16385, 70000][i % 10]));
+
 describeDifferential('lists: push, pop, length', (t) => {
   t.sequence('LPUSH/RPUSH and their X forms', [
     ['LPUSH', 'l', 'a', 'b', 'c'],
@@ -101,6 +104,17 @@ describeDifferential('lists: by index and range', (t) => {
     ['LRANGE', 'l', '0', 'b'],
     ['LRANGE', 'missing', '0', '-1'],
     ['LRANGE', 'missing', 'a', '-1'],
+  ]);
+
+  t.sequence('LRANGE across chunks, elements of many sizes', [
+    ['RPUSH', 'l', ...SIZED],
+    ['LRANGE', 'l', '0', '-1'],
+    ['LRANGE', 'l', '5', '250'],
+    ['LRANGE', 'l', '127', '128'],
+    ['LRANGE', 'l', '-3', '-1'],
+    ['RPUSH', 'fixed', ...Array.from({ length: 150 }, (_, i) => `${i}`.padStart(100, '-'))],
+    ['LRANGE', 'fixed', '0', '-1'],
+    ['LRANGE', 'fixed', '10', '109'],
   ]);
 
   t.sequence('LTRIM', [

@@ -26,6 +26,16 @@ function walked(list: List, from: number, backwards: boolean, limit: number): [s
   return out;
 }
 
+/** The elements [from, from + count) as forEachRun hands them over. */
+function runs(list: List, from: number, count: number): string[] {
+  const out: string[] = [];
+  list.forEachRun(from, count, (items, start, end) => {
+    assert.ok(start < end, 'no empty run');
+    out.push(...items.slice(start, end));
+  });
+  return out;
+}
+
 /** The model's removal of up to limit elements equal to value (0: all), from the tail when backwards. */
 function removeFromModel(model: string[], value: string, limit: number, backwards: boolean): number {
   let removed = 0;
@@ -114,6 +124,8 @@ function randomOperation(g: Generator, list: List, model: string[]): string {
       const expected: [string, number][] = [];
       for (let i = from; i >= 0 && i < n && expected.length < limit; i += backwards ? -1 : 1) expected.push([model[i], i]);
       assert.deepEqual(walked(list, from, backwards, limit), expected);
+      const count = Math.min(limit, n - from);
+      assert.deepEqual(runs(list, from, count), model.slice(from, from + count), `runs from ${from}`);
       return `walk from ${from}`;
     }
     case 8: {

@@ -1,0 +1,70 @@
+/**
+ * The reply writer's byte-level encoders (integers and bulk strings are
+ * written digit by digit into the slab rather than through template
+ * strings) against the RESP text they must produce.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ReplyWriter } from '../../src/resp/writer.js';
+
+/** The bytes the writer produced for what write did, as latin1 text. */
+function encode(write: (w: ReplyWriter) => void): string {
+  const w = new ReplyWriter(() => {});
+  write(w);
+  return Buffer.concat(w.takeChunks()).toString('latin1');
+}
+
+describe('ReplyWriter encodings', () => {
+  it('integers at the edges of the 32-bit fast path and beyond it', () => {
+    const cases: [number | bigint, string][] = [
+      [0, ':0\r\n'],
+      [-0, ':0\r\n'],
+      [9, ':9\r\n'],
+      [10, ':10\r\n'],
+      [-1, ':-1\r\n'],
+      [1234567, ':1234567\r\n'],
+      [2147483647, ':2147483647\r\n'],
+      [-2147483648, ':-2147483648\r\n'],
+      [2147483648, ':2147483648\r\n'],
+      [-9007199254740991, ':-9007199254740991\r\n'],
+      [-(2n ** 63n), ':-9223372036854775808\r\n'],
+    ];
+    for (const [n, text] of cases) assert.equal(encode((w) => w.integer(n)), text, String(n));
+  });
+
+  it('bulk strings of every length class, alone and as a run', () => {
+    const values = [0, 1, 9, 10, 24, 25, 99, 100, 16384, 16385, 70000].map((n) => '\xff'.repeat(n));
+    const framed = (list: string[]) => list.map((v) => `$${v.length}\r\n${v}\r\n`).join('');
+    assert.equal(encode((w) => values.forEach((v) => w.bulk(v))), framed(values));
+    assert.equal(encode((w) => w.bulkArray(values)), `*${values.length}\r\n${framed(values)}`);
+    assert.equal(encode((w) => w.bulks(values, 2, 5)), framed(values.slice(2, 5)));
+  });
+
+  it('runs with neighbours of one length, which go out joined', () => {
+    const group = (n: number, count: number, c: string) => Array.from({ length: count }, (_, i) => String.fromCharCode(c.charCodeAt(0) + i).repeat(n));
+    const values = [...group(30, 3, 'a'), ...group(100, 5, 'A'), ...group(5, 6, 'k'), ...group(100, 4, 'a'), 'z'.repeat(101), ...group(25, 9, 'B')];
+    const framed = (list: string[]) => list.map((v) => `$${v.length}\r\n${v}\r\n`).join('');
+    assert.equal(encode((w) => w.bulkArray(values)), `*${values.length}\r\n${framed(values)}`);
+    for (const [from, to] of [[0, 4], [3, 8], [4, 7], [14, 18], [18, 28]]) {
+      assert.equal(encode((w) => w.bulks(values, from, to)), framed(values.slice(from, to)), `${from}..${to}`);
+    }
+  });
+
+  it('a run of bulk strings longer than a slab', () => {
+    const values = Array.from({ length: 40 }, (_, i) => String.fromCharCode(65 + (i % 26)).repeat(10000));
+    assert.equal(encode((w) => w.bulkArray(values)), `*40\r\n${values.map((v) => `$10000\r\n${v}\r\n`).join('')}`);
+  });
+
+  it('a large value in a run gets a chunk of its own, as alone', () => {
+    const w = new ReplyWriter(() => {});
+    const large = 'L'.repeat(200000);
+    w.bulkArray(['a', large, 'b']);
+    const chunks = w.takeChunks();
+    assert.ok(chunks.some((chunk) => chunk.length === large.length));
+    assert.equal(Buffer.concat(chunks).toString('latin1'), `*3\r\n$1\r\na\r\n$200000\r\n${large}\r\n$1\r\nb\r\n`);
+  });
+
+  it('nothing while replies are off', () => {
+    assert.equal(encode((w) => ((w.enabled = false), w.integer(5), w.bulk('x'), w.bulks(['a', 'b'], 0, 2))), '');
+  });
+});
