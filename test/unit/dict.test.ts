@@ -1,0 +1,74 @@
+/**
+ * The Dict against a Map as its model: random inserts, replacements and
+ * deletes (with waves that delete most keys, so the table shrinks and
+ * compacts many times), checking contents, numbers and tags after each wave,
+ * and SCAN's guarantee across growth and shrinking.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Dict } from '../../src/store/dict.js';
+import { Generator } from '../support/prng.js';
+
+function assertSameAs(dict: Dict<string>, model: Map<string, string>): void {
+  assert.equal(dict.size, model.size);
+  for (const [key, value] of model) {
+    const id = dict.find(key);
+    assert.ok(id >= 0, `${key} is found`);
+    assert.equal(dict.valueAt(id), value);
+    assert.equal(dict.numberAt(id), value.length, `${key}'s number moved with it`);
+    assert.equal(dict.tagAt(id), key.length, `${key}'s tag moved with it`);
+  }
+  assert.deepEqual(new Set(dict.keysIter()), new Set(model.keys()));
+}
+
+/** Every key of the dict, by SCAN, running change() between calls. */
+function scanAll(dict: Dict<string>, change: () => void): Set<string> {
+  const seen = new Set<string>();
+  let cursor = 0;
+  do {
+    cursor = dict.scan(cursor, (id) => seen.add(dict.keyAt(id)));
+    change();
+  } while (cursor !== 0);
+  return seen;
+}
+
+describe('Dict', () => {
+  it('matches a Map through waves of inserts and mass deletes', () => {
+    const gen = new Generator(7);
+    const dict = new Dict<string>({ numbers: true, tags: true });
+    const model = new Map<string, string>();
+    const put = (key: string, value: string) => {
+      const id = dict.set(key, value);
+      dict.setNumberAt(id, value.length);
+      dict.setTagAt(id, key.length);
+      model.set(key, value);
+    };
+    for (let wave = 0; wave < 6; wave++) {
+      const keys = 20000 + gen.int(20000);
+      for (let i = 0; i < keys; i++) put(`k${gen.int(60000)}`, 'v'.repeat(gen.int(5)));
+      assertSameAs(dict, model);
+      const keep = wave % 2 === 0 ? 0.02 : 0.3;
+      for (const key of [...model.keys()]) {
+        if (gen.random() < keep) continue;
+        assert.equal(dict.delete(key), true);
+        model.delete(key);
+      }
+      assert.equal(dict.delete('never-added'), false);
+      assertSameAs(dict, model);
+    }
+  });
+
+  it('SCAN visits every key present throughout, while the table shrinks and grows', () => {
+    const dict = new Dict<string>();
+    for (let i = 0; i < 500; i++) dict.set(`stay:${i}`, 'x');
+    for (let i = 0; i < 120000; i++) dict.set(`go:${i}`, 'x');
+    let step = 0;
+    const seen = scanAll(dict, () => {
+      step++;
+      // Delete most of the "go" keys early (the table halves several times), then add many back (it doubles).
+      if (step < 400) for (let i = 0; i < 300; i++) dict.delete(`go:${step * 300 + i}`);
+      else if (step < 500) for (let i = 0; i < 500; i++) dict.set(`new:${step}:${i}`, 'x');
+    });
+    for (let i = 0; i < 500; i++) assert.ok(seen.has(`stay:${i}`), `stay:${i} was visited`);
+  });
+});
