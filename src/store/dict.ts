@@ -17,6 +17,8 @@
 import { arrayBytes, objectBytes, typedArrayBytes } from './memory.js';
 
 const MIN_BUCKETS = 4;
+/** Ids an insert moves along while the table compacts (see compactStep), more than it adds, so compaction always ends. */
+const COMPACT_STEP_IDS = 16;
 const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
 
 /** Murmur3-style hash of a latin1 string; seeded per process against collision floods. */
@@ -79,6 +81,19 @@ export class Dict<V = undefined> {
   private used = 0;
   /** Head of the free list of recycled entry ids, as id + 1 (0 = empty). */
   private freeHead = 0;
+  /**
+   * True while ids are being compacted (see compactStep): the free list is
+   * off, new entries take ids at the top, and deleted ones leave holes that
+   * compaction fills by moving the highest entries down.
+   */
+  private compacting = false;
+  /** Whether compactStep has work left. */
+  get compactionPending(): boolean {
+    return this.compacting;
+  }
+
+  /** While compacting: no hole below this id. */
+  private holeCursor = 0;
   size = 0;
 
   constructor(options: DictOptions = {}) {
@@ -128,22 +143,21 @@ export class Dict<V = undefined> {
   }
 
   private insertNew(key: string, value: V, h: number): number {
-    if (this.size >= this.buckets.length) this.resize(this.buckets.length * 2);
+    if (this.size >= this.buckets.length) this.grow();
     const id = this.allocateId();
     this.keys[id] = key;
     this.setValueAt(id, value);
     this.hashes[id] = h;
     if (this.nums) this.nums[id] = 0;
     if (this.tagCol) this.tagCol[id] = 0;
-    const b = h & this.mask;
-    this.next[id] = this.buckets[b];
-    this.buckets[b] = id + 1;
+    this.link(id);
     this.size++;
     return id;
   }
 
   private allocateId(): number {
-    if (this.freeHead !== 0) {
+    if (this.compacting) this.compactStep(COMPACT_STEP_IDS);
+    else if (this.freeHead !== 0) {
       const id = this.freeHead - 1;
       this.freeHead = this.next[id];
       return id;
@@ -200,11 +214,14 @@ export class Dict<V = undefined> {
   private release(id: number): void {
     this.keys[id] = undefined;
     this.setValueAt(id, undefined as V);
-    this.next[id] = this.freeHead;
-    this.freeHead = id + 1;
     this.size--;
-    if (this.size === 0) this.clear();
-    else if (this.size * 8 < this.buckets.length && this.buckets.length > MIN_BUCKETS) this.resize(this.buckets.length / 2);
+    if (this.size === 0) return this.clear();
+    if (this.compacting) this.holeCursor = Math.min(this.holeCursor, id);
+    else {
+      this.next[id] = this.freeHead;
+      this.freeHead = id + 1;
+    }
+    if (this.size * 8 < this.buckets.length && this.buckets.length > MIN_BUCKETS) this.shrink();
   }
 
   clear(): void {
@@ -218,46 +235,99 @@ export class Dict<V = undefined> {
     this.mask = MIN_BUCKETS - 1;
     this.used = 0;
     this.freeHead = 0;
+    this.compacting = false;
+    this.holeCursor = 0;
     this.size = 0;
   }
 
-  /**
-   * Rebuilds the buckets at a new power-of-two size. When shrinking, live
-   * entries are also compacted to low ids so the columns can shrink; SCAN
-   * cursors address buckets, not ids, so they stay valid.
-   */
-  private resize(bucketCount: number): void {
-    bucketCount = Math.max(MIN_BUCKETS, bucketCount);
-    if (bucketCount < this.buckets.length) this.compact(bucketCount);
+  /** Rebuilds the buckets at twice the size. */
+  private grow(): void {
+    const bucketCount = this.buckets.length * 2;
     this.buckets = new Int32Array(bucketCount);
     this.mask = bucketCount - 1;
     for (let id = 0; id < this.used; id++) {
-      if (this.keys[id] === undefined) continue;
-      const b = this.hashes[id] & this.mask;
-      this.next[id] = this.buckets[b];
-      this.buckets[b] = id + 1;
+      if (this.keys[id] !== undefined) this.link(id);
     }
   }
 
-  private compact(capacity: number): void {
-    let to = 0;
-    for (let from = 0; from < this.used; from++) {
-      const key = this.keys[from];
-      if (key === undefined) continue;
-      if (to !== from) {
-        this.keys[to] = key;
-        if (this.vals) this.vals[to] = this.vals[from];
-        this.hashes[to] = this.hashes[from];
-        if (this.nums) this.nums[to] = this.nums[from];
-        if (this.tagCol) this.tagCol[to] = this.tagCol[from];
-      }
-      to++;
+  private link(id: number): void {
+    const b = this.hashes[id] & this.mask;
+    this.next[id] = this.buckets[b];
+    this.buckets[b] = id + 1;
+  }
+
+  /**
+   * Halves the buckets, each new bucket taking the chains of the two it
+   * replaces (so SCAN cursors, which address buckets, stay valid). The ids
+   * of the entries left are compacted afterwards, a step at a time (see
+   * compactStep): a table shrinks on a delete, an expiry cycle's among them,
+   * and moving a million sparse ids at once would stall the server.
+   */
+  private shrink(): void {
+    const half = this.buckets.length >> 1;
+    const buckets = this.buckets;
+    for (let b = 0; b < half; b++) {
+      const upper = buckets[b + half];
+      if (upper === 0) continue;
+      let tail = upper - 1;
+      while (this.next[tail] !== 0) tail = this.next[tail] - 1;
+      this.next[tail] = buckets[b];
+      buckets[b] = upper;
     }
-    this.keys.length = to;
-    if (this.vals) this.vals.length = to;
-    this.used = to;
-    this.freeHead = 0;
-    this.growColumns(Math.max(capacity, to, MIN_BUCKETS));
+    this.buckets = buckets.slice(0, half);
+    this.mask = half - 1;
+    if (this.used > this.size && !this.compacting) {
+      this.compacting = true;
+      this.freeHead = 0;
+      this.holeCursor = 0;
+    }
+  }
+
+  /**
+   * Moves up to `budget` ids' worth of entries from the top of the id range
+   * into holes below, until ids 0..size-1 are all live; then the columns
+   * shrink to fit. Each insert takes a step (deletes only make holes), and
+   * the server's cron takes bigger ones for the keyspace's tables.
+   */
+  compactStep(budget: number): void {
+    if (!this.compacting) return;
+    while (budget-- > 0 && this.used > this.size) {
+      const top = this.used - 1;
+      if (this.keys[top] !== undefined) {
+        while (this.keys[this.holeCursor] !== undefined) this.holeCursor++;
+        this.relocate(top, this.holeCursor);
+      }
+      this.used--;
+    }
+    if (this.used === this.size) this.finishCompaction();
+  }
+
+  /** Moves live entry `from` into the hole `to`, in place in its bucket's chain. */
+  private relocate(from: number, to: number): void {
+    const b = this.hashes[from] & this.mask;
+    if (this.buckets[b] === from + 1) this.buckets[b] = to + 1;
+    else {
+      let prev = this.buckets[b] - 1;
+      while (this.next[prev] !== from + 1) prev = this.next[prev] - 1;
+      this.next[prev] = to + 1;
+    }
+    this.next[to] = this.next[from];
+    this.keys[to] = this.keys[from];
+    this.keys[from] = undefined;
+    if (this.vals) {
+      this.vals[to] = this.vals[from];
+      this.vals[from] = undefined;
+    }
+    this.hashes[to] = this.hashes[from];
+    if (this.nums) this.nums[to] = this.nums[from];
+    if (this.tagCol) this.tagCol[to] = this.tagCol[from];
+  }
+
+  private finishCompaction(): void {
+    this.compacting = false;
+    this.keys.length = this.used;
+    if (this.vals) this.vals.length = this.used;
+    this.growColumns(Math.max(this.buckets.length, this.used, MIN_BUCKETS));
   }
 
   keyAt(id: number): string {

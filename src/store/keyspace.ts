@@ -4,6 +4,7 @@
  * one change hook (Keyspace.onChange) that WATCH, keyspace notifications and
  * client-side caching subscribe to; command code never calls them directly.
  */
+import { performance } from 'node:perf_hooks';
 import { Clock } from './clock.js';
 import { Dict } from './dict.js';
 import { entryBytes } from './memory.js';
@@ -56,6 +57,16 @@ export const LRU_CLOCK_MAX = (1 << 24) - 1;
 /** Notification classes of in-place changes to a collection, after which its size is read again (Keyspace.settleSizes). */
 function changesCollection(eventClass: EventClass): boolean {
   return eventClass === 'h' || eventClass === 'l' || eventClass === 's' || eventClass === 'z' || eventClass === 't';
+}
+
+const CRON_COMPACT_MS = 1;
+const CRON_COMPACT_STEP_IDS = 1000;
+
+function compactFor(dict: Dict<unknown>, ms: number): void {
+  if (!dict.compactionPending) return;
+  const start = performance.now();
+  do dict.compactStep(CRON_COMPACT_STEP_IDS);
+  while (dict.compactionPending && performance.now() - start < ms);
 }
 
 export class Database {
@@ -254,6 +265,18 @@ export class Keyspace {
   ) {
     this.dbs = Array.from({ length: databases }, (_, i) => new Database(i, this));
     this.refreshClock();
+  }
+
+  /**
+   * The cron's share of compacting the databases' tables after they shrank
+   * (Redis's incrementallyRehash): up to about a millisecond per table, so a
+   * table that went quiet still gives its memory back.
+   */
+  compactTables(): void {
+    for (const db of this.dbs) {
+      compactFor(db.main, CRON_COMPACT_MS);
+      compactFor(db.expires, CRON_COMPACT_MS);
+    }
   }
 
   refreshClock(): void {
