@@ -384,7 +384,7 @@ export class Server {
   private cronJobs(): void {
     this.shutdown.cron();
     this.keyspace.refreshClock();
-    this.keyspace.compactTables();
+    this.keyspace.maintainTables();
     const hz = Math.max(1, this.config.getNumber('hz'));
     this.pause.expire();
     if (this.activeExpireEnabled && !this.keyspace.frozen) this.activeExpiry.cron(hz, this.config.getNumber('active-expire-effort'));

@@ -65,6 +65,8 @@ export interface DictOptions {
   tags?: boolean;
   /** Keys alone (a set of keys, a key to a number): no value column, every value reads undefined. */
   keysOnly?: boolean;
+  /** Shrink only when shrinkIfSparse() is called (the keyspace's tables, from the cron, as Redis does), not on the delete that makes it sparse. */
+  shrinkByCall?: boolean;
 }
 
 export class Dict<V = undefined> {
@@ -96,7 +98,10 @@ export class Dict<V = undefined> {
   private holeCursor = 0;
   size = 0;
 
+  private readonly shrinkOnDelete: boolean;
+
   constructor(options: DictOptions = {}) {
+    this.shrinkOnDelete = !options.shrinkByCall;
     this.nums = options.numbers ? new Float64Array(MIN_BUCKETS) : null;
     this.tagCol = options.tags ? new Uint32Array(MIN_BUCKETS) : null;
     this.vals = options.keysOnly ? null : [];
@@ -221,7 +226,14 @@ export class Dict<V = undefined> {
       this.next[id] = this.freeHead;
       this.freeHead = id + 1;
     }
-    if (this.size * 8 < this.buckets.length && this.buckets.length > MIN_BUCKETS) this.shrink();
+    if (this.shrinkOnDelete) this.shrinkIfSparse();
+  }
+
+  /** Halves the buckets if at most one in eight would be used; returns whether it did. */
+  shrinkIfSparse(): boolean {
+    if (this.size * 8 >= this.buckets.length || this.buckets.length <= MIN_BUCKETS) return false;
+    this.shrink();
+    return true;
   }
 
   clear(): void {

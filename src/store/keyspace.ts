@@ -71,13 +71,13 @@ function compactFor(dict: Dict<unknown>, ms: number): void {
 
 export class Database {
   /** Values, with each key's LRU clock or LFU word in the entry tag (see access.ts) and its accounted bytes in the number (see memory.ts). */
-  readonly main = new Dict<Value>({ tags: true, numbers: true });
+  readonly main = new Dict<Value>({ tags: true, numbers: true, shrinkByCall: true });
   /** Sum of the accounted bytes of the keys. */
   bytes = 0;
   /** The entry the last lookup found: usually the key a write then reports, saving recount() a search. */
   private lastFound = -1;
   /** Keys with a deadline, in unix milliseconds. */
-  readonly expires = new Dict<undefined>({ numbers: true, keysOnly: true });
+  readonly expires = new Dict<undefined>({ numbers: true, keysOnly: true, shrinkByCall: true });
 
   constructor(
     readonly index: number,
@@ -268,14 +268,19 @@ export class Keyspace {
   }
 
   /**
-   * The cron's share of compacting the databases' tables after they shrank
-   * (Redis's incrementallyRehash): up to about a millisecond per table, so a
-   * table that went quiet still gives its memory back.
+   * The cron's upkeep of the databases' tables (Redis's tryResizeHashTables
+   * and incrementallyRehash): at most one table shrinks per tick, so a mass
+   * expiry never pays for two in one event-loop turn, and each table gets up
+   * to about a millisecond of id compaction, so a quiet one still gives its
+   * memory back.
    */
-  compactTables(): void {
+  maintainTables(): void {
+    let shrunk = false;
     for (const db of this.dbs) {
-      compactFor(db.main, CRON_COMPACT_MS);
-      compactFor(db.expires, CRON_COMPACT_MS);
+      for (const table of [db.main, db.expires]) {
+        if (!shrunk) shrunk = table.shrinkIfSparse();
+        compactFor(table, CRON_COMPACT_MS);
+      }
     }
   }
 
