@@ -230,7 +230,7 @@ function checkFlushMode(argv: string[]): void {
 }
 
 function flushDatabase(server: Server, db: Database, event?: 'flushall'): void {
-  server.dirty += db.size;
+  server.keyspace.dirty += db.size;
   db.flush(event);
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Client, WatchedKey } from '../server/client.js';
 import type { Server } from '../server/server.js';
-import type { Database } from '../store/keyspace.js';
+import type { ChangeSubscription, Database } from '../store/keyspace.js';
 import { call } from './dispatch.js';
 import { fail } from './args.js';
 import type { CommandSpec } from './table.js';
@@ -55,11 +55,18 @@ function touchWholeDb(watched: Map<string, WatchedKey[]>, emptied: Database, rep
   }
 }
 
+/** Each WATCH registry's keyspace subscription: it listens while any key is watched. */
+const watchSubscriptions = new WeakMap<WatchRegistry, ChangeSubscription>();
+
 /** Subscribes the WATCH registry to keyspace changes. */
 export function installWatch(server: Server): void {
   const reg = server.watchers;
-  server.keyspace.onChange((db, key, eventClass, _event, swappedWith) => {
-    if (reg.size === 0 || eventClass === 'm') return;
+  const changes = server.keyspace.onChange((db, key, eventClass, _event, swappedWith) => {
+    if (reg.size === 0) {
+      changes.listening = false;
+      return;
+    }
+    if (eventClass === 'm') return;
     const watched = reg.get(db);
     if (!watched) return;
     if (key === null) touchWholeDb(watched, db, swappedWith);
@@ -68,11 +75,13 @@ export function installWatch(server: Server): void {
       if (watchers) touchKey(watchers, db, key);
     }
   });
+  watchSubscriptions.set(reg, changes);
 }
 
 function watchKey(c: Client, key: string): void {
   if (c.watched.some((wk) => wk.db === c.db && wk.key === key)) return;
   const reg = c.server.watchers;
+  (watchSubscriptions.get(reg) as ChangeSubscription).listening = true;
   let perDb = reg.get(c.db);
   if (!perDb) reg.set(c.db, (perDb = new Map()));
   let watchers = perDb.get(key);

@@ -51,9 +51,5 @@ function addLatencySample(server: Server, event: string, usec: number): void {
 export function installAdmin(server: Server): void {
   readThresholds(server);
   server.config.onChange(() => readThresholds(server));
-  server.keyspace.onChange((_db, _key, eventClass) => {
-    // A miss changes nothing; a new key is reported again by the write that added it.
-    if (eventClass !== 'm' && eventClass !== 'n') server.dirty++;
-  });
   server.commandObservers.push((c, cmd, argv, usec) => observeCommand(server, c, cmd, argv, usec));
 }

@@ -41,7 +41,7 @@
  */
 import type { Client } from './client.js';
 import type { Server } from './server.js';
-import type { Collection, Database } from '../store/keyspace.js';
+import type { ChangeSubscription, Collection, Database } from '../store/keyspace.js';
 import { ReplyError, fail, parseInteger, subcommandSyntaxError, toDouble } from '../commands/args.js';
 import { inNestedCall, runAsClient } from '../commands/dispatch.js';
 import type { Command, CommandSpec } from '../commands/table.js';
@@ -145,9 +145,12 @@ export class Blocking {
   /** Clients unblocked whose buffered commands are still to run. */
   private unblocked: Client[] = [];
 
+  /** Listening while any client is blocked. */
+  private readonly changes: ChangeSubscription;
+
   constructor(private readonly server: Server) {
-    server.keyspace.onChange((db, key, eventClass, _event, swappedWith) => {
-      if (this.blockedClients === 0 || eventClass === 'm') return;
+    this.changes = server.keyspace.onChange((db, key, eventClass, _event, swappedWith) => {
+      if (eventClass === 'm') return;
       if (key !== null) this.signalKeyAsReady(db, key);
       else {
         // FLUSHDB/SWAPDB: any waited-for key of the databases involved may have changed.
@@ -155,6 +158,7 @@ export class Blocking {
         if (swappedWith) this.signalAllKeys(swappedWith);
       }
     });
+    this.changes.listening = false;
   }
 
   /** Blocks c on keys until one can serve it, the deadline passes, or CLIENT UNBLOCK. */
@@ -181,6 +185,7 @@ export class Blocking {
     c.blocked = state;
     c.decoder.paused = true;
     this.blockedClients++;
+    this.changes.listening = true;
     if (state.deadline > 0) {
       this.clientsWithTimeout++;
       this.armTimer(c, state);
@@ -290,6 +295,7 @@ export class Blocking {
     if (!state) return;
     c.blocked = null;
     this.blockedClients--;
+    this.changes.listening = this.blockedClients !== 0;
     if (state.deadline > 0) this.clientsWithTimeout--;
     if (state.timer) clearTimeout(state.timer);
     const perDb = this.queues.get(state.db);

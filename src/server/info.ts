@@ -247,7 +247,7 @@ function persistenceSection(server: Server): Fields {
     ['current_fork_perc', '0.00'],
     ['current_save_keys_processed', 0],
     ['current_save_keys_total', 0],
-    ['rdb_changes_since_last_save', server.dirty],
+    ['rdb_changes_since_last_save', server.keyspace.dirty],
     ['rdb_bgsave_in_progress', 0],
     ['rdb_last_save_time', server.lastSave],
     ['rdb_last_bgsave_status', 'ok'],

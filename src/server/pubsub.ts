@@ -48,17 +48,18 @@ export class PubSub {
   private notifyFlags = 0;
 
   constructor(server: Server) {
+    const changes = server.keyspace.onChange((db, key, eventClass, event) => {
+      if (key !== null) this.notifyKeyspaceEvent(eventClass, event, key, db.index);
+    });
     const readFlags = () => {
       this.notifyFlags = parseKeyspaceEvents(server.config.get('notify-keyspace-events')) ?? 0;
+      changes.listening = this.notifyFlags !== 0;
       // Finding out whether a write adds a key costs a little, so the keyspace only reports it when asked to.
       server.keyspace.reportNewKeys = (this.notifyFlags & NOTIFY.newKey) !== 0;
     };
     readFlags();
     server.config.onChange((name) => {
       if (name === 'notify-keyspace-events') readFlags();
-    });
-    server.keyspace.onChange((db, key, eventClass, event) => {
-      if (key !== null && this.notifyFlags !== 0) this.notifyKeyspaceEvent(eventClass, event, key, db.index);
     });
   }
 

@@ -92,8 +92,6 @@ export class Server {
   readonly monitors = new Monitors();
   /** latency-tracking: per-command latency histograms are kept. */
   latencyTracking = true;
-  /** Changes since the last save (rdb_changes_since_last_save). */
-  dirty = 0;
   /** SHUTDOWN and the shutdown signals. */
   readonly shutdown = new Shutdown(this);
   /** Called once SHUTDOWN has closed the server: the command line exits the process, an embedded server just stays closed. */

@@ -21,7 +21,7 @@
  */
 import type { Client } from './client.js';
 import type { Server } from './server.js';
-import type { Database, EventClass } from '../store/keyspace.js';
+import type { ChangeSubscription, Database, EventClass } from '../store/keyspace.js';
 import { keyPositions, type Command } from '../commands/table.js';
 import { SYNTAX_ERROR, fail, isKeyword, parseInteger } from '../commands/args.js';
 import { currentClient } from '../commands/dispatch.js';
@@ -83,6 +83,8 @@ export class Tracking {
   private broadcastQueued = false;
   /** Clients with tracking on. */
   private readonly clients = new Set<Client>();
+  /** Listening while tracking has clients or entries. */
+  private readonly changes: ChangeSubscription;
   /** Invalidations for the running client's own changes, sent after its reply (null: everything). */
   private pending: (string | null)[] = [];
   private maxKeys = 0;
@@ -95,7 +97,12 @@ export class Tracking {
     server.config.onChange((name) => {
       if (name === 'tracking-table-max-keys') readConfig();
     });
-    server.keyspace.onChange((db, key, eventClass, event) => {
+    this.changes = server.keyspace.onChange((db, key, eventClass, event) => {
+      if (this.clients.size === 0 && this.table.size === 0 && this.prefixTable.size === 0) {
+        // Enabling tracking listens again; until then a write costs tracking nothing.
+        this.changes.listening = false;
+        return;
+      }
       // Entries of clients gone since are cleaned up too, as Redis does.
       if (key === null || this.table.size !== 0 || this.prefixTable.size !== 0) this.keyspaceChanged(db, key, eventClass, event);
     });
@@ -123,6 +130,7 @@ export class Tracking {
   // ---- turning tracking on and off ----------------------------------------
 
   private enable(c: Client, request: TrackingRequest): void {
+    this.changes.listening = true;
     let t = c.tracking;
     if (t === null) {
       t = c.tracking = new ClientTracking();

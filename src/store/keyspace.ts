@@ -234,10 +234,23 @@ export class Database {
   }
 }
 
+/**
+ * A listener's registration. While `listening` is false emit() skips it: a
+ * subsystem with nothing to do (no WATCHed keys, no blocked clients, no
+ * notifications configured...) costs a write nothing. It sets the flag when
+ * it has work again, and may clear it from its listener once idle.
+ */
+export interface ChangeSubscription {
+  listening: boolean;
+}
+
 export class Keyspace {
   readonly dbs: Database[];
   readonly stats: KeyspaceStats = { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, evictedKeys: 0 };
+  /** Changes since the last save (rdb_changes_since_last_save): every reported change but misses and new-key reports. */
+  dirty = 0;
   private readonly listeners: ChangeListener[] = [];
+  private readonly subscriptions: ChangeSubscription[] = [];
   /** The LRU clock and LFU's minute clock (see access.ts), refreshed by the cron. */
   lruClock = 0;
   lfuMinutes = 0;
@@ -313,12 +326,19 @@ export class Keyspace {
     for (let i = 0; i < count; i++) this.resizedIn[i].recount(this.resizedKeys[i]);
   }
 
-  onChange(listener: ChangeListener): void {
+  onChange(listener: ChangeListener): ChangeSubscription {
+    const subscription = { listening: true };
     this.listeners.push(listener);
+    this.subscriptions.push(subscription);
+    return subscription;
   }
 
   emit(db: Database, key: string | null, eventClass: EventClass, event: string, swappedWith?: Database): void {
-    for (let i = 0; i < this.listeners.length; i++) this.listeners[i](db, key, eventClass, event, swappedWith);
+    // A new key is reported again by the write that added it.
+    if (eventClass !== 'm' && eventClass !== 'n') this.dirty++;
+    for (let i = 0; i < this.listeners.length; i++) {
+      if (this.subscriptions[i].listening) this.listeners[i](db, key, eventClass, event, swappedWith);
+    }
   }
 
   /** Swaps the contents of two databases (SWAPDB), reporting both as wholly changed first. */
