@@ -148,9 +148,18 @@ export class Database {
     this.main.setNumberAt(id, bytes);
   }
 
-  /** Replaces the value of an existing key in place, keeping its deadline. */
+  /**
+   * Replaces the value of a key in place, keeping its deadline. The command
+   * has just looked the key up (INCR, APPEND...), so its entry is usually
+   * the last one found and needs no second search.
+   */
   overwrite(key: string, value: Value): void {
-    this.set(key, value, true);
+    const id = this.lastFound;
+    if (id < 0 || this.main.keyAt(id) !== key) return this.set(key, value, true);
+    this.main.setValueAt(id, value);
+    // As set() does for a key it replaces: an LFU counter carries over, an LRU clock restarts.
+    if (this.keyspace.lfu === null) this.main.setTagAt(id, this.keyspace.newTag());
+    this.account(id, key, value);
   }
 
   delete(key: string): boolean {
