@@ -178,6 +178,11 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
+/** The end of a section's report: its table, then the commands that made it as a shell block. */
+export function tableAndCommands(table: string, commands: Iterable<string>): string[] {
+  return [table, '', '```sh', ...commands, '```'];
+}
+
 /** A command line as a shell would need it typed. */
 export function shellJoin(command: string[]): string {
   return command.map((a) => (/^[\w@%+=:,./$-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');

@@ -8,7 +8,7 @@
  * floor's is what its own request path costs.
  */
 import fs from 'node:fs';
-import { alternate, fmt, log, median, onCpu, provenance, shellJoin, spawnServer, stopProcess, waitForPong, serverCommand, type RunOptions, type Section } from './common.js';
+import { alternate, fmt, log, median, onCpu, provenance, shellJoin, spawnServer, stopProcess, waitForPong, serverCommand, tableAndCommands, type RunOptions, type Section } from './common.js';
 import { freePort } from '../test/support/servers.js';
 import { benchmarkCommand, parseCsv, runBenchmark } from './redis-benchmark.js';
 import type { ChildProcess } from 'node:child_process';
@@ -115,12 +115,10 @@ async function run(options: RunOptions) {
     "Server CPU per request is the server process's user + system time (from /proc/<pid>/stat, 10 ms ticks) over the run, divided by its requests.",
     'Busy is that CPU time over the run\'s length: a server well under 100% busy was waiting for redis-benchmark (one thread on CPU 1), which then set the pace.',
     '',
-    table,
-    '',
-    '```sh',
-    shellJoin(commandFor('floor', 0)).replace('--port 0', '--port $PORT'),
-    ...PIPELINES.map((p) => `taskset -c 1 redis-benchmark -p $PORT -t set -c 50 -n ${REQUESTS[options.profile][p]} -P ${p} -d 3 --csv   # and -t get`),
-    '```',
+    ...tableAndCommands(table, [
+      shellJoin(commandFor('floor', 0)).replace('--port 0', '--port $PORT'),
+      ...PIPELINES.map((p) => `taskset -c 1 redis-benchmark -p $PORT -t set -c 50 -n ${REQUESTS[options.profile][p]} -P ${p} -d 3 --csv   # and -t get`),
+    ]),
   ].join('\n');
   return { table, markdown };
 }

@@ -6,7 +6,7 @@
  *     a 100-byte value, one at a time, timing each round trip.
  * Rounds alternate which server goes first; the figures are medians.
  */
-import { alternate, call, fmt, log, median, provenance, quantile, startBenchServer, stopBenchServer, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
+import { alternate, call, fmt, log, median, provenance, quantile, startBenchServer, stopBenchServer, tableAndCommands, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
 import { PipelineClient, resp, roundTrip } from './pipeline.js';
 import { benchmarkCommand, parsePercentiles, runBenchmark, shownCommand, type Percentiles } from './redis-benchmark.js';
 
@@ -103,11 +103,7 @@ async function run(options: RunOptions) {
     `  each after the previous reply (after ${fmt.int(SEQUENTIAL_WARMUP)} untimed ones), timing every round trip.`,
     "  The client's own time per round trip (a few microseconds of Node.js) is in both servers' figures.",
     '',
-    text,
-    '',
-    '```sh',
-    ...commands,
-    '```',
+    ...tableAndCommands(text, commands),
   ].join('\n');
   return { table: text, markdown };
 }

@@ -5,7 +5,7 @@
  * keys into each kind takes a minute or more, so the default run leaves
  * this section out; --full and --only scale run it.
  */
-import { alternate, fmt, log, median, provenance, SERVER_KINDS, startBenchServer, stopBenchServer, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
+import { alternate, fmt, log, median, provenance, SERVER_KINDS, startBenchServer, stopBenchServer, tableAndCommands, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
 import { load, resp } from './pipeline.js';
 import { benchmarkCommand, parseCsv, runBenchmark, shownCommand } from './redis-benchmark.js';
 
@@ -104,11 +104,7 @@ async function run(options: RunOptions) {
     '(`key:` and twelve zero-padded digits); DEBUG POPULATE, which both servers have, names keys `key:N` unpadded, which redis-benchmark would never hit.',
     `Ratios ${fmt.int(large)}/${fmt.int(small)} show what the larger key space costs each server; Keyhive/Redis compares them at each size.`,
     '',
-    text,
-    '',
-    '```sh',
-    ...commands,
-    '```',
+    ...tableAndCommands(text, commands),
   ].join('\n');
   return { table: text, markdown };
 }

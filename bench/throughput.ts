@@ -3,7 +3,7 @@
  * 1 and 16, 3- and 100-byte values, every scenario against both servers in
  * an order alternating between rounds; medians of the rounds.
  */
-import { alternate, fmt, log, median, provenance, startBenchServer, stopBenchServer, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
+import { alternate, fmt, log, median, provenance, startBenchServer, stopBenchServer, tableAndCommands, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
 import { benchmarkCommand, parseCsv, runBenchmark, shownCommand, type Sample } from './redis-benchmark.js';
 
 const CLIENTS = 50;
@@ -107,11 +107,7 @@ async function run(options: RunOptions) {
     `Each scenario ran against both servers in ${options.rounds} round(s), alternating which server goes first; the figures are the medians.`,
     'Each server first got one untimed warm-up run. Ratios are Keyhive/Redis: above 1 in req/s means Keyhive is faster; below 1 in latency means Keyhive answers sooner.',
     '',
-    table,
-    '',
-    '```sh',
-    ...commands,
-    '```',
+    ...tableAndCommands(table, commands),
   ].join('\n');
   return { table, markdown };
 }
