@@ -10,28 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort, startRedis, type ReferenceServer } from '../support/servers.js';
-import { RawClient } from '../support/raw-client.js';
+import { freePort, startRedis, waitUntilServing, type ReferenceServer } from '../support/servers.js';
 import { runProcess } from '../clients/run-process.js';
 
 const MIN_RATIO = 0.2;
 const TESTS = 'set,get,incr,lpush,hset,mset';
 const LAUNCHER = fileURLToPath(new URL('../../../bin/keyhive', import.meta.url));
-
-async function waitForPong(port: number): Promise<void> {
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    try {
-      const c = await RawClient.connect(port);
-      await c.call('PING');
-      c.close();
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error('keyhive did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 /** Requests per second of each test of one redis-benchmark run, from its --csv output. */
 async function benchmark(port: number, pipeline: number): Promise<Map<string, number>> {
@@ -66,7 +50,7 @@ describe('throughput against redis-server (regression check)', () => {
     redis = await startRedis();
     keyhivePort = await freePort();
     keyhive = spawn(process.execPath, [LAUNCHER, '--port', String(keyhivePort), '--loglevel', 'warning'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    await waitForPong(keyhivePort);
+    await waitUntilServing(keyhivePort, 'keyhive');
   });
 
   after(async () => {

@@ -38,6 +38,22 @@ export interface ReferenceServer {
   close(): Promise<void>;
 }
 
+/** Resolves once a server on port answers PING; any reply (PONG, or NOAUTH when started with a password) means it is serving. */
+export async function waitUntilServing(port: number, name: string): Promise<void> {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try {
+      const c = await RawClient.connect(port);
+      await c.call('PING');
+      c.close();
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${name} did not start`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 /** Starts redis-server with no persistence on a free port; extra args are redis-server flags. */
 export async function startRedis(extraArgs: string[] = []): Promise<ReferenceServer> {
   const port = await freePort();
@@ -47,19 +63,7 @@ export async function startRedis(extraArgs: string[] = []): Promise<ReferenceSer
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--enable-debug-command', 'yes', ...extraArgs],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  const deadline = Date.now() + 10000;
-  // Any reply (PONG, or NOAUTH when started with a password) means it is serving.
-  for (;;) {
-    try {
-      const c = await RawClient.connect(port);
-      await c.call('PING');
-      c.close();
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error('redis-server did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  await waitUntilServing(port, 'redis-server');
   return {
     port,
     process: child,
