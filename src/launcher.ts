@@ -13,7 +13,7 @@
  * parent closes, so it is never left running if the parent is killed.
  */
 import { spawn } from 'node:child_process';
-import v8 from 'node:v8';
+import { capYoungGeneration } from './store/young-generation.js';
 import { Config } from './config.js';
 import { applyDirectives, commandLineDirectives, main } from './cli.js';
 
@@ -43,23 +43,10 @@ function nodeOptionGiven(name: string): boolean {
   return [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((option) => option.includes(name));
 }
 
-/**
- * Keeps V8's young generation at its initial size (two 1 MB semi-spaces).
- * Left to itself, V8 grows them to 16 MB each under a steady allocation
- * rate, such as a server's, and keeps them: 30 MB of resident memory that
- * holds nothing live between scavenges (30 B per key of a million). With
- * small semi-spaces scavenges come more often but each is cheaper, and
- * redis-benchmark throughput at pipeline 16 did not change measurably.
- * The semi-spaces' bounds are fixed when Node starts, but the growth factor
- * is read at each growth, so setting it to 1 now stops the growth.
- */
-function capYoungGeneration(): void {
-  if (!nodeOptionGiven('semi-space')) v8.setFlagsFromString('--semi-space-growth-factor=1');
-}
-
 /** Runs the server for the command line argv; script is the launcher's own path, for the child. */
 export async function launch(script: string, argv: string[]): Promise<void> {
-  capYoungGeneration();
+  // See store/young-generation.ts; a user's own semi-space option wins.
+  if (!nodeOptionGiven('semi-space')) capYoungGeneration();
   if (process.env[SIZED_MARK] !== undefined) {
     exitWithParent();
     return main(argv);

@@ -18,6 +18,7 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { fitYoungGeneration } from './young-generation.js';
 
 const SAFE_FRACTION = 0.85;
 /**
@@ -67,7 +68,9 @@ export class HeapGuard {
 
   /** Reads the heap statistics (cron, and critical() every SAMPLE_INPUT_BYTES). */
   sample(): void {
-    if (!overLimit()) {
+    const oldBytes = oldGenerationBytes();
+    fitYoungGeneration(oldBytes);
+    if (!overLimit(oldBytes)) {
       this.pressed = false;
       this.gcInterval = MIN_GC_INTERVAL_MS;
     } else if (performance.now() - this.lastGcAt >= this.gcInterval || this.usedMemory() < this.usedAtGc * FREED_FRACTION) this.collect();
@@ -79,13 +82,13 @@ export class HeapGuard {
     (this.gc ??= fullGc())();
     this.lastGcAt = performance.now();
     this.usedAtGc = this.usedMemory();
-    this.pressed = overLimit();
+    this.pressed = overLimit(oldGenerationBytes());
     this.gcInterval = this.pressed ? Math.min(2 * this.gcInterval, MAX_GC_INTERVAL_MS) : MIN_GC_INTERVAL_MS;
   }
 }
 
-function overLimit(): boolean {
-  return oldGenerationBytes() >= (v8.getHeapStatistics().heap_size_limit - YOUNG_GENERATION_BYTES) * SAFE_FRACTION;
+function overLimit(oldBytes: number): boolean {
+  return oldBytes >= (v8.getHeapStatistics().heap_size_limit - YOUNG_GENERATION_BYTES) * SAFE_FRACTION;
 }
 
 /** Bytes committed to the old generation's spaces. */
