@@ -383,6 +383,8 @@ export class Dict<V = undefined> {
   /** A uniformly random live entry id, or -1 when empty. */
   randomId(): number {
     if (this.size === 0) return -1;
+    // Drawing ids at random is slow while most are holes (a table that shrank, then was only read): finish compacting first.
+    if (this.compacting && this.used > 4 * this.size) this.compactStep(this.used);
     for (;;) {
       const id = Math.floor(Math.random() * this.used);
       if (this.keys[id] !== undefined) return id;

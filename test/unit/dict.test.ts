@@ -56,6 +56,7 @@ describe('Dict', () => {
       }
       assert.equal(dict.delete('never-added'), false);
       assertSameAs(dict, model);
+      for (let i = 0; i < 100; i++) assert.ok(model.has(dict.keyAt(dict.randomId())), 'a random id is a live entry');
       // Churn while the table compacts: deletes make holes below the compaction's cursor, inserts move it on.
       for (let i = 0; i < 20000; i++) {
         const key = `k${gen.int(60000)}`;
