@@ -204,15 +204,25 @@ export class Dict<V = undefined> {
   /** Removes the live entry id (as find() returned it), without hashing its key again. */
   deleteAt(id: number): void {
     const b = this.hashes[id] & this.mask;
+    this.unlink(b, this.predecessor(b, id), id);
+  }
+
+  /** The entry before live entry id in the chain of bucket b, or -1 when id heads it. */
+  private predecessor(b: number, id: number): number {
     let prev = -1;
     for (let at = this.buckets[b] - 1; at !== id; at = this.next[at] - 1) prev = at;
-    this.unlink(b, prev, id);
+    return prev;
+  }
+
+  /** Points the link after prev (the bucket's head when prev is -1) in the chain of bucket b at link (an id + 1, 0 for none). */
+  private setLinkAfter(b: number, prev: number, link: number): void {
+    if (prev < 0) this.buckets[b] = link;
+    else this.next[prev] = link;
   }
 
   /** Takes entry id, found after prev in the chain of bucket b, out of the table. */
   private unlink(b: number, prev: number, id: number): void {
-    if (prev < 0) this.buckets[b] = this.next[id];
-    else this.next[prev] = this.next[id];
+    this.setLinkAfter(b, prev, this.next[id]);
     this.release(id);
   }
 
@@ -272,8 +282,9 @@ export class Dict<V = undefined> {
    * Halves the buckets, each new bucket taking the chains of the two it
    * replaces (so SCAN cursors, which address buckets, stay valid). The ids
    * of the entries left are compacted afterwards, a step at a time (see
-   * compactStep): a table shrinks on a delete, an expiry cycle's among them,
-   * and moving a million sparse ids at once would stall the server.
+   * compactStep): a table shrinks on a delete or from the cron, in an
+   * event-loop turn that serves clients, and moving a million sparse ids at
+   * once would stall the server.
    */
   private shrink(): void {
     const half = this.buckets.length >> 1;
@@ -317,12 +328,7 @@ export class Dict<V = undefined> {
   /** Moves live entry `from` into the hole `to`, in place in its bucket's chain. */
   private relocate(from: number, to: number): void {
     const b = this.hashes[from] & this.mask;
-    if (this.buckets[b] === from + 1) this.buckets[b] = to + 1;
-    else {
-      let prev = this.buckets[b] - 1;
-      while (this.next[prev] !== from + 1) prev = this.next[prev] - 1;
-      this.next[prev] = to + 1;
-    }
+    this.setLinkAfter(b, this.predecessor(b, from), to + 1);
     this.next[to] = this.next[from];
     this.keys[to] = this.keys[from];
     this.keys[from] = undefined;
