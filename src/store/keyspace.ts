@@ -62,11 +62,12 @@ function changesCollection(eventClass: EventClass): boolean {
 const CRON_COMPACT_MS = 1;
 const CRON_COMPACT_STEP_IDS = 1000;
 
-function compactFor(dict: Dict<unknown>, ms: number): void {
+/** The cron's share of compacting one table's ids: steps until done or CRON_COMPACT_MS have passed. */
+function compactForCron(dict: Dict<unknown>): void {
   if (!dict.compactionPending) return;
   const start = performance.now();
   do dict.compactStep(CRON_COMPACT_STEP_IDS);
-  while (dict.compactionPending && performance.now() - start < ms);
+  while (dict.compactionPending && performance.now() - start < CRON_COMPACT_MS);
 }
 
 export class Database {
@@ -301,7 +302,7 @@ export class Keyspace {
     for (const db of this.dbs) {
       for (const table of [db.main, db.expires]) {
         if (!shrunk) shrunk = table.shrinkIfSparse();
-        compactFor(table, CRON_COMPACT_MS);
+        compactForCron(table);
       }
     }
   }
