@@ -37,11 +37,7 @@ let ownerStart = 0;
 function putBulk(s: string): void {
   const buf = slab;
   const n = s.length;
-  let pos = slabPos;
-  buf[pos++] = 36; // $
-  pos = putDecimal(buf, pos, n);
-  buf[pos++] = 13;
-  buf[pos++] = 10;
+  let pos = putLengthLine(buf, slabPos, n);
   if (n <= SHORT_TEXT) for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
   else pos += buf.latin1Write(s, pos);
   buf[pos++] = 13;
@@ -71,16 +67,21 @@ function putBulks(items: readonly string[], from: number, to: number): void {
 /** The bulk strings items[from, to), all of length n, written by one native call. */
 function putEqualLengthBulks(items: readonly string[], from: number, to: number, n: number): void {
   const buf = slab;
-  let pos = slabPos;
-  buf[pos++] = 36; // $
-  pos = putDecimal(buf, pos, n);
-  buf[pos++] = 13;
-  buf[pos++] = 10;
+  let pos = putLengthLine(buf, slabPos, n);
   const group = from === 0 && to === items.length ? items : items.slice(from, to);
   pos += buf.latin1Write(group.join(`\r\n$${n}\r\n`), pos);
   buf[pos++] = 13;
   buf[pos++] = 10;
   slabPos = pos;
+}
+
+/** Writes a bulk string's "$<n>\r\n" at pos; returns the position after it. */
+function putLengthLine(buf: Buffer, pos: number, n: number): number {
+  buf[pos++] = 36; // $
+  pos = putDecimal(buf, pos, n);
+  buf[pos++] = 13;
+  buf[pos++] = 10;
+  return pos;
 }
 
 /** Writes the decimal digits of n (a non-negative integer) at pos; returns the position after them. */
