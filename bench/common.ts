@@ -55,11 +55,14 @@ export function sourceRevision(): string {
   return `${head.stdout.trim()}${dirty ? ' plus uncommitted changes in src/' : ''}`;
 }
 
+/** The two servers compared. */
 export type ServerKind = 'keyhive' | 'redis';
 export const SERVER_KINDS: ServerKind[] = ['keyhive', 'redis'];
+/** Those two, or the floor: bench/floor-server.ts, the least a Node.js server does (see bench/floor.ts). */
+export type BenchKind = ServerKind | 'floor';
 
-export interface BenchServer {
-  kind: ServerKind;
+export interface BenchServer<K extends BenchKind = ServerKind> {
+  kind: K;
   port: number;
   /** The command line that started it, as run (taskset included). */
   command: string[];
@@ -83,14 +86,14 @@ export function pinSelfToLoadCpu(): void {
   if (PINNED) spawnSync('taskset', ['-a', '-c', '-p', '1', String(process.pid)], { stdio: 'ignore' });
 }
 
-/** The command line that starts a server of this kind on port; extra are config flags both servers take. */
-export function serverCommand(kind: ServerKind, port: number, extra: string[] = []): string[] {
-  return onCpu(
-    0,
-    kind === 'keyhive'
-      ? ['node', 'bin/keyhive', '--port', String(port), '--loglevel', 'warning', ...extra]
-      : [REDIS_SERVER, '--port', String(port), '--save', '', '--appendonly', 'no', '--loglevel', 'warning', ...extra],
-  );
+/** The command line that starts a server of this kind on port; extra are config flags Keyhive and Redis take (the floor takes none). */
+export function serverCommand(kind: BenchKind, port: number, extra: string[] = []): string[] {
+  const commands: Record<BenchKind, string[]> = {
+    keyhive: ['node', 'bin/keyhive', '--port', String(port), '--loglevel', 'warning', ...extra],
+    redis: [REDIS_SERVER, '--port', String(port), '--save', '', '--appendonly', 'no', '--loglevel', 'warning', ...extra],
+    floor: ['node', 'dist/bench/floor-server.js', '--port', String(port)],
+  };
+  return onCpu(0, commands[kind]);
 }
 
 /** Resolves once a PING on port is answered with PONG; connection attempts are retryMs apart. */
@@ -114,7 +117,7 @@ export function spawnServer(command: string[]): ChildProcess {
   return spawn(command[0], command.slice(1), { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-export async function startBenchServer(kind: ServerKind, extra: string[] = []): Promise<BenchServer> {
+export async function startBenchServer<K extends BenchKind>(kind: K, extra: string[] = []): Promise<BenchServer<K>> {
   const port = await freePort();
   const command = serverCommand(kind, port, extra);
   const child = spawnServer(command);
@@ -122,7 +125,7 @@ export async function startBenchServer(kind: ServerKind, extra: string[] = []): 
   return { kind, port, command, process: child };
 }
 
-export function stopBenchServer(server: BenchServer): Promise<void> {
+export function stopBenchServer(server: BenchServer<BenchKind>): Promise<void> {
   return stopProcess(server.process);
 }
 

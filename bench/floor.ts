@@ -8,36 +8,13 @@
  * floor's is what its own request path costs.
  */
 import fs from 'node:fs';
-import { alternate, fmt, log, median, onCpu, provenance, shellJoin, spawnServer, stopProcess, waitForPong, serverCommand, tableAndCommands, type RunOptions, type Section } from './common.js';
-import { freePort } from '../test/support/servers.js';
+import { alternate, fmt, log, median, provenance, serverCommand, shellJoin, startBenchServer, stopBenchServer, tableAndCommands, type BenchServer, type RunOptions, type Section, type BenchKind } from './common.js';
 import { benchmarkCommand, parseCsv, runBenchmark } from './redis-benchmark.js';
-import type { ChildProcess } from 'node:child_process';
 
-const KINDS = ['floor', 'keyhive', 'redis'] as const;
-type Kind = (typeof KINDS)[number];
+const KINDS: BenchKind[] = ['floor', 'keyhive', 'redis'];
 const PIPELINES = [1, 16] as const;
 const REQUESTS = { quick: { 1: 5000, 16: 50000 }, default: { 1: 50000, 16: 400000 }, full: { 1: 200000, 16: 1000000 } };
 const TICKS_PER_SECOND = 100;
-
-interface Running {
-  kind: Kind;
-  port: number;
-  command: string[];
-  process: ChildProcess;
-}
-
-function commandFor(kind: Kind, port: number): string[] {
-  if (kind === 'floor') return onCpu(0, ['node', 'dist/bench/floor-server.js', '--port', String(port)]);
-  return serverCommand(kind, port);
-}
-
-async function start(kind: Kind): Promise<Running> {
-  const port = await freePort();
-  const command = commandFor(kind, port);
-  const child = spawnServer(command);
-  await waitForPong(port);
-  return { kind, port, command, process: child };
-}
 
 /** CPU seconds the process has used (user + system); taskset execs the server, so the pid is the server's. */
 function cpuSeconds(pid: number): number {
@@ -52,7 +29,7 @@ interface Sample {
   cpuUs: number;
 }
 
-async function sample(server: Running, pipeline: number, requests: number): Promise<Map<string, Sample>> {
+async function sample(server: BenchServer<BenchKind>, pipeline: number, requests: number): Promise<Map<string, Sample>> {
   const result = new Map<string, Sample>();
   for (const test of ['set', 'get']) {
     const command = benchmarkCommand(server.port, ['-t', test, '-c', '50', '-n', String(requests), '-P', String(pipeline), '-d', '3', '--csv']);
@@ -66,10 +43,10 @@ async function sample(server: Running, pipeline: number, requests: number): Prom
 
 async function run(options: RunOptions) {
   const made = provenance(options, 'floor.ts');
-  const servers: Running[] = [];
-  const samples = new Map<string, Record<Kind, Sample[]>>();
+  const servers: BenchServer<BenchKind>[] = [];
+  const samples = new Map<string, Record<BenchKind, Sample[]>>();
   try {
-    for (const kind of KINDS) servers.push(await start(kind));
+    for (const kind of KINDS) servers.push(await startBenchServer(kind));
     for (const server of servers) await sample(server, 16, REQUESTS[options.profile][16]);
     for (let round = 0; round < options.rounds; round++) {
       for (const pipeline of PIPELINES) {
@@ -85,7 +62,7 @@ async function run(options: RunOptions) {
       }
     }
   } finally {
-    await Promise.all(servers.map((s) => stopProcess(s.process)));
+    await Promise.all(servers.map(stopBenchServer));
   }
   const lines = [
     '| pipeline | test | floor req/s | Keyhive req/s | Redis req/s | floor/Redis | Keyhive/Redis | server CPU µs per request (busy): floor / Keyhive / Redis |',
@@ -93,8 +70,8 @@ async function run(options: RunOptions) {
   ];
   for (const [key, byKind] of samples) {
     const [pipeline, test] = key.split('|');
-    const rps = (kind: Kind) => median(byKind[kind].map((s) => s.rps));
-    const cpu = (kind: Kind) => {
+    const rps = (kind: BenchKind) => median(byKind[kind].map((s) => s.rps));
+    const cpu = (kind: BenchKind) => {
       const us = median(byKind[kind].map((s) => s.cpuUs));
       return `${us.toFixed(2)} (${Math.round((us * rps(kind)) / 1e4)}%)`;
     };
@@ -116,7 +93,7 @@ async function run(options: RunOptions) {
     'Busy is that CPU time over the run\'s length: a server well under 100% busy was waiting for redis-benchmark (one thread on CPU 1), which then set the pace.',
     '',
     ...tableAndCommands(table, [
-      shellJoin(commandFor('floor', 0)).replace('--port 0', '--port $PORT'),
+      shellJoin(serverCommand('floor', 0)).replace('--port 0', '--port $PORT'),
       ...PIPELINES.map((p) => `taskset -c 1 redis-benchmark -p $PORT -t set -c 50 -n ${REQUESTS[options.profile][p]} -P ${p} -d 3 --csv   # and -t get`),
     ]),
   ].join('\n');
