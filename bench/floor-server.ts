@@ -14,48 +14,78 @@ const OK = Buffer.from('+OK\r\n');
 const PONG = Buffer.from('+PONG\r\n');
 const CR = 13;
 
-/** Parses complete requests from the bytes of one connection and keeps the incomplete tail. */
-class RequestCounter {
+/**
+ * Parses complete requests from the bytes of one connection, appends a reply
+ * for each to the turn's reply bytes, and keeps the incomplete tail. Nothing
+ * is allocated per request, so the floor is the sockets' cost, not this code's.
+ */
+class Connection {
   private pending: Buffer = Buffer.alloc(0);
+  /** Replies of this event-loop turn, written once in flush(). */
+  private out = Buffer.allocUnsafe(64 * 1024);
+  private outLength = 0;
+  /** Whether it waits in this turn's flush list. */
+  queued = false;
 
-  /** The reply for each complete request in pending + chunk, in order. */
-  take(chunk: Buffer): Buffer[] {
+  constructor(readonly socket: net.Socket) {}
+
+  /** Answers every complete request in pending + chunk; returns whether any was answered. */
+  take(chunk: Buffer): boolean {
     const buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    const replies: Buffer[] = [];
+    const before = this.outLength;
     let pos = 0;
-    for (;;) {
-      const end = requestEnd(buf, pos);
-      if (end < 0) break;
-      replies.push(isPing(buf, pos) ? PONG : OK);
+    for (let end = requestEnd(buf, pos); end >= 0; end = requestEnd(buf, pos)) {
+      this.append(isPing(buf, pos) ? PONG : OK);
       pos = end;
     }
-    this.pending = buf.subarray(pos);
-    return replies;
+    this.pending = pos === buf.length ? EMPTY : buf.subarray(pos);
+    return this.outLength > before;
+  }
+
+  private append(reply: Buffer): void {
+    if (this.outLength + reply.length > this.out.length) {
+      const bigger = Buffer.allocUnsafe(this.out.length * 2);
+      this.out.copy(bigger, 0, 0, this.outLength);
+      this.out = bigger;
+    }
+    reply.copy(this.out, this.outLength);
+    this.outLength += reply.length;
+  }
+
+  flush(): void {
+    this.socket.write(Buffer.from(this.out.subarray(0, this.outLength)));
+    this.outLength = 0;
+    this.queued = false;
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/** Where readNumber's line ended (the index after its LF); a module variable rather than a result object per line. */
+let lineEnd = 0;
+
 /** Where the multibulk request starting at pos ends, or -1 if it is not all here. */
 function requestEnd(buf: Buffer, pos: number): number {
-  if (pos >= buf.length) return -1;
-  let line = readLine(buf, pos);
-  if (line === null) return -1;
-  let args = line.value;
-  pos = line.next;
+  let args = readNumber(buf, pos);
+  if (args < 0) return -1;
+  pos = lineEnd;
   while (args-- > 0) {
-    line = readLine(buf, pos);
-    if (line === null) return -1;
-    pos = line.next + line.value + 2;
+    const length = readNumber(buf, pos);
+    if (length < 0) return -1;
+    pos = lineEnd + length + 2;
     if (pos > buf.length) return -1;
   }
   return pos;
 }
 
-/** The number on a "*N\r\n" or "$N\r\n" line at pos and where the next line starts, or null if incomplete. */
-function readLine(buf: Buffer, pos: number): { value: number; next: number } | null {
+/** The number on a "*N\r\n" or "$N\r\n" line at pos (setting lineEnd), or -1 if the line is incomplete. */
+function readNumber(buf: Buffer, pos: number): number {
   let value = 0;
   let i = pos + 1;
   for (; i < buf.length && buf[i] !== CR; i++) value = value * 10 + buf[i] - 48;
-  return i + 1 < buf.length ? { value, next: i + 2 } : null;
+  if (i + 1 >= buf.length) return -1;
+  lineEnd = i + 2;
+  return value;
 }
 
 /** Whether the request at pos is PING (its first argument starts with P). */
@@ -66,20 +96,22 @@ function isPing(buf: Buffer, pos: number): boolean {
 }
 
 function serve(port: number): void {
-  const waiting: { socket: net.Socket; replies: Buffer[] }[] = [];
+  const waiting: Connection[] = [];
   const flush = () => {
-    for (const { socket, replies } of waiting.splice(0)) socket.write(Buffer.concat(replies));
+    for (const connection of waiting) connection.flush();
+    waiting.length = 0;
   };
   net
     .createServer((socket) => {
       socket.setNoDelay(true);
       socket.on('error', () => socket.destroy());
-      const counter = new RequestCounter();
+      const connection = new Connection(socket);
       socket.on('data', (chunk: Buffer) => {
-        const replies = counter.take(chunk);
-        if (replies.length === 0) return;
+        if (!connection.take(chunk)) return;
+        if (connection.queued) return;
         if (waiting.length === 0) setImmediate(flush);
-        waiting.push({ socket, replies });
+        connection.queued = true;
+        waiting.push(connection);
       });
     })
     .listen(port, '127.0.0.1');
