@@ -41,7 +41,7 @@ export function observeServedCommand(server: Server, c: Client, call: BlockedCal
 /** The latency histogram and the slow log. */
 function recordDuration(server: Server, c: Client, cmd: Command, argv: string[], usec: number): void {
   if (server.latencyTracking) (cmd.latency ??= new LatencyHistogram()).record(usec * 1000);
-  if (!cmd.skipSlowlog) server.slowlog.push(argv, Math.floor(usec), c.addr, c.name, () => Math.floor(server.clock.now() / 1000));
+  if (!cmd.skipSlowlog) server.slowlog.push(argv, Math.floor(usec), c.addr, c.name, server.clock);
 }
 
 function addLatencySample(server: Server, event: string, usec: number): void {

@@ -4,6 +4,7 @@
  * of them. Arguments are trimmed as Redis trims them (32 arguments, 128 bytes
  * each) so a huge command cannot make the log huge.
  */
+import type { Clock } from '../store/clock.js';
 
 const MAX_ARGC = 32;
 const MAX_STRING = 128;
@@ -49,10 +50,10 @@ export class SlowLog {
   }
 
   /** Logs a command that took durationUs if it qualifies, then trims the log (slowlogPushEntryIfNeeded). */
-  push(argv: readonly string[], durationUs: number, peer: string, clientName: string, nowSeconds: () => number): void {
+  push(argv: readonly string[], durationUs: number, peer: string, clientName: string, clock: Clock): void {
     if (this.slowerThan < 0) return;
     if (durationUs >= this.slowerThan) {
-      this.log.push({ id: this.nextId++, time: nowSeconds(), duration: durationUs, args: trimArguments(argv), peer, clientName });
+      this.log.push({ id: this.nextId++, time: Math.floor(clock.now() / 1000), duration: durationUs, args: trimArguments(argv), peer, clientName });
     }
     if (this.length > this.maxLen) this.start = this.log.length - this.maxLen;
     if (this.start > 0 && this.start * 2 >= this.log.length) {
