@@ -17,6 +17,10 @@
 import { arrayBytes, objectBytes, typedArrayBytes } from './memory.js';
 
 const MIN_BUCKETS = 4;
+/** Tables with fewer buckets than this resize at once; larger ones a step at a time (see resizeStep). */
+const STEPWISE_RESIZE_BUCKETS = 1024;
+/** Buckets a lookup, insert or delete moves along while the table resizes. */
+const RESIZE_STEP_BUCKETS = 16;
 /** Ids an insert moves along while the table compacts (see compactStep), more than it adds, so compaction always ends. */
 const COMPACT_STEP_IDS = 16;
 const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
@@ -78,7 +82,18 @@ export class Dict<V = undefined> {
   private nums: Float64Array | null;
   private tagCol: Uint32Array | null;
   private buckets = new Int32Array(MIN_BUCKETS);
+  /** buckets.length - 1; while resizing, the larger of the two sizes is the one allocated. */
   private mask = MIN_BUCKETS - 1;
+  /**
+   * While the buckets are resized a step at a time, as Redis rehashes
+   * incrementally: the bucket array has the larger size, and the buckets of
+   * the smaller size below resizeCursor are in the new layout (split in two
+   * when growing, joined with their upper twin when shrinking), the rest
+   * still in the old one. See bucketOf.
+   */
+  private resizing = false;
+  private growing = false;
+  private resizeCursor = 0;
   /** Entry ids below this have been handed out at least once. */
   private used = 0;
   /** Head of the free list of recycled entry ids, as id + 1 (0 = empty). */
@@ -89,9 +104,9 @@ export class Dict<V = undefined> {
    * compaction fills by moving the highest entries down.
    */
   private compacting = false;
-  /** Whether compactStep has work left. */
-  get compactionPending(): boolean {
-    return this.compacting;
+  /** Whether resizing or compacting has work left (see maintenanceStep). */
+  get maintenancePending(): boolean {
+    return this.resizing || this.compacting;
   }
 
   /** While compacting: no hole below this id. */
@@ -110,8 +125,9 @@ export class Dict<V = undefined> {
   /** Entry id of key, or -1. */
   find(key: string): number {
     if (this.size === 0) return -1;
+    if (this.resizing) this.resizeStep(RESIZE_STEP_BUCKETS);
     const h = hashString(key);
-    let id = this.buckets[h & this.mask] - 1;
+    let id = this.buckets[this.bucketOf(h)] - 1;
     while (id >= 0) {
       if (this.hashes[id] === h && this.keys[id] === key) return id;
       id = this.next[id] - 1;
@@ -130,8 +146,9 @@ export class Dict<V = undefined> {
 
   /** Inserts or replaces; returns the entry id. Numbers and tags of a new entry start at 0. */
   set(key: string, value: V): number {
+    if (this.resizing) this.resizeStep(RESIZE_STEP_BUCKETS);
     const h = hashString(key);
-    let id = this.buckets[h & this.mask] - 1;
+    let id = this.buckets[this.bucketOf(h)] - 1;
     while (id >= 0) {
       if (this.hashes[id] === h && this.keys[id] === key) {
         this.setValueAt(id, value);
@@ -148,7 +165,7 @@ export class Dict<V = undefined> {
   }
 
   private insertNew(key: string, value: V, h: number): number {
-    if (this.size >= this.buckets.length) this.grow();
+    if (this.size >= this.buckets.length) this.startResize(true);
     const id = this.allocateId();
     this.keys[id] = key;
     this.setValueAt(id, value);
@@ -186,8 +203,9 @@ export class Dict<V = undefined> {
   /** Removes key; returns whether it was present. */
   delete(key: string): boolean {
     if (this.size === 0) return false;
+    if (this.resizing) this.resizeStep(RESIZE_STEP_BUCKETS);
     const h = hashString(key);
-    const b = h & this.mask;
+    const b = this.bucketOf(h);
     let prev = -1;
     let id = this.buckets[b] - 1;
     while (id >= 0) {
@@ -203,7 +221,7 @@ export class Dict<V = undefined> {
 
   /** Removes the live entry id (as find() returned it), without hashing its key again. */
   deleteAt(id: number): void {
-    const b = this.hashes[id] & this.mask;
+    const b = this.bucketOf(this.hashes[id]);
     this.unlink(b, this.predecessor(b, id), id);
   }
 
@@ -239,11 +257,17 @@ export class Dict<V = undefined> {
     if (this.shrinkOnDelete) this.shrinkIfSparse();
   }
 
-  /** Halves the buckets if at most one in eight would be used; returns whether it did. */
+  /** Starts halving the buckets if at most one in eight would be used; returns whether it did. */
   shrinkIfSparse(): boolean {
-    if (this.size * 8 >= this.buckets.length || this.buckets.length <= MIN_BUCKETS) return false;
-    this.shrink();
+    if (this.resizing || this.size * 8 >= this.buckets.length || this.buckets.length <= MIN_BUCKETS) return false;
+    this.startResize(false);
     return true;
+  }
+
+  /** Takes a step of whatever resizing or compacting is under way (the keyspace's tables get them from the cron). */
+  maintenanceStep(budget: number): void {
+    if (this.resizing) this.resizeStep(budget);
+    else this.compactStep(budget);
   }
 
   clear(): void {
@@ -255,6 +279,7 @@ export class Dict<V = undefined> {
     if (this.tagCol) this.tagCol = new Uint32Array(MIN_BUCKETS);
     this.buckets = new Int32Array(MIN_BUCKETS);
     this.mask = MIN_BUCKETS - 1;
+    this.resizing = false;
     this.used = 0;
     this.freeHead = 0;
     this.compacting = false;
@@ -262,42 +287,95 @@ export class Dict<V = undefined> {
     this.size = 0;
   }
 
-  /** Rebuilds the buckets at twice the size. */
-  private grow(): void {
-    const bucketCount = this.buckets.length * 2;
-    this.buckets = new Int32Array(bucketCount);
-    this.mask = bucketCount - 1;
-    for (let id = 0; id < this.used; id++) {
-      if (this.keys[id] !== undefined) this.link(id);
-    }
+  /** The bucket whose chain holds entries of hash h (or, given a bucket index, where that bucket's entries are now). */
+  private bucketOf(h: number): number {
+    return this.resizing ? this.bucketWhileResizing(h) : h & this.mask;
+  }
+
+  private bucketWhileResizing(h: number): number {
+    const small = h & (this.mask >> 1);
+    const moved = small < this.resizeCursor;
+    // Moved while growing, or not yet moved while shrinking: the larger layout.
+    return moved === this.growing ? h & this.mask : small;
   }
 
   private link(id: number): void {
-    const b = this.hashes[id] & this.mask;
+    const b = this.bucketOf(this.hashes[id]);
     this.next[id] = this.buckets[b];
     this.buckets[b] = id + 1;
   }
 
   /**
-   * Halves the buckets, each new bucket taking the chains of the two it
-   * replaces (so SCAN cursors, which address buckets, stay valid). The ids
-   * of the entries left are compacted afterwards, a step at a time (see
-   * compactStep): a table shrinks on a delete or from the cron, in an
-   * event-loop turn that serves clients, and moving a million sparse ids at
-   * once would stall the server.
+   * Doubles (grow) or halves the buckets. A large table moves its chains a
+   * few buckets at a time, on lookups, inserts and deletes and from the
+   * cron, so that no single request pays for them all: at a million keys
+   * that is several milliseconds. Bucket indexes keep their meaning for SCAN:
+   * a bucket of the smaller size holds exactly the chains of the two buckets
+   * of the larger size that it splits into or was joined from.
    */
-  private shrink(): void {
-    const half = this.buckets.length >> 1;
-    const buckets = this.buckets;
-    for (let b = 0; b < half; b++) {
-      const upper = buckets[b + half];
-      if (upper === 0) continue;
-      let tail = upper - 1;
-      while (this.next[tail] !== 0) tail = this.next[tail] - 1;
-      this.next[tail] = buckets[b];
-      buckets[b] = upper;
+  private startResize(grow: boolean): void {
+    if (this.resizing) this.resizeStep(Infinity);
+    const small = grow ? this.buckets.length : this.buckets.length >> 1;
+    if (grow) {
+      const buckets = new Int32Array(small * 2);
+      buckets.set(this.buckets);
+      this.buckets = buckets;
+      this.mask = small * 2 - 1;
     }
-    this.buckets = buckets.slice(0, half);
+    this.resizing = true;
+    this.growing = grow;
+    this.resizeCursor = 0;
+    if (small < STEPWISE_RESIZE_BUCKETS) this.resizeStep(Infinity);
+  }
+
+  /** Moves up to `count` buckets of the smaller size into the new layout; ends the resize after the last. */
+  private resizeStep(count: number): void {
+    const half = this.buckets.length >> 1;
+    for (; count > 0 && this.resizeCursor < half; count--, this.resizeCursor++) {
+      if (this.growing) this.splitBucket(this.resizeCursor, half);
+      else this.joinBuckets(this.resizeCursor, half);
+    }
+    if (this.resizeCursor === half) this.endResize();
+  }
+
+  /** Splits the chain of bucket b between b and b + half, by the hash bit that tells them apart. */
+  private splitBucket(b: number, half: number): void {
+    let low = 0;
+    let high = 0;
+    for (let id = this.buckets[b] - 1; id >= 0; ) {
+      const following = this.next[id] - 1;
+      if (this.hashes[id] & half) {
+        this.next[id] = high;
+        high = id + 1;
+      } else {
+        this.next[id] = low;
+        low = id + 1;
+      }
+      id = following;
+    }
+    this.buckets[b] = low;
+    this.buckets[b + half] = high;
+  }
+
+  /** Puts the chain of bucket b + half in front of bucket b's. */
+  private joinBuckets(b: number, half: number): void {
+    const upper = this.buckets[b + half];
+    if (upper === 0) return;
+    let tail = upper - 1;
+    while (this.next[tail] !== 0) tail = this.next[tail] - 1;
+    this.next[tail] = this.buckets[b];
+    this.buckets[b] = upper;
+  }
+
+  /**
+   * A shrunk table gives its upper buckets back, and the ids of the entries
+   * left are compacted afterwards, a step at a time too (see compactStep).
+   */
+  private endResize(): void {
+    this.resizing = false;
+    if (this.growing) return;
+    const half = this.buckets.length >> 1;
+    this.buckets = this.buckets.slice(0, half);
     this.mask = half - 1;
     if (this.used > this.size && !this.compacting) {
       this.compacting = true;
@@ -327,7 +405,7 @@ export class Dict<V = undefined> {
 
   /** Moves live entry `from` into the hole `to`, in place in its bucket's chain. */
   private relocate(from: number, to: number): void {
-    const b = this.hashes[from] & this.mask;
+    const b = this.bucketOf(this.hashes[from]);
     this.setLinkAfter(b, this.predecessor(b, from), to + 1);
     this.next[to] = this.next[from];
     this.keys[to] = this.keys[from];
@@ -404,13 +482,12 @@ export class Dict<V = undefined> {
    */
   scan(cursor: number, visit: (id: number) => void): number {
     if (this.size === 0) return 0;
-    let id = this.buckets[cursor & this.mask] - 1;
-    while (id >= 0) {
-      const nextId = this.next[id] - 1;
-      visit(id);
-      id = nextId;
-    }
-    let v = (cursor | ~this.mask) >>> 0;
+    // The cursor counts in the bucket layout of this call, whatever visit() changes: a delete or lookup may take a resize step.
+    const mask = this.mask;
+    const chain: number[] = [];
+    for (let id = this.buckets[this.bucketOf(cursor & mask)] - 1; id >= 0; id = this.next[id] - 1) chain.push(id);
+    for (const id of chain) visit(id);
+    let v = (cursor | ~mask) >>> 0;
     v = reverseBits32(v);
     v = (v + 1) >>> 0;
     return reverseBits32(v);

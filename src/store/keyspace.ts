@@ -59,15 +59,15 @@ function changesCollection(eventClass: EventClass): boolean {
   return eventClass === 'h' || eventClass === 'l' || eventClass === 's' || eventClass === 'z' || eventClass === 't';
 }
 
-const CRON_COMPACT_MS = 1;
-const CRON_COMPACT_STEP_IDS = 1000;
+const CRON_MAINTENANCE_MS = 1;
+const CRON_MAINTENANCE_STEP = 1000;
 
-/** The cron's share of compacting one table's ids: steps until done or CRON_COMPACT_MS have passed. */
-function compactForCron(dict: Dict<unknown>): void {
-  if (!dict.compactionPending) return;
+/** The cron's share of resizing one table's buckets and compacting its ids: steps until done or CRON_MAINTENANCE_MS have passed. */
+function maintainForCron(dict: Dict<unknown>): void {
+  if (!dict.maintenancePending) return;
   const start = performance.now();
-  do dict.compactStep(CRON_COMPACT_STEP_IDS);
-  while (dict.compactionPending && performance.now() - start < CRON_COMPACT_MS);
+  do dict.maintenanceStep(CRON_MAINTENANCE_STEP);
+  while (dict.maintenancePending && performance.now() - start < CRON_MAINTENANCE_MS);
 }
 
 export class Database {
@@ -302,7 +302,7 @@ export class Keyspace {
     for (const db of this.dbs) {
       for (const table of [db.main, db.expires]) {
         if (!shrunk) shrunk = table.shrinkIfSparse();
-        compactForCron(table);
+        maintainForCron(table);
       }
     }
   }

@@ -80,4 +80,24 @@ describe('Dict', () => {
     });
     for (let i = 0; i < 500; i++) assert.ok(seen.has(`stay:${i}`), `stay:${i} was visited`);
   });
+
+  for (const direction of ['grow', 'shrink'] as const) {
+    it(`SCAN visits every key present throughout while the buckets ${direction} a step at a time`, () => {
+      const dict = new Dict<string>();
+      const stay = direction === 'grow' ? 65000 : 1000;
+      for (let i = 0; i < stay; i++) dict.set(`stay:${i}`, 'x');
+      // Growing: a few inserts per call cross the 65,536-bucket mark. Shrinking: deletes take 71,000 keys below an eighth of 131,072 buckets.
+      if (direction === 'shrink') for (let i = 0; i < 70000; i++) dict.set(`go:${i}`, 'x');
+      let calls = 0;
+      let callsWhileResizing = 0;
+      const seen = scanAll(dict, () => {
+        calls++;
+        if (dict.maintenancePending) callsWhileResizing++;
+        if (direction === 'grow') for (let i = 0; i < 3; i++) dict.set(`new:${calls}:${i}`, 'x');
+        else for (let i = 0; i < 10; i++) dict.delete(`go:${calls * 10 + i}`);
+      });
+      assert.ok(callsWhileResizing > 100, `the scan ran on while the table resized (${callsWhileResizing} calls)`);
+      for (let i = 0; i < stay; i++) assert.ok(seen.has(`stay:${i}`), `stay:${i} was visited`);
+    });
+  }
 });
