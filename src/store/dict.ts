@@ -350,7 +350,11 @@ export class Dict<V = undefined> {
     this.hashes[to] = this.hashes[from];
     if (this.nums) this.nums[to] = this.nums[from];
     if (this.tagCol) this.tagCol[to] = this.tagCol[from];
+    this.moved(from, to);
   }
+
+  /** Tells a subclass that compaction moved the entry at id `from` to id `to` (for structures that refer to entries by id). */
+  protected moved(_from: number, _to: number): void {}
 
   private finishCompaction(): void {
     this.compacting = false;
