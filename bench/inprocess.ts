@@ -57,16 +57,27 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   rpush: () => ['RPUSH', 'mylist2', 'xxx'],
   sadd: (i) => ['SADD', 'myset', `element:${i % 10000}`],
   hset: (i) => ['HSET', 'myhash', `element:${i % 10000}`, 'xxx'],
+  hset_table: (i) => ['HSET', 'tablehash', `field:${i}`, `value:${i}`],
+  hget_table: (i) => ['HGET', 'tablehash', `field:${i}`],
+  zincrby_table: (i) => ['ZINCRBY', 'tablezset', '1', `member:${i}`],
+  zscore_table: (i) => ['ZSCORE', 'tablezset', `member:${i}`],
+  zrank_table: (i) => ['ZRANK', 'tablezset', `member:${i * 50}`],
+  zrange_table_100: () => ['ZRANGE', 'tablezset', '0', '99'],
   zadd: (i) => ['ZADD', 'myzset', String(i % 1000), `element:${i % 10000}`],
   lpop: () => ['LPOP', 'mylist'],
   lrange_100: () => ['LRANGE', 'rangelist', '0', '99'],
   lrange_100_d100: () => ['LRANGE', 'rangelist100', '0', '99'],
 };
 
-/** Lists the LRANGE workloads read, filled as redis-benchmark fills its list (LPUSH of 3- and 100-byte values). */
+/**
+ * Lists the LRANGE workloads read, filled as redis-benchmark fills its list (LPUSH of 3- and 100-byte values),
+ * and a hash and a sorted set past the listpack limits for the *_table workloads (a batch repeats its commands, so they overwrite and read what these hold).
+ */
 const SETUP: string[][] = [
   ['RPUSH', 'rangelist', ...Array.from({ length: 600 }, () => 'xxx')],
   ['RPUSH', 'rangelist100', ...Array.from({ length: 600 }, () => 'x'.repeat(100))],
+  ['HSET', 'tablehash', ...Array.from({ length: 1000 }, (_, i) => [`field:${i}`, `value:${i}`]).flat()],
+  ['ZADD', 'tablezset', ...Array.from({ length: 1000 }, (_, i) => [String(i), `member:${i}`]).flat()],
 ];
 
 async function main(): Promise<void> {

@@ -646,7 +646,7 @@ function zscan(c: Client, argv: string[]): void {
     argv,
     cursor,
     dict
-      ? { dict, value: (id) => scoreText(dict.numberAt(id)) }
+      ? { dict, value: (id) => scoreText(zset.scoreAt(id)) }
       : { compact: (emit) => zset.forEachAscending((member, score) => emit(member, listpackScoreText(score))) },
   );
 }

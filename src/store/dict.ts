@@ -74,7 +74,8 @@ export interface DictOptions {
 }
 
 export class Dict<V = undefined> {
-  private keys: (string | undefined)[] = [];
+  /** The stored form of each key: the key itself here, a packed pair in PackedDict. */
+  protected keys: (string | undefined)[] = [];
   /** The value column; null for a keysOnly dict (8 bytes an entry saved). */
   private vals: (V | undefined)[] | null;
   private hashes = new Int32Array(MIN_BUCKETS);
@@ -129,10 +130,19 @@ export class Dict<V = undefined> {
     const h = hashString(key);
     let id = this.buckets[this.bucketOf(h)] - 1;
     while (id >= 0) {
-      if (this.hashes[id] === h && this.keys[id] === key) return id;
+      if (this.hashes[id] === h && this.holds(id, key)) return id;
       id = this.next[id] - 1;
     }
     return -1;
+  }
+
+  /**
+   * Whether live entry id, whose hash matched, is key's. Only a subclass that
+   * stores keys in another form (PackedDict) compares otherwise; the call
+   * comes after the hash check, so a lookup makes it about once.
+   */
+  protected holds(id: number, key: string): boolean {
+    return this.keys[id] === key;
   }
 
   has(key: string): boolean {
@@ -150,7 +160,7 @@ export class Dict<V = undefined> {
     const h = hashString(key);
     let id = this.buckets[this.bucketOf(h)] - 1;
     while (id >= 0) {
-      if (this.hashes[id] === h && this.keys[id] === key) {
+      if (this.hashes[id] === h && this.holds(id, key)) {
         this.setValueAt(id, value);
         return id;
       }
@@ -164,11 +174,12 @@ export class Dict<V = undefined> {
     return this.insertNew(key, value, hashString(key));
   }
 
-  private insertNew(key: string, value: V, h: number): number {
+  /** Adds an entry whose stored key is `stored` (the key itself, but for a subclass) and whose key hashes to h. */
+  protected insertNew(stored: string, value: V, h: number): number {
     if (this.size >= this.buckets.length) this.startResize(true);
     const id = this.allocateId();
-    this.keys[id] = key;
-    this.setValueAt(id, value);
+    this.keys[id] = stored;
+    if (this.vals) this.vals[id] = value;
     this.hashes[id] = h;
     if (this.nums) this.nums[id] = 0;
     if (this.tagCol) this.tagCol[id] = 0;
@@ -209,7 +220,7 @@ export class Dict<V = undefined> {
     let prev = -1;
     let id = this.buckets[b] - 1;
     while (id >= 0) {
-      if (this.hashes[id] === h && this.keys[id] === key) {
+      if (this.hashes[id] === h && this.holds(id, key)) {
         this.unlink(b, prev, id);
         return true;
       }
@@ -246,7 +257,7 @@ export class Dict<V = undefined> {
 
   private release(id: number): void {
     this.keys[id] = undefined;
-    this.setValueAt(id, undefined as V);
+    if (this.vals) this.vals[id] = undefined;
     this.size--;
     if (this.size === 0) return this.clear();
     if (this.compacting) this.holeCursor = Math.min(this.holeCursor, id);
@@ -417,7 +428,11 @@ export class Dict<V = undefined> {
     this.hashes[to] = this.hashes[from];
     if (this.nums) this.nums[to] = this.nums[from];
     if (this.tagCol) this.tagCol[to] = this.tagCol[from];
+    this.moved(from, to);
   }
+
+  /** Tells a subclass that compaction moved the entry at id `from` to id `to` (for structures that refer to entries by id). */
+  protected moved(_from: number, _to: number): void {}
 
   private finishCompaction(): void {
     this.compacting = false;
@@ -499,10 +514,7 @@ export class Dict<V = undefined> {
   }
 
   *keysIter(): IterableIterator<string> {
-    for (let id = 0; id < this.used; id++) {
-      const k = this.keys[id];
-      if (k !== undefined) yield k;
-    }
+    for (let id = 0; id < this.used; id++) if (this.keys[id] !== undefined) yield this.keyAt(id);
   }
 
   /** Snapshot of live ids, safe to use while the dict changes. */

@@ -3,12 +3,13 @@
  * [field, value, field, value, ...] array in insertion order, as Redis's
  * listpack is, so small hashes reply in exactly Redis's order. Once it holds
  * more than hash-max-listpack-entries fields, or is given a field or value
- * longer than hash-max-listpack-value bytes, it becomes a Dict for good
- * (Redis never converts back either).
+ * longer than hash-max-listpack-value bytes, it becomes a PackedDict (one
+ * string per field and value) for good (Redis never converts back either).
  */
-import { Dict } from './dict.js';
+import type { Dict } from './dict.js';
 import type { Collection } from './keyspace.js';
 import { arrayBytes, objectBytes, stringBytes } from './memory.js';
+import { PackedDict } from './packed-dict.js';
 import type { Slotted } from './sample.js';
 
 /** hash-max-listpack-entries and hash-max-listpack-value. */
@@ -21,8 +22,8 @@ export class Hash implements Collection, Slotted {
   readonly type = 'hash';
   /** The listpack encoding; empty once the table is in use. */
   private pairs: string[] = [];
-  private table: Dict<string> | null = null;
-  /** Bytes of the field and value strings (see memory.ts). */
+  private table: PackedDict | null = null;
+  /** Bytes of the field and value strings, or of the packed pairs once a table (see memory.ts). */
   private stringBytes = 0;
 
   get size(): number {
@@ -46,7 +47,7 @@ export class Hash implements Collection, Slotted {
     const copy = new Hash();
     copy.stringBytes = this.stringBytes;
     if (this.table) {
-      const table = new Dict<string>();
+      const table = new PackedDict();
       for (const id of this.table.ids()) table.add(this.table.keyAt(id), this.table.valueAt(id));
       copy.table = table;
     } else copy.pairs = this.pairs.slice();
@@ -73,31 +74,33 @@ export class Hash implements Collection, Slotted {
   /** Sets field to value; returns whether the field is new. */
   set(field: string, value: string, limits: HashLimits): boolean {
     if (!this.table && (field.length > limits.maxListpackValue || value.length > limits.maxListpackValue)) this.convert();
-    const table = this.table;
-    if (table) {
-      const id = table.find(field);
-      if (id >= 0) {
-        this.replaced(table.valueAt(id), value);
-        table.setValueAt(id, value);
-        return false;
-      }
-      table.add(field, value);
-    } else {
-      const i = this.indexOf(field);
-      if (i >= 0) {
-        this.replaced(this.pairs[i + 1], value);
-        this.pairs[i + 1] = value;
-        return false;
-      }
-      this.pairs.push(field, value);
-      if (this.pairs.length >> 1 > limits.maxListpackEntries) this.convert();
-    }
-    this.stringBytes += stringBytes(field.length) + stringBytes(value.length);
-    return true;
+    return this.table ? this.setInTable(this.table, field, value) : this.setInListpack(field, value, limits);
   }
 
-  private replaced(old: string, value: string): void {
-    this.stringBytes += stringBytes(value.length) - stringBytes(old.length);
+  private setInTable(table: PackedDict, field: string, value: string): boolean {
+    const id = table.find(field);
+    if (id < 0) {
+      this.stringBytes += table.bytesAt(table.add(field, value));
+      return true;
+    }
+    const before = table.bytesAt(id);
+    table.setValueAt(id, value);
+    this.stringBytes += table.bytesAt(id) - before;
+    return false;
+  }
+
+  private setInListpack(field: string, value: string, limits: HashLimits): boolean {
+    const pairs = this.pairs;
+    const i = this.indexOf(field);
+    if (i >= 0) {
+      this.stringBytes += stringBytes(value.length) - stringBytes(pairs[i + 1].length);
+      pairs[i + 1] = value;
+      return false;
+    }
+    pairs.push(field, value);
+    this.stringBytes += stringBytes(field.length) + stringBytes(value.length);
+    if (pairs.length >> 1 > limits.maxListpackEntries) this.convert();
+    return true;
   }
 
   /**
@@ -111,26 +114,26 @@ export class Hash implements Collection, Slotted {
 
   delete(field: string): boolean {
     const table = this.table;
-    let value: string;
     if (table) {
       const id = table.find(field);
       if (id < 0) return false;
-      value = table.valueAt(id);
+      this.stringBytes -= table.bytesAt(id);
       table.deleteAt(id);
-    } else {
-      const i = this.indexOf(field);
-      if (i < 0) return false;
-      value = this.pairs[i + 1];
-      this.pairs.splice(i, 2);
+      return true;
     }
-    this.stringBytes -= stringBytes(field.length) + stringBytes(value.length);
+    const i = this.indexOf(field);
+    if (i < 0) return false;
+    this.stringBytes -= stringBytes(field.length) + stringBytes(this.pairs[i + 1].length);
+    this.pairs.splice(i, 2);
     return true;
   }
 
+  /** Moves the pairs into a table, their running count of bytes with them. */
   private convert(): void {
-    const table = new Dict<string>();
+    const table = new PackedDict();
     const pairs = this.pairs;
-    for (let i = 0; i < pairs.length; i += 2) table.add(pairs[i], pairs[i + 1]);
+    this.stringBytes = 0;
+    for (let i = 0; i < pairs.length; i += 2) this.stringBytes += table.bytesAt(table.add(pairs[i], pairs[i + 1]));
     this.table = table;
     this.pairs = [];
   }

@@ -8,14 +8,15 @@
  * Nodes are not JS objects but blocks of 32-bit words in one growable
  * buffer, and a node's id is its block's offset:
  *
- *   [0, 1] score (a float64)   [2] member slot   [3] backward node (0: none)
+ *   [0, 1] score (a float64)   [2] member ref   [3] backward node (0: none)
  *   then for each level i:     [4 + 2i] next node (0: none)   [5 + 2i] span
  *
  * A search step then reads one block, as in C, instead of a node object, its
  * link arrays and a boxed score (several cache misses a step, which made a
  * million-member set several times slower), and nodes make no garbage.
- * Members live in an array by slot beside each node's level. Block 0 is the
- * head, which is why 0 can mean "no node".
+ * The list holds no member strings: a node's ref is its owner's id for the
+ * member (the sorted set's index entry, which holds the string), read back
+ * through memberAt. Block 0 is the head, which is why 0 can mean "no node".
  */
 import { arrayBytes, objectBytes, typedArrayBytes } from './memory.js';
 
@@ -56,24 +57,22 @@ export class SkipList {
   private liveWords = 0;
   /** Freed blocks by level, for reuse. */
   private readonly freeBlocks: number[][] = Array.from({ length: MAX_LEVEL + 1 }, () => []);
-  private members: (string | undefined)[] = [];
-  private levels = new Uint8Array(16);
-  private readonly freeSlots: number[] = [];
   private level = 1;
   length = 0;
   /** The highest node, 0 when empty. */
   private tail = 0;
 
-  constructor() {
+  /** memberAt(ref): the member a node's ref stands for. */
+  constructor(private readonly memberAt: (ref: number) => string) {
     const buffer = new ArrayBuffer(4 * 256);
     this.words = new Int32Array(buffer);
     this.floats = new Float64Array(buffer);
-    this.allocate(MAX_LEVEL, '', 0);
+    this.allocate(MAX_LEVEL, 0, 0);
   }
 
   // ---- node storage ------------------------------------------------------
 
-  private allocate(level: number, member: string, score: number): number {
+  private allocate(level: number, ref: number, score: number): number {
     let node = this.freeBlocks[level].pop();
     if (node === undefined) {
       node = this.top;
@@ -83,32 +82,21 @@ export class SkipList {
     this.liveWords += blockWords(level);
     this.words.fill(0, node, node + blockWords(level));
     this.floats[node >> 1] = score;
-    const slot = this.freeSlots.pop() ?? this.members.length;
-    this.members[slot] = member;
-    if (slot >= this.levels.length) {
-      const levels = new Uint8Array(this.levels.length * 2);
-      levels.set(this.levels);
-      this.levels = levels;
-    }
-    this.levels[slot] = level;
-    this.words[node + 2] = slot;
+    this.words[node + 2] = ref;
     return node;
   }
 
-  private release(node: number): void {
-    const slot = this.words[node + 2];
-    this.freeBlocks[this.levels[slot]].push(node);
-    this.liveWords -= blockWords(this.levels[slot]);
-    this.members[slot] = undefined;
-    this.freeSlots.push(slot);
+  private release(node: number, level: number): void {
+    this.freeBlocks[level].push(node);
+    this.liveWords -= blockWords(level);
   }
 
   /** Bytes of the structure (see memory.ts); the member strings are the caller's to count. */
   memoryUsage(): number {
-    let bytes = objectBytes(11) + typedArrayBytes(this.words) + typedArrayBytes(this.levels);
+    let bytes = objectBytes(9) + typedArrayBytes(this.words);
     // floats is a second view of the words' buffer: only its object counts.
     bytes += typedArrayBytes(this.floats) - this.floats.byteLength;
-    bytes += arrayBytes(this.members.length) + arrayBytes(this.freeSlots.length) + arrayBytes(this.freeBlocks.length);
+    bytes += arrayBytes(this.freeBlocks.length);
     for (const blocks of this.freeBlocks) bytes += arrayBytes(blocks.length);
     return bytes;
   }
@@ -118,11 +106,14 @@ export class SkipList {
     return this.top >= COMPACTABLE_WORDS && this.liveWords * 4 < this.top;
   }
 
-  /** A copy in a buffer sized to its nodes. */
-  compacted(): SkipList {
-    const copy = new SkipList();
+  /** A copy in a buffer sized to its nodes; moved(ref, node) tells where each ref's node now is. */
+  compacted(moved: (ref: number, node: number) => void): SkipList {
+    const copy = new SkipList(this.memberAt);
     // Highest first: each insertion lands at the front.
-    this.forEach(this.length - 1, this.length, true, (member, score) => copy.insert(score, member));
+    for (let node = this.tail; node !== 0; node = this.words[node + 3]) {
+      const ref = this.words[node + 2];
+      moved(ref, copy.insert(this.scoreOf(node), this.memberOf(node), ref));
+    }
     return copy;
   }
 
@@ -134,12 +125,17 @@ export class SkipList {
     this.floats = new Float64Array(buffer);
   }
 
-  private scoreOf(node: number): number {
+  scoreOf(node: number): number {
     return this.floats[node >> 1];
   }
 
   private memberOf(node: number): string {
-    return this.members[this.words[node + 2]] as string;
+    return this.memberAt(this.words[node + 2]);
+  }
+
+  /** Points node at another ref for the same member (its owner moved the member's entry). */
+  setRef(node: number, ref: number): void {
+    this.words[node + 2] = ref;
   }
 
   private next(node: number, i: number): number {
@@ -179,8 +175,8 @@ export class SkipList {
     }
   }
 
-  /** Inserts a pair whose member is not in the list. */
-  insert(score: number, member: string): void {
+  /** Inserts a pair whose member is not in the list, under the member's ref; returns its node. */
+  insert(score: number, member: string, ref: number): number {
     this.findPath(score, member);
     const level = randomLevel();
     if (level > this.level) {
@@ -191,7 +187,7 @@ export class SkipList {
       }
       this.level = level;
     }
-    const node = this.allocate(level, member, score);
+    const node = this.allocate(level, ref, score);
     for (let i = 0; i < level; i++) {
       const before = update[i];
       const skipped = rankAt[0] - rankAt[i];
@@ -204,14 +200,19 @@ export class SkipList {
     if (after !== 0) this.words[after + 3] = node;
     else this.tail = node;
     this.length++;
+    return node;
   }
 
   /** Unlinks and frees node, given `update` holding the path to it. */
   private unlink(node: number): void {
+    // The node's level is the number of levels whose path leads straight to it.
+    let level = 0;
     for (let i = 0; i < this.level; i++) {
       const before = update[i];
-      if (this.next(before, i) === node) this.setLink(before, i, this.next(node, i), this.span(before, i) + this.span(node, i) - 1);
-      else this.words[before + HEADER_WORDS + 2 * i + 1]--;
+      if (this.next(before, i) === node) {
+        this.setLink(before, i, this.next(node, i), this.span(before, i) + this.span(node, i) - 1);
+        level++;
+      } else this.words[before + HEADER_WORDS + 2 * i + 1]--;
     }
     const after = this.next(node, 0);
     const backward = this.words[node + 3];
@@ -219,7 +220,7 @@ export class SkipList {
     else this.tail = backward;
     while (this.level > 1 && this.next(HEAD, this.level - 1) === 0) this.level--;
     this.length--;
-    this.release(node);
+    this.release(node, level);
   }
 
   /** Removes the pair; returns whether it was there. */
@@ -231,8 +232,8 @@ export class SkipList {
     return true;
   }
 
-  /** Moves a present member from score `from` to score `to`. */
-  updateScore(from: number, member: string, to: number): void {
+  /** Moves a present member from score `from` to score `to`; returns its node (a new one when it changed places). */
+  updateScore(from: number, member: string, to: number): number {
     this.findPath(from, member);
     const node = this.next(update[0], 0);
     const prev = this.words[node + 3];
@@ -240,10 +241,11 @@ export class SkipList {
     // When the node keeps its place, change the score in place.
     if ((prev === 0 || this.precedes(prev, to, member)) && (after === 0 || !this.precedes(after, to, member))) {
       this.floats[node >> 1] = to;
-      return;
+      return node;
     }
+    const ref = this.words[node + 2];
     this.unlink(node);
-    this.insert(to, member);
+    return this.insert(to, member, ref);
   }
 
   /** 0-based rank of a pair in the list. */
@@ -297,8 +299,8 @@ export class SkipList {
     }
   }
 
-  /** Removes the pairs of ranks start..end (0-based, inclusive), calling removed for each. */
-  deleteRanks(start: number, end: number, removed: (member: string) => void): void {
+  /** Removes the pairs of ranks start..end (0-based, inclusive), calling removed with each one's ref before it goes. */
+  deleteRanks(start: number, end: number, removed: (ref: number) => void): void {
     let x = HEAD;
     let traversed = 0;
     for (let i = this.level - 1; i >= 0; i--) {
@@ -313,7 +315,7 @@ export class SkipList {
     let node = this.next(x, 0);
     for (let rank = start; node !== 0 && rank <= end; rank++) {
       const after = this.next(node, 0);
-      removed(this.memberOf(node));
+      removed(this.words[node + 2]);
       this.unlink(node);
       node = after;
     }

@@ -7,7 +7,8 @@
  * "listpack") keep two sorted parallel arrays; lookups by member scan them,
  * which costs little at that size and saves the per-member overhead. Larger
  * sets ("skiplist") keep a skip list with rank spans for order and a Dict from
- * member to score (in the Dict's numbers column) for O(1) lookups. A set
+ * member to its skip-list node (in the Dict's tag column) for O(1) lookups;
+ * the Dict holds the member strings, which nodes refer to by entry id. A set
  * moves to the large form when it outgrows the limits and, like Redis's,
  * never moves back.
  *
@@ -194,70 +195,92 @@ class PackedPairs implements PairStore {
   }
 }
 
+/**
+ * The member index of the large form: member -> skip-list node, in the tag
+ * column. The list's nodes refer to their members by entry id, so when the
+ * Dict compacts its ids it repoints the moved entry's node.
+ */
+class MemberIndex extends Dict<undefined> {
+  list: SkipList = new SkipList((id) => this.keyAt(id));
+
+  constructor() {
+    super({ tags: true, keysOnly: true });
+  }
+
+  protected override moved(_from: number, to: number): void {
+    this.list.setRef(this.tagAt(to), to);
+  }
+}
+
 /** The large form: a skip list for order, a Dict for member lookups. */
 class IndexedSkipList implements PairStore {
-  readonly dict = new Dict<undefined>({ numbers: true, keysOnly: true });
-  private list = new SkipList();
+  readonly dict = new MemberIndex();
   private memberBytes = 0;
 
   get size(): number {
-    return this.list.length;
+    return this.dict.list.length;
   }
 
   score(member: string): number | undefined {
     const id = this.dict.find(member);
-    return id < 0 ? undefined : this.dict.numberAt(id);
+    return id < 0 ? undefined : this.scoreAt(id);
+  }
+
+  /** The score of the member at index entry id. */
+  scoreAt(id: number): number {
+    return this.dict.list.scoreOf(this.dict.tagAt(id));
   }
 
   insert(member: string, score: number): void {
-    this.list.insert(score, member);
-    this.dict.setNumberAt(this.dict.add(member, undefined), score);
+    const id = this.dict.add(member, undefined);
+    this.dict.setTagAt(id, this.dict.list.insert(score, member, id));
     this.memberBytes += stringBytes(member.length);
   }
 
   move(member: string, from: number, to: number): void {
-    this.list.updateScore(from, member, to);
-    this.dict.setNumberAt(this.dict.find(member), to);
+    const id = this.dict.find(member);
+    this.dict.setTagAt(id, this.dict.list.updateScore(from, member, to));
   }
 
   delete(member: string): boolean {
     const id = this.dict.find(member);
     if (id < 0) return false;
-    const score = this.dict.numberAt(id);
+    // The list compares members on its way to the node: the index entry goes after it.
+    this.dict.list.delete(this.scoreAt(id), member);
     this.dict.deleteAt(id);
-    this.list.delete(score, member);
     this.memberBytes -= stringBytes(member.length);
     this.compactIfSparse();
     return true;
   }
 
   rank(member: string, score: number): number {
-    return this.list.rank(score, member);
+    return this.dict.list.rank(score, member);
   }
 
   countWhile(before: (score: number, member: string) => boolean): number {
-    return this.list.countWhile(before);
+    return this.dict.list.countWhile(before);
   }
 
   forEach(from: number, count: number, reverse: boolean, visit: PairVisitor): void {
-    this.list.forEach(from, count, reverse, visit);
+    this.dict.list.forEach(from, count, reverse, visit);
   }
 
   removeRanks(start: number, end: number): void {
-    this.list.deleteRanks(start, end - 1, (member) => {
-      this.dict.delete(member);
-      this.memberBytes -= stringBytes(member.length);
+    this.dict.list.deleteRanks(start, end - 1, (id) => {
+      this.memberBytes -= stringBytes(this.dict.keyAt(id).length);
+      this.dict.deleteAt(id);
     });
     this.compactIfSparse();
   }
 
   memoryUsage(): number {
-    return objectBytes(3) + this.dict.memoryUsage() + this.list.memoryUsage() + this.memberBytes;
+    return objectBytes(2) + this.dict.memoryUsage() + this.dict.list.memoryUsage() + this.memberBytes;
   }
 
   /** Gives memory back after a set shrank to a fraction of its former size (as the Dict does). */
   private compactIfSparse(): void {
-    if (this.list.sparse) this.list = this.list.compacted();
+    const dict = this.dict;
+    if (dict.list.sparse) dict.list = dict.list.compacted((id, node) => dict.setTagAt(id, node));
   }
 }
 
@@ -395,8 +418,13 @@ export class ZSet implements Collection, Slotted {
     return Array.from({ length: this.size }, (_, rank) => rank);
   }
 
-  /** The member -> score Dict of the large form (for ZSCAN cursors); null in the small form. */
+  /** The member index of the large form (for ZSCAN cursors); null in the small form. */
   get dict(): Dict<undefined> | null {
     return this.store instanceof IndexedSkipList ? this.store.dict : null;
+  }
+
+  /** The score of the member at entry id of dict. */
+  scoreAt(id: number): number {
+    return (this.store as IndexedSkipList).scoreAt(id);
   }
 }

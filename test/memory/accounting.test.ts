@@ -77,12 +77,18 @@ function elementBytes(value: Exclude<Value, string>): number {
   let bytes = 0;
   const add = (s: string) => (bytes += stringBytes(s.length));
   switch (value.type) {
-    case 'hash':
+    case 'hash': {
+      // The hashtable encoding keeps each field and its value as one packed string.
+      const packed = value.encoding() === 'hashtable';
       (value as Hash).forEach((field, v) => {
-        add(field);
-        add(v);
+        if (packed) bytes += stringBytes(field.length + v.length);
+        else {
+          add(field);
+          add(v);
+        }
       });
       break;
+    }
     case 'set':
       (value as SetValue).forEach(add);
       break;
