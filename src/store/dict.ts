@@ -130,13 +130,17 @@ export class Dict<V = undefined> {
 
   /** Inserts or replaces; returns the entry id. Numbers and tags of a new entry start at 0. */
   set(key: string, value: V): number {
+    const id = this.findOrAdd(key, value);
+    this.setValueAt(id, value);
+    return id;
+  }
+
+  /** Entry id of key; when absent, key is inserted with value first (size tells which). One hash for both. */
+  findOrAdd(key: string, value: V): number {
     const h = hashString(key);
     let id = this.buckets[h & this.mask] - 1;
     while (id >= 0) {
-      if (this.hashes[id] === h && this.keys[id] === key) {
-        this.setValueAt(id, value);
-        return id;
-      }
+      if (this.hashes[id] === h && this.keys[id] === key) return id;
       id = this.next[id] - 1;
     }
     return this.insertNew(key, value, h);
