@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { Clock } from './clock.js';
 import { Dict } from './dict.js';
-import { accountedValueBytes, keyEntryBytes, valueBytes } from './memory.js';
+import { accountedValueBytes, keyEntryBytes, stringBytes } from './memory.js';
 import { lfuMinutesAt, lfuNewWord, lfuTouched, lruClockAt, type LfuSettings } from './access.js';
 
 /** A string value is a latin1 JS string (one char per byte); other types are objects. */
@@ -159,7 +159,7 @@ export class Database {
 
   /** The bytes of a value being stored; a collection records them, to be taken out again when it changes or goes. */
   private countValue(value: Value): number {
-    if (typeof value === 'string') return valueBytes(value);
+    if (typeof value === 'string') return stringBytes(value.length);
     return (value.accountedBytes = value.memoryUsage());
   }
 
