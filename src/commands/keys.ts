@@ -108,17 +108,19 @@ function randomkey(c: Client): void {
 /**
  * Moves key's value, deadline and LRU clock from one database (and name) to
  * another, replacing whatever the destination held (deleted first, so that
- * the key is new there, as Redis's dbDelete + dbAdd report it).
+ * the key is new there, as Redis's dbDelete + dbAdd report it). The source
+ * goes first: a collection changed earlier in a transaction is taken out at
+ * the size it was counted at, before the destination counts it afresh.
  */
 function relocate(from: Database, key: string, to: Database, newKey: string): void {
   const value = from.main.get(key) as Value;
   const deadline = from.getExpire(key);
   const lastAccess = from.main.tagAt(from.main.find(key));
+  from.delete(key);
   to.delete(newKey);
   to.set(newKey, value);
   to.main.setTagAt(to.main.find(newKey), lastAccess);
   if (deadline >= 0) to.setExpire(newKey, deadline);
-  from.delete(key);
 }
 
 function renameGeneric(c: Client, argv: string[], nx: boolean): void {

@@ -91,10 +91,9 @@ function memoryUsage(c: Client, argv: string[]): void {
   }
   // As Redis: straight from the table, a logically expired key included.
   c.server.keyspace.settleSizes();
-  const main = c.db.main;
-  const id = main.find(argv[2]);
+  const id = c.db.main.find(argv[2]);
   if (id < 0) return c.reply.nullBulk();
-  c.reply.integer(main.numberAt(id));
+  c.reply.integer(c.db.accountedBytesAt(id));
 }
 
 function memoryStats(c: Client): void {

@@ -156,14 +156,18 @@ export class Dict<V = undefined> {
 
   /** Inserts or replaces; returns the entry id. Numbers and tags of a new entry start at 0. */
   set(key: string, value: V): number {
+    const id = this.findOrAdd(key, value);
+    this.setValueAt(id, value);
+    return id;
+  }
+
+  /** Entry id of key; when absent, key is inserted with value first (size tells which). One hash for both. */
+  findOrAdd(key: string, value: V): number {
     if (this.resizing) this.resizeStep(RESIZE_STEP_BUCKETS);
     const h = hashString(key);
     let id = this.buckets[this.bucketOf(h)] - 1;
     while (id >= 0) {
-      if (this.hashes[id] === h && this.holds(id, key)) {
-        this.setValueAt(id, value);
-        return id;
-      }
+      if (this.hashes[id] === h && this.holds(id, key)) return id;
       id = this.next[id] - 1;
     }
     return this.insertNew(key, value, h);

@@ -20,6 +20,8 @@ export interface HashLimits {
 
 export class Hash implements Collection, Slotted {
   readonly type = 'hash';
+  /** Kept by the keyspace (see memory.ts). */
+  accountedBytes = 0;
   /** The listpack encoding; empty once the table is in use. */
   private pairs: string[] = [];
   private table: PackedDict | null = null;

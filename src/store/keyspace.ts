@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { Clock } from './clock.js';
 import { Dict } from './dict.js';
-import { entryBytes } from './memory.js';
+import { accountedValueBytes, keyEntryBytes, stringBytes } from './memory.js';
 import { lfuMinutesAt, lfuNewWord, lfuTouched, lruClockAt, type LfuSettings } from './access.js';
 
 /** A string value is a latin1 JS string (one char per byte); other types are objects. */
@@ -24,6 +24,8 @@ export interface Collection {
   clone(): Collection;
   /** Bytes it takes, kept current as it changes so that this is O(1) (see memory.ts). */
   memoryUsage(): number;
+  /** memoryUsage() as its database last counted it, kept by the Database (see memory.ts); 0 until it is stored. */
+  accountedBytes: number;
 }
 
 export function typeOf(v: Value): TypeName {
@@ -71,8 +73,8 @@ function maintainForCron(dict: Dict<unknown>): void {
 }
 
 export class Database {
-  /** Values, with each key's LRU clock or LFU word in the entry tag (see access.ts) and its accounted bytes in the number (see memory.ts). */
-  readonly main = new Dict<Value>({ tags: true, numbers: true, shrinkByCall: true });
+  /** Values, with each key's LRU clock or LFU word in the entry tag (see access.ts). */
+  readonly main = new Dict<Value>({ tags: true, shrinkByCall: true });
   /** Sum of the accounted bytes of the keys. */
   bytes = 0;
   /** The entry the last lookup found: usually the key a write then reports, saving recount() a search. */
@@ -122,13 +124,15 @@ export class Database {
   set(key: string, value: Value, keepTtl = false): void {
     const main = this.main;
     const size = main.size;
-    const id = main.set(key, value);
+    const id = main.findOrAdd(key, value);
+    const added = main.size !== size;
+    if (added) this.bytes += keyEntryBytes(key) + this.countValue(value);
+    else this.replaceAt(id, value);
     // An overwritten key keeps its LFU counter, as in Redis's dbOverwrite.
-    if (main.size !== size || this.keyspace.lfu === null) main.setTagAt(id, this.keyspace.newTag());
-    this.account(id, key, value);
+    if (added || this.keyspace.lfu === null) main.setTagAt(id, this.keyspace.newTag());
     this.lastFound = id;
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
-    if (main.size !== size && this.keyspace.reportNewKeys) this.keyspace.emit(this, key, 'n', 'new');
+    if (added && this.keyspace.reportNewKeys) this.keyspace.emit(this, key, 'n', 'new');
   }
 
   /**
@@ -142,11 +146,26 @@ export class Database {
     this.set(key, value);
   }
 
-  /** Records what entry id now costs, adjusting the database's total by the difference. */
-  private account(id: number, key: string, value: Value): void {
-    const bytes = entryBytes(key, value);
-    this.bytes += bytes - this.main.numberAt(id);
-    this.main.setNumberAt(id, bytes);
+  /**
+   * Puts value in entry id in place of the one it held, adjusting the total
+   * by the difference. The value may be the one already there, a collection
+   * changed in place: its old figure is taken out before the new one is read.
+   */
+  private replaceAt(id: number, value: Value): void {
+    this.bytes -= accountedValueBytes(this.main.valueAt(id));
+    this.main.setValueAt(id, value);
+    this.bytes += this.countValue(value);
+  }
+
+  /** The bytes of a value being stored; a collection records them, to be taken out again when it changes or goes. */
+  private countValue(value: Value): number {
+    if (typeof value === 'string') return stringBytes(value.length);
+    return (value.accountedBytes = value.memoryUsage());
+  }
+
+  /** What the key in entry id was last counted at (MEMORY USAGE, after Keyspace.settleSizes). */
+  accountedBytesAt(id: number): number {
+    return keyEntryBytes(this.main.keyAt(id)) + accountedValueBytes(this.main.valueAt(id));
   }
 
   /**
@@ -157,16 +176,15 @@ export class Database {
   overwrite(key: string, value: Value): void {
     const id = this.lastFound;
     if (id < 0 || this.main.keyAt(id) !== key) return this.set(key, value, true);
-    this.main.setValueAt(id, value);
+    this.replaceAt(id, value);
     // As set() does for a key it replaces: an LFU counter carries over, an LRU clock restarts.
     if (this.keyspace.lfu === null) this.main.setTagAt(id, this.keyspace.newTag());
-    this.account(id, key, value);
   }
 
   delete(key: string): boolean {
     const id = this.main.find(key);
     if (id < 0) return false;
-    this.bytes -= this.main.numberAt(id);
+    this.bytes -= this.accountedBytesAt(id);
     this.main.deleteAt(id);
     if (this.expires.size !== 0) this.expires.delete(key);
     return true;
@@ -215,7 +233,7 @@ export class Database {
     const hint = this.lastFound;
     // An id may have been reused or moved since: the key it holds now tells.
     const id = hint >= 0 && this.main.keyAt(hint) === key ? hint : this.main.find(key);
-    if (id >= 0) this.account(id, key, this.main.valueAt(id));
+    if (id >= 0) this.replaceAt(id, this.main.valueAt(id));
   }
 
   /** Reports a change that Redis signals without a keyspace notification (a bare signalModifiedKey, as PFCOUNT's cache update). */

@@ -33,6 +33,8 @@ export type ListVisitor = (value: string, index: number) => boolean | void;
 
 export class List implements Collection {
   readonly type = 'list';
+  /** Kept by the keyspace (see memory.ts). */
+  accountedBytes = 0;
   private head: Chunk | null = null;
   private tail: Chunk | null = null;
   private count = 0;

@@ -17,18 +17,21 @@
  *                            (map, hash and length header, then the bytes)
  *   valueBytes             = stringBytes for a string, Collection.memoryUsage() otherwise
  *   MAIN_ENTRY_BYTES       = one entry of the keyspace Dict's parallel arrays (key and
- *                            value pointers, hash, chain link, accounted size, LRU/LFU tag)
- *                            and its share of the buckets, with average growth slack
+ *                            value pointers, hash, chain link, LRU/LFU tag) and its share
+ *                            of the buckets, with average growth slack
  *
  * Collections keep their own figure current as they change, so memoryUsage()
  * is O(1): each sums the bytes of its element strings as they come and go, and
  * derives the rest from the lengths of the arrays and typed arrays behind it
  * (arrayBytes, typedArrayBytes, Dict.memoryUsage).
  *
- * Incremental: a Database records each key's entryBytes in a numbers column
- * of its Dict and adjusts its byte total by the difference on set and delete,
- * and, for a collection modified in place, once the command that reported
- * the change with changed() is over (Keyspace.settleSizes); every write is O(1).
+ * Incremental: a Database adjusts its byte total as keys are set, replaced and
+ * deleted, and, for a collection modified in place, once the command that
+ * reported the change with changed() is over (Keyspace.settleSizes); every
+ * write is O(1). To take a key's share out again it needs the figure it was
+ * counted at: a string's follows from its key and value lengths, and a
+ * collection carries its own (Collection.accountedBytes). The keyspace keeps
+ * no column of sizes: at a million keys that was 8 MB.
  * A client's buffers are read again after each of its socket reads and
  * writes, and by the cron (a socket drains without telling).
  *
@@ -73,11 +76,11 @@ export function objectBytes(fields: number): number {
 
 /**
  * Keyspace Dict columns per entry: key and value pointers (JS arrays, with
- * their 1.25 average slack), hash, chain link, tag (4 bytes each), accounted
- * size (8) and a bucket at load factor 0.75 on average; typed columns double
- * as they grow, so they are 3/4 full on average.
+ * their 1.25 average slack), hash, chain link, tag (4 bytes each) and a
+ * bucket at load factor 0.75 on average; typed columns double as they grow,
+ * so they are 3/4 full on average.
  */
-export const MAIN_ENTRY_BYTES = Math.round(2 * POINTER * 1.25 + (4 + 4 + 4 + 8 + 4 / 0.75) * 1.33);
+export const MAIN_ENTRY_BYTES = Math.round(2 * POINTER * 1.25 + (4 + 4 + 4 + 4 / 0.75) * 1.33);
 
 /** The expires Dict's columns per entry (it has no value column): key pointer, hash, chain link, deadline, bucket. */
 export const EXPIRES_ENTRY_BYTES = Math.round(POINTER * 1.25 + (4 + 4 + 8 + 4 / 0.75) * 1.33);
@@ -88,7 +91,17 @@ export function valueBytes(value: Value): number {
 
 /** What one key costs in its database: the number MEMORY USAGE answers. */
 export function entryBytes(key: string, value: Value): number {
-  return stringBytes(key.length) + valueBytes(value) + MAIN_ENTRY_BYTES;
+  return keyEntryBytes(key) + valueBytes(value);
+}
+
+/** A key's entry without its value: the key string and the keyspace's columns. */
+export function keyEntryBytes(key: string): number {
+  return stringBytes(key.length) + MAIN_ENTRY_BYTES;
+}
+
+/** What a value was counted at when its database last accounted for it (a collection may have changed since). */
+export function accountedValueBytes(value: Value): number {
+  return typeof value === 'string' ? stringBytes(value.length) : value.accountedBytes;
 }
 
 /** A database's share of used_memory: its keys and their deadlines. */

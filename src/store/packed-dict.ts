@@ -37,6 +37,11 @@ export class PackedDict extends Dict<string> {
     return id;
   }
 
+  override findOrAdd(field: string, value: string): number {
+    const id = this.find(field);
+    return id < 0 ? this.add(field, value) : id;
+  }
+
   override add(field: string, value: string): number {
     const id = this.insertNew(pack(field, value), '', hashString(field));
     this.setTagAt(id, field.length);

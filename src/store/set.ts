@@ -36,6 +36,8 @@ function tableOf(members: Iterable<string>): Dict {
 
 export class SetValue implements Collection, Slotted {
   readonly type = 'set';
+  /** Kept by the keyspace (see memory.ts). */
+  accountedBytes = 0;
   /** The intset encoding; empty once the table is in use. */
   private ints: string[] = [];
   private table: Dict | null = null;

@@ -296,6 +296,8 @@ function fitsPacked(limits: ZSetLimits, size: number, longestMember: number): bo
 /** Slots (see sample.ts) are ranks. */
 export class ZSet implements Collection, Slotted {
   readonly type = 'zset' as const;
+  /** Kept by the keyspace (see memory.ts). */
+  accountedBytes = 0;
   private store: PairStore;
 
   /**

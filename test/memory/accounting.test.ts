@@ -10,7 +10,7 @@ import { startKeyhive } from '../support/servers.js';
 import { Generator } from '../support/random.js';
 import { spawnKeyhive } from '../robustness/keyhive-process.js';
 import { entryBytes, stringBytes } from '../../src/store/memory.js';
-import type { Value } from '../../src/store/keyspace.js';
+import type { Database, Value } from '../../src/store/keyspace.js';
 import type { Hash } from '../../src/store/hash.js';
 import type { SetValue } from '../../src/store/set.js';
 import type { List } from '../../src/store/list.js';
@@ -154,6 +154,21 @@ function randomWrite(g: Generator): Command {
   ])();
 }
 
+/** Each key's recorded size and each collection's running count equal a recount, and each database's total is their sum. */
+function checkBookkeeping(dbs: Database[]): void {
+  for (const db of dbs) {
+    let total = 0;
+    for (const id of db.main.ids()) {
+      const key = db.main.keyAt(id);
+      const v = db.main.valueAt(id);
+      assert.equal(db.accountedBytesAt(id), entryBytes(key, v), `recorded size of ${key} (${typeof v === 'string' ? 'string' : v.type})`);
+      if (typeof v !== 'string') assert.equal(runningElementBytes(v), elementBytes(v), `element bytes of ${key} (${v.type}, ${v.encoding()})`);
+      total += db.accountedBytesAt(id);
+    }
+    assert.equal(db.bytes, total, `db${db.index} total`);
+  }
+}
+
 describe('memory accounting', () => {
   it('used_memory grows with V8 heap and external memory within 15% over mixed data', async () => {
     const server = await spawnKeyhive([], ['--expose-gc']);
@@ -182,20 +197,23 @@ describe('memory accounting', () => {
         // Errors (WRONGTYPE, no such key...) are expected of random writes; only the bookkeeping is checked.
         for (const cmd of writes) c.send(...cmd);
         for (let i = 0; i < writes.length; i++) await c.readRaw();
-        for (const db of running.server.keyspace.dbs.slice(0, 2)) {
-          let total = 0;
-          for (const id of db.main.ids()) {
-            const key = db.main.keyAt(id);
-            const v = db.main.valueAt(id);
-            assert.equal(db.main.numberAt(id), entryBytes(key, v), `recorded size of ${key} (${typeof v === 'string' ? 'string' : v.type})`);
-            if (typeof v !== 'string') assert.equal(runningElementBytes(v), elementBytes(v), `element bytes of ${key} (${v.type}, ${v.encoding()})`);
-            total += db.main.numberAt(id);
-          }
-          assert.equal(db.bytes, total, `db${db.index} total`);
-        }
+        checkBookkeeping(running.server.keyspace.dbs.slice(0, 2));
       }
       await c.call('FLUSHALL');
       assert.deepEqual(running.server.keyspace.dbs.map((db) => db.bytes), new Array(16).fill(0));
+    } finally {
+      c.close();
+      await running.close();
+    }
+  });
+
+  it('a collection grown and then renamed or moved in one transaction is counted at its new size', async () => {
+    const running = await startKeyhive();
+    const c = await RawClient.connect(running.port);
+    try {
+      // Sizes of collections changed in place are settled after the outermost command, here EXEC.
+      await run(c, [['HSET', 'h', 'a', '1'], ['RPUSH', 'l', 'x'], ['MULTI'], ['HSET', 'h', 'b', value(100)], ['RENAME', 'h', 'h2'], ['RPUSH', 'l', value(100)], ['MOVE', 'l', '1'], ['EXEC']]);
+      checkBookkeeping(running.server.keyspace.dbs.slice(0, 2));
     } finally {
       c.close();
       await running.close();

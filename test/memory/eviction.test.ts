@@ -65,7 +65,7 @@ describe('maxmemory eviction', () => {
   async function squeeze(count: number, sample: string, policy: string): Promise<void> {
     const used = infoField(await admin.call('INFO', 'memory'), 'used_memory');
     const perKey = (await admin.call('MEMORY', 'USAGE', sample)) as number;
-    assert.equal(await admin.call('CONFIG', 'SET', 'maxmemory-policy', policy, 'maxmemory', String(used - count * perKey + perKey / 2)), 'OK');
+    assert.equal(await admin.call('CONFIG', 'SET', 'maxmemory-policy', policy, 'maxmemory', String(used - count * perKey + Math.floor(perKey / 2))), 'OK');
   }
 
   /** Advances the server's clock, as time passing would (the LRU clock moves with the cron). */

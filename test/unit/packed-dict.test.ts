@@ -48,7 +48,8 @@ describe('PackedDict', () => {
       for (let i = 0; i < 3000; i++) {
         const f = field(gen) + (gen.int(2) === 0 ? String(gen.int(2000)) : '');
         const v = value(gen);
-        dict.set(f, v);
+        if (gen.int(4) === 0 && !model.has(f)) dict.findOrAdd(f, v);
+        else dict.set(f, v);
         model.set(f, v);
       }
       assertSameAs(dict, model);
