@@ -3,13 +3,13 @@
  * [field, value, field, value, ...] array in insertion order, as Redis's
  * listpack is, so small hashes reply in exactly Redis's order. Once it holds
  * more than hash-max-listpack-entries fields, or is given a field or value
- * longer than hash-max-listpack-value bytes, it becomes a PackedDict (one
- * string per field and value) for good (Redis never converts back either).
+ * longer than hash-max-listpack-value bytes, it becomes a Dict that packs
+ * each field and its value into one string (DictOptions.packValues), for
+ * good (Redis never converts back either).
  */
-import type { Dict } from './dict.js';
+import { Dict } from './dict.js';
 import type { Collection } from './keyspace.js';
 import { arrayBytes, objectBytes, stringBytes } from './memory.js';
-import { PackedDict } from './packed-dict.js';
 import type { Slotted } from './sample.js';
 
 /** hash-max-listpack-entries and hash-max-listpack-value. */
@@ -18,13 +18,22 @@ export interface HashLimits {
   maxListpackValue: number;
 }
 
+function newTable(): Dict<string> {
+  return new Dict<string>({ packValues: true });
+}
+
+/** Bytes of the string that holds entry id's field and value (see memory.ts). */
+function pairBytes(table: Dict<string>, id: number): number {
+  return stringBytes(table.pairLength(id));
+}
+
 export class Hash implements Collection, Slotted {
   readonly type = 'hash';
   /** Kept by the keyspace (see memory.ts). */
   accountedBytes = 0;
   /** The listpack encoding; empty once the table is in use. */
   private pairs: string[] = [];
-  private table: PackedDict | null = null;
+  private table: Dict<string> | null = null;
   /** Bytes of the field and value strings, or of the packed pairs once a table (see memory.ts). */
   private stringBytes = 0;
 
@@ -49,7 +58,7 @@ export class Hash implements Collection, Slotted {
     const copy = new Hash();
     copy.stringBytes = this.stringBytes;
     if (this.table) {
-      const table = new PackedDict();
+      const table = newTable();
       for (const id of this.table.ids()) table.add(this.table.keyAt(id), this.table.valueAt(id));
       copy.table = table;
     } else copy.pairs = this.pairs.slice();
@@ -79,15 +88,15 @@ export class Hash implements Collection, Slotted {
     return this.table ? this.setInTable(this.table, field, value) : this.setInListpack(field, value, limits);
   }
 
-  private setInTable(table: PackedDict, field: string, value: string): boolean {
+  private setInTable(table: Dict<string>, field: string, value: string): boolean {
     const id = table.find(field);
     if (id < 0) {
-      this.stringBytes += table.bytesAt(table.add(field, value));
+      this.stringBytes += pairBytes(table, table.add(field, value));
       return true;
     }
-    const before = table.bytesAt(id);
+    const before = pairBytes(table, id);
     table.setValueAt(id, value);
-    this.stringBytes += table.bytesAt(id) - before;
+    this.stringBytes += pairBytes(table, id) - before;
     return false;
   }
 
@@ -119,7 +128,7 @@ export class Hash implements Collection, Slotted {
     if (table) {
       const id = table.find(field);
       if (id < 0) return false;
-      this.stringBytes -= table.bytesAt(id);
+      this.stringBytes -= pairBytes(table, id);
       table.deleteAt(id);
       return true;
     }
@@ -132,10 +141,10 @@ export class Hash implements Collection, Slotted {
 
   /** Moves the pairs into a table, their running count of bytes with them. */
   private convert(): void {
-    const table = new PackedDict();
+    const table = newTable();
     const pairs = this.pairs;
     this.stringBytes = 0;
-    for (let i = 0; i < pairs.length; i += 2) this.stringBytes += table.bytesAt(table.add(pairs[i], pairs[i + 1]));
+    for (let i = 0; i < pairs.length; i += 2) this.stringBytes += pairBytes(table, table.add(pairs[i], pairs[i + 1]));
     this.table = table;
     this.pairs = [];
   }

@@ -196,29 +196,18 @@ class PackedPairs implements PairStore {
 }
 
 /**
- * The member index of the large form: member -> skip-list node, in the tag
- * column. The list's nodes refer to their members by entry id, so when the
- * Dict compacts its ids it repoints the moved entry's node.
+ * The large form: a skip list for order, and a Dict from member to its
+ * skip-list node (in the tag column) for lookups. The list's nodes refer to
+ * their members by entry id, so when the Dict compacts its ids the moved
+ * entry's node is repointed.
  */
-class MemberIndex extends Dict<undefined> {
-  list: SkipList = new SkipList((id) => this.keyAt(id));
-
-  constructor() {
-    super({ tags: true, keysOnly: true });
-  }
-
-  protected override moved(_from: number, to: number): void {
-    this.list.setRef(this.tagAt(to), to);
-  }
-}
-
-/** The large form: a skip list for order, a Dict for member lookups. */
 class IndexedSkipList implements PairStore {
-  readonly dict = new MemberIndex();
+  readonly dict: Dict<undefined> = new Dict({ tags: true, keysOnly: true, onRelocate: (_from, to) => this.list.setRef(this.dict.tagAt(to), to) });
+  private list = new SkipList((id) => this.dict.keyAt(id));
   private memberBytes = 0;
 
   get size(): number {
-    return this.dict.list.length;
+    return this.list.length;
   }
 
   score(member: string): number | undefined {
@@ -228,25 +217,25 @@ class IndexedSkipList implements PairStore {
 
   /** The score of the member at index entry id. */
   scoreAt(id: number): number {
-    return this.dict.list.scoreOf(this.dict.tagAt(id));
+    return this.list.scoreOf(this.dict.tagAt(id));
   }
 
   insert(member: string, score: number): void {
     const id = this.dict.add(member, undefined);
-    this.dict.setTagAt(id, this.dict.list.insert(score, member, id));
+    this.dict.setTagAt(id, this.list.insert(score, member, id));
     this.memberBytes += stringBytes(member.length);
   }
 
   move(member: string, from: number, to: number): void {
     const id = this.dict.find(member);
-    this.dict.setTagAt(id, this.dict.list.updateScore(from, member, to));
+    this.dict.setTagAt(id, this.list.updateScore(from, member, to));
   }
 
   delete(member: string): boolean {
     const id = this.dict.find(member);
     if (id < 0) return false;
     // The list compares members on its way to the node: the index entry goes after it.
-    this.dict.list.delete(this.scoreAt(id), member);
+    this.list.delete(this.scoreAt(id), member);
     this.dict.deleteAt(id);
     this.memberBytes -= stringBytes(member.length);
     this.compactIfSparse();
@@ -254,19 +243,19 @@ class IndexedSkipList implements PairStore {
   }
 
   rank(member: string, score: number): number {
-    return this.dict.list.rank(score, member);
+    return this.list.rank(score, member);
   }
 
   countWhile(before: (score: number, member: string) => boolean): number {
-    return this.dict.list.countWhile(before);
+    return this.list.countWhile(before);
   }
 
   forEach(from: number, count: number, reverse: boolean, visit: PairVisitor): void {
-    this.dict.list.forEach(from, count, reverse, visit);
+    this.list.forEach(from, count, reverse, visit);
   }
 
   removeRanks(start: number, end: number): void {
-    this.dict.list.deleteRanks(start, end - 1, (id) => {
+    this.list.deleteRanks(start, end - 1, (id) => {
       this.memberBytes -= stringBytes(this.dict.keyAt(id).length);
       this.dict.deleteAt(id);
     });
@@ -274,13 +263,12 @@ class IndexedSkipList implements PairStore {
   }
 
   memoryUsage(): number {
-    return objectBytes(2) + this.dict.memoryUsage() + this.dict.list.memoryUsage() + this.memberBytes;
+    return objectBytes(2) + this.dict.memoryUsage() + this.list.memoryUsage() + this.memberBytes;
   }
 
   /** Gives memory back after a set shrank to a fraction of its former size (as the Dict does). */
   private compactIfSparse(): void {
-    const dict = this.dict;
-    if (dict.list.sparse) dict.list = dict.list.compacted((id, node) => dict.setTagAt(id, node));
+    if (this.list.sparse) this.list = this.list.compacted((id, node) => this.dict.setTagAt(id, node));
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * PackedDict (the hashtable encoding of hashes) against a Map as its model:
+ * A Dict with packValues (the hashtable encoding of hashes) against a Map as its model:
  * fields that are prefixes of one another and of their neighbours' packed
  * pairs, empty fields and values, values that change length, mass deletes
  * (the table shrinks and compacts); and what it stores is one flat string
@@ -8,10 +8,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
-import { PackedDict } from '../../src/store/packed-dict.js';
+import { Dict } from '../../src/store/dict.js';
 import { Generator } from '../support/prng.js';
 
-function assertSameAs(dict: PackedDict, model: Map<string, string>): void {
+function assertSameAs(dict: Dict<string>, model: Map<string, string>): void {
   assert.equal(dict.size, model.size);
   for (const [field, value] of model) {
     const id = dict.find(field);
@@ -39,10 +39,10 @@ function value(gen: Generator): string {
   return gen.int(4) === 0 ? '' : 'b'.repeat(gen.int(3)) + 'a'.repeat(gen.int(30));
 }
 
-describe('PackedDict', () => {
+describe('Dict with packValues', () => {
   it('matches a Map through inserts, overwrites and mass deletes', () => {
     const gen = new Generator(11);
-    const dict = new PackedDict();
+    const dict = new Dict<string>({ packValues: true });
     const model = new Map<string, string>();
     for (let wave = 0; wave < 4; wave++) {
       for (let i = 0; i < 3000; i++) {
@@ -68,7 +68,7 @@ describe('PackedDict', () => {
     v8.setFlagsFromString('--allow-natives-syntax');
     const haveSameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: string, b: string) => boolean;
     const sequential = Buffer.from('a flat one-byte string').toString('latin1');
-    const dict = new PackedDict();
+    const dict = new Dict<string>({ packValues: true });
     const id = dict.add('a field long enough', 'for a concatenation to make a ConsString');
     dict.setValueAt(dict.add('field', 'value'), 'another value long enough to be a ConsString');
     for (const at of [id, dict.find('field')]) {
