@@ -119,7 +119,8 @@ export class Server {
   private pendingFlush: Client[] = [];
   private flushQueued = false;
   private logLevel: LogLevel = 'notice';
-  private logStream: fs.WriteStream | null = null;
+  /** The logfile directive, read when the server starts listening; null: standard output. */
+  private logfile: string | null = null;
   /** Address and port actually listened on, after listen(). */
   host = '127.0.0.1';
   port = 0;
@@ -169,18 +170,30 @@ export class Server {
 
   // ---- logging ----------------------------------------------------------
 
+  /**
+   * Appends to the logfile as Redis does, opening it for each line and
+   * writing before returning: a line is in the file once what it reports is
+   * done, and a rotated log is simply created again. A log that cannot be
+   * written is skipped, as in Redis.
+   */
   log(level: LogLevel, message: string): void {
     if (LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(this.logLevel)) return;
     const line = `${process.pid}:M ${logTimestamp(new Date())} ${LOG_MARKS[level]} ${message}\n`;
-    if (this.logStream) this.logStream.write(line);
-    else process.stdout.write(line);
+    if (this.logfile === null) {
+      process.stdout.write(line);
+      return;
+    }
+    try {
+      fs.appendFileSync(this.logfile, line);
+    } catch {
+      // Redis's serverLogRaw gives up quietly when it cannot open the file.
+    }
   }
 
   // ---- listening --------------------------------------------------------
 
   async listen(): Promise<void> {
-    const logfile = this.config.get('logfile');
-    if (logfile) this.logStream = fs.createWriteStream(logfile, { flags: 'a' });
+    this.logfile = this.config.get('logfile') || null;
     try {
       // First, as in Redis's initServer: a TLS setup that does not load binds nothing.
       if (this.tls.enabled) this.tls.configure();
@@ -423,8 +436,6 @@ export class Server {
     await closing;
     clearTimeout(cutOff);
     if (farewell) this.log('warning', farewell);
-    if (this.logStream) await new Promise<void>((resolve) => this.logStream?.end(resolve));
-    this.logStream = null;
   }
 }
 
