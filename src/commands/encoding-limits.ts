@@ -23,8 +23,12 @@ function readAll(config: Config): EncodingLimits {
 }
 
 const cache = new WeakMap<Config, EncodingLimits>();
+/** The last config asked about, and its limits: a WeakMap lookup costs a hash lookup on every write, and a process nearly always has one server. */
+let lastConfig: Config | null = null;
+let lastLimits: EncodingLimits | null = null;
 
 export function encodingLimits(config: Config): EncodingLimits {
+  if (config === lastConfig) return lastLimits as EncodingLimits;
   let limits = cache.get(config);
   if (limits === undefined) {
     const fresh = readAll(config);
@@ -32,5 +36,7 @@ export function encodingLimits(config: Config): EncodingLimits {
     cache.set(config, fresh);
     limits = fresh;
   }
+  lastConfig = config;
+  lastLimits = limits;
   return limits;
 }
