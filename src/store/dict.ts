@@ -14,7 +14,8 @@
  * first entry of their chain, 0 meaning empty.
  */
 
-import { arrayBytes, objectBytes, typedArrayBytes } from './memory.js';
+import { ChunkedArray } from './chunked-array.js';
+import { objectBytes, typedArrayBytes } from './memory.js';
 
 const MIN_BUCKETS = 4;
 /** Tables with fewer buckets than this resize at once; larger ones a step at a time (see resizeStep). */
@@ -86,9 +87,9 @@ export interface DictOptions {
 
 export class Dict<V = undefined> {
   /** Each key, or with packValues each key and value packed into one string. */
-  private keys: (string | undefined)[] = [];
+  private keys = new ChunkedArray<string>();
   /** The value column; null for a keysOnly dict (8 bytes an entry saved). */
-  private vals: (V | undefined)[] | null;
+  private vals: ChunkedArray<V> | null;
   private hashes = new Int32Array(MIN_BUCKETS);
   private next = new Int32Array(MIN_BUCKETS);
   private nums: Float64Array | null;
@@ -135,7 +136,7 @@ export class Dict<V = undefined> {
     this.nums = options.numbers ? new Float64Array(MIN_BUCKETS) : null;
     this.packsValues = options.packValues === true;
     this.tagCol = options.tags || this.packsValues ? new Uint32Array(MIN_BUCKETS) : null;
-    this.vals = options.keysOnly || this.packsValues ? null : [];
+    this.vals = options.keysOnly || this.packsValues ? null : new ChunkedArray<V>();
     this.onRelocate = options.onRelocate ?? null;
   }
 
@@ -154,7 +155,7 @@ export class Dict<V = undefined> {
 
   /** Whether live entry id, whose hash matched, is key's (a lookup asks about once). */
   private holds(id: number, key: string): boolean {
-    const stored = this.keys[id] as string;
+    const stored = this.keys.get(id) as string;
     if (!this.packsValues) return stored === key;
     return (this.tagCol as Uint32Array)[id] === key.length && stored.startsWith(key);
   }
@@ -201,8 +202,8 @@ export class Dict<V = undefined> {
     if (this.tagCol) this.tagCol[id] = 0;
     if (this.packsValues) this.storePair(id, key, value as string);
     else {
-      this.keys[id] = key;
-      if (this.vals) this.vals[id] = value;
+      this.keys.set(id, key);
+      if (this.vals) this.vals.set(id, value);
     }
     this.link(id);
     this.size++;
@@ -277,8 +278,8 @@ export class Dict<V = undefined> {
   }
 
   private release(id: number): void {
-    this.keys[id] = undefined;
-    if (this.vals) this.vals[id] = undefined;
+    this.keys.set(id, undefined);
+    if (this.vals) this.vals.set(id, undefined);
     this.size--;
     if (this.size === 0) return this.clear();
     if (this.compacting) this.holeCursor = Math.min(this.holeCursor, id);
@@ -303,8 +304,8 @@ export class Dict<V = undefined> {
   }
 
   clear(): void {
-    this.keys = [];
-    if (this.vals) this.vals = [];
+    this.keys = new ChunkedArray<string>();
+    if (this.vals) this.vals = new ChunkedArray<V>();
     this.hashes = new Int32Array(MIN_BUCKETS);
     this.next = new Int32Array(MIN_BUCKETS);
     if (this.nums) this.nums = new Float64Array(MIN_BUCKETS);
@@ -426,8 +427,8 @@ export class Dict<V = undefined> {
     if (!this.compacting) return;
     while (budget-- > 0 && this.used > this.size) {
       const top = this.used - 1;
-      if (this.keys[top] !== undefined) {
-        while (this.keys[this.holeCursor] !== undefined) this.holeCursor++;
+      if (this.keys.get(top) !== undefined) {
+        while (this.keys.get(this.holeCursor) !== undefined) this.holeCursor++;
         this.relocate(top, this.holeCursor);
       }
       this.used--;
@@ -440,11 +441,11 @@ export class Dict<V = undefined> {
     const b = this.bucketOf(this.hashes[from]);
     this.setLinkAfter(b, this.predecessor(b, from), to + 1);
     this.next[to] = this.next[from];
-    this.keys[to] = this.keys[from];
-    this.keys[from] = undefined;
+    this.keys.set(to, this.keys.get(from));
+    this.keys.set(from, undefined);
     if (this.vals) {
-      this.vals[to] = this.vals[from];
-      this.vals[from] = undefined;
+      this.vals.set(to, this.vals.get(from));
+      this.vals.set(from, undefined);
     }
     this.hashes[to] = this.hashes[from];
     if (this.nums) this.nums[to] = this.nums[from];
@@ -454,23 +455,23 @@ export class Dict<V = undefined> {
 
   private finishCompaction(): void {
     this.compacting = false;
-    this.keys.length = this.used;
-    if (this.vals) this.vals.length = this.used;
+    this.keys.truncate(this.used);
+    if (this.vals) this.vals.truncate(this.used);
     this.growColumns(Math.max(this.buckets.length, this.used, MIN_BUCKETS));
   }
 
   keyAt(id: number): string {
-    const stored = this.keys[id] as string;
+    const stored = this.keys.get(id) as string;
     return this.packsValues ? stored.slice(0, (this.tagCol as Uint32Array)[id]) : stored;
   }
 
   valueAt(id: number): V {
-    if (this.vals !== null) return this.vals[id] as V;
-    return (this.packsValues ? (this.keys[id] as string).slice((this.tagCol as Uint32Array)[id]) : undefined) as V;
+    if (this.vals !== null) return this.vals.get(id) as V;
+    return (this.packsValues ? (this.keys.get(id) as string).slice((this.tagCol as Uint32Array)[id]) : undefined) as V;
   }
 
   setValueAt(id: number, value: V): void {
-    if (this.vals) this.vals[id] = value;
+    if (this.vals) this.vals.set(id, value);
     else if (this.packsValues) this.storePair(id, this.keyAt(id), value as string);
   }
 
@@ -480,13 +481,13 @@ export class Dict<V = undefined> {
    * Array.prototype.join copies both into one flat string.
    */
   private storePair(id: number, key: string, value: string): void {
-    this.keys[id] = [key, value].join('');
+    this.keys.set(id, [key, value].join(''));
     (this.tagCol as Uint32Array)[id] = key.length;
   }
 
   /** With packValues: the length of entry id's key and value together. */
   pairLength(id: number): number {
-    return (this.keys[id] as string).length;
+    return (this.keys.get(id) as string).length;
   }
 
   numberAt(id: number): number {
@@ -507,8 +508,8 @@ export class Dict<V = undefined> {
 
   /** Bytes of the table itself, keys and values aside (see memory.ts): the object, its arrays and typed columns. */
   memoryUsage(): number {
-    let bytes = objectBytes(12) + arrayBytes(this.keys.length);
-    if (this.vals) bytes += arrayBytes(this.vals.length);
+    let bytes = objectBytes(12) + this.keys.memoryUsage();
+    if (this.vals) bytes += this.vals.memoryUsage();
     bytes += typedArrayBytes(this.hashes) + typedArrayBytes(this.next) + typedArrayBytes(this.buckets);
     if (this.nums) bytes += typedArrayBytes(this.nums);
     if (this.tagCol) bytes += typedArrayBytes(this.tagCol);
@@ -522,7 +523,7 @@ export class Dict<V = undefined> {
     if (this.compacting && this.used > 4 * this.size) this.compactStep(this.used);
     for (;;) {
       const id = Math.floor(Math.random() * this.used);
-      if (this.keys[id] !== undefined) return id;
+      if (this.keys.get(id) !== undefined) return id;
     }
   }
 
@@ -546,17 +547,17 @@ export class Dict<V = undefined> {
 
   /** Live entry ids; the dict must not be modified while iterating. */
   *ids(): IterableIterator<number> {
-    for (let id = 0; id < this.used; id++) if (this.keys[id] !== undefined) yield id;
+    for (let id = 0; id < this.used; id++) if (this.keys.get(id) !== undefined) yield id;
   }
 
   *keysIter(): IterableIterator<string> {
-    for (let id = 0; id < this.used; id++) if (this.keys[id] !== undefined) yield this.keyAt(id);
+    for (let id = 0; id < this.used; id++) if (this.keys.get(id) !== undefined) yield this.keyAt(id);
   }
 
   /** Snapshot of live ids, safe to use while the dict changes. */
   idList(): number[] {
     const out: number[] = [];
-    for (let id = 0; id < this.used; id++) if (this.keys[id] !== undefined) out.push(id);
+    for (let id = 0; id < this.used; id++) if (this.keys.get(id) !== undefined) out.push(id);
     return out;
   }
 }

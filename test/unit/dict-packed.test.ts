@@ -72,7 +72,7 @@ describe('Dict with packValues', () => {
     const id = dict.add('a field long enough', 'for a concatenation to make a ConsString');
     dict.setValueAt(dict.add('field', 'value'), 'another value long enough to be a ConsString');
     for (const at of [id, dict.find('field')]) {
-      const stored = (dict as unknown as { keys: string[] }).keys[at];
+      const stored = (dict as unknown as { keys: { get(id: number): string } }).keys.get(at);
       assert.ok(haveSameMap(stored, sequential), `${JSON.stringify(stored)} is a sequential one-byte string`);
     }
     assert.ok(!haveSameMap('a field long enough' + dict.valueAt(id), sequential), 'the check tells a ConsString apart');
