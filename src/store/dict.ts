@@ -142,9 +142,12 @@ export class Dict<V = undefined> {
 
   /** Entry id of key, or -1. */
   find(key: string): number {
-    if (this.size === 0) return -1;
+    return this.size === 0 ? -1 : this.findHashed(key, hashString(key));
+  }
+
+  /** Entry id of key, whose hash is h, or -1. */
+  private findHashed(key: string, h: number): number {
     if (this.resizing) this.resizeStep(RESIZE_STEP_BUCKETS);
-    const h = hashString(key);
     let id = this.buckets[this.bucketOf(h)] - 1;
     while (id >= 0) {
       if (this.hashes[id] === h && this.holds(id, key)) return id;
@@ -179,14 +182,9 @@ export class Dict<V = undefined> {
 
   /** Entry id of key; when absent, key is inserted with value first (size tells which). One hash for both. */
   findOrAdd(key: string, value: V): number {
-    if (this.resizing) this.resizeStep(RESIZE_STEP_BUCKETS);
     const h = hashString(key);
-    let id = this.buckets[this.bucketOf(h)] - 1;
-    while (id >= 0) {
-      if (this.hashes[id] === h && this.holds(id, key)) return id;
-      id = this.next[id] - 1;
-    }
-    return this.insertNew(key, value, h);
+    const id = this.findHashed(key, h);
+    return id >= 0 ? id : this.insertNew(key, value, h);
   }
 
   /** Inserts a key known to be absent. */
@@ -423,7 +421,7 @@ export class Dict<V = undefined> {
    * shrink to fit. Each insert takes a step (deletes only make holes), and
    * the server's cron takes bigger ones for the keyspace's tables.
    */
-  compactStep(budget: number): void {
+  private compactStep(budget: number): void {
     if (!this.compacting) return;
     while (budget-- > 0 && this.used > this.size) {
       const top = this.used - 1;
