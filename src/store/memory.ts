@@ -75,8 +75,9 @@ export function objectBytes(fields: number): number {
 }
 
 /**
- * Keyspace Dict columns per entry: key and value pointers (JS arrays, with
- * their 1.25 average slack), hash, chain link, tag (4 bytes each) and a
+ * Keyspace Dict columns per entry: key and value pointers (counted with the
+ * 1.25 average slack of JS arrays; the chunked columns that hold them now have
+ * less, so this is a few bytes high), hash, chain link, tag (4 bytes each) and a
  * bucket at load factor 0.75 on average; typed columns double as they grow,
  * so they are 3/4 full on average.
  */
