@@ -118,9 +118,8 @@ function relocate(from: Database, key: string, to: Database, newKey: string): vo
   const lastAccess = from.main.tagAt(from.main.find(key));
   from.delete(key);
   to.delete(newKey);
-  to.set(newKey, value);
+  to.set(newKey, value, false, deadline >= 0 ? deadline : undefined);
   to.main.setTagAt(to.main.find(newKey), lastAccess);
-  if (deadline >= 0) to.setExpire(newKey, deadline);
 }
 
 function renameGeneric(c: Client, argv: string[], nx: boolean): void {
@@ -185,8 +184,7 @@ function copy(c: Client, argv: string[]): void {
     // Replaced as Redis does (delete, then add): the copy is a new key.
     targetDb.delete(target);
   }
-  targetDb.set(target, duplicate(value));
-  if (deadline >= 0) targetDb.setExpire(target, deadline);
+  targetDb.set(target, duplicate(value), false, deadline >= 0 ? deadline : undefined);
   targetDb.changed(target, 'g', 'copy_to');
   c.reply.integer(1);
 }

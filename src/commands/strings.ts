@@ -152,12 +152,9 @@ function setGeneric(c: Client, command: string, key: string, value: string, opti
     if (!(flags & GET)) replies.skipped(c);
     return;
   }
-  c.db.set(key, value, (flags & KEEPTTL) !== 0);
+  c.db.set(key, value, (flags & KEEPTTL) !== 0, deadline);
   c.db.changed(key, '$', 'set');
-  if (deadline !== undefined) {
-    c.db.setExpire(key, deadline);
-    c.db.changed(key, 'g', 'expire');
-  }
+  if (deadline !== undefined) c.db.changed(key, 'g', 'expire');
   if (!(flags & GET)) replies.done(c);
 }
 

@@ -25,6 +25,20 @@ const RESIZE_STEP_BUCKETS = 16;
 /** Ids an insert moves along while the table compacts (see compactStep), more than it adds, so compaction always ends. */
 const COMPACT_STEP_IDS = 16;
 const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
+/** With packStrings, the longest key and string value (their lengths together) kept as one string. */
+const PACK_LIMIT = 512;
+/** Where flatCopy copies a string through. */
+const flatScratch = Buffer.allocUnsafeSlow(PACK_LIMIT);
+
+/**
+ * A copy of s that is a sequential string of its own. A slice of 13 bytes or
+ * more is a V8 SlicedString that keeps the whole string it points into
+ * alive; no string method copies one, so it goes through a buffer.
+ */
+function flatCopy(s: string): string {
+  flatScratch.write(s, 0, 'latin1');
+  return flatScratch.toString('latin1', 0, s.length);
+}
 
 /** Murmur3-style hash of a latin1 string; seeded per process against collision floods. */
 export function hashString(s: string): number {
@@ -79,6 +93,17 @@ export interface DictOptions {
    * SlicedString pointing into the pair, a shorter one a copy.
    */
   packValues?: boolean;
+  /**
+   * For the keyspace, whose tag column holds the LRU clock: a new entry's
+   * short string value (PACK_LIMIT bytes with its key) is packed with its
+   * key as packValues does, but with the key's length in the value column,
+   * a small integer. Other values, and values added with pack = false,
+   * stand apart. Replacing a value unpacks the entry: a key written again
+   * is likely to be written often, and an unpacked entry compares its key
+   * with === and takes a new value without copying it (a packed one costs
+   * a prefix comparison of about 50 ns and a copy of key and value).
+   */
+  packStrings?: boolean;
   /** Called when compaction moves an entry to another id (for a structure that refers to entries by id). */
   onRelocate?: (from: number, to: number) => void;
   /** Shrink only when shrinkIfSparse() is called (the keyspace's tables, from the cron, as Redis does), not on the delete that makes it sparse. */
@@ -88,8 +113,8 @@ export interface DictOptions {
 export class Dict<V = undefined> {
   /** Each key, or with packValues each key and value packed into one string. */
   private keys = new ChunkedArray<string>();
-  /** The value column; null for a keysOnly dict (8 bytes an entry saved). */
-  private vals: ChunkedArray<V> | null;
+  /** The value column; null for a keysOnly dict (8 bytes an entry saved). With packStrings, a packed entry's key length. */
+  private vals: ChunkedArray<V | number> | null;
   private hashes = new Int32Array(MIN_BUCKETS);
   private next = new Int32Array(MIN_BUCKETS);
   private nums: Float64Array | null;
@@ -129,6 +154,7 @@ export class Dict<V = undefined> {
   private readonly shrinkOnDelete: boolean;
   /** See DictOptions.packValues: the key's length is in the tag column. */
   private readonly packsValues: boolean;
+  private readonly packsStrings: boolean;
   private readonly onRelocate: ((from: number, to: number) => void) | null;
 
   constructor(options: DictOptions = {}) {
@@ -136,7 +162,8 @@ export class Dict<V = undefined> {
     this.nums = options.numbers ? new Float64Array(MIN_BUCKETS) : null;
     this.packsValues = options.packValues === true;
     this.tagCol = options.tags || this.packsValues ? new Uint32Array(MIN_BUCKETS) : null;
-    this.vals = options.keysOnly || this.packsValues ? null : new ChunkedArray<V>();
+    this.packsStrings = options.packStrings === true;
+    this.vals = options.keysOnly || this.packsValues ? null : new ChunkedArray<V | number>();
     this.onRelocate = options.onRelocate ?? null;
   }
 
@@ -150,17 +177,32 @@ export class Dict<V = undefined> {
     if (this.resizing) this.resizeStep(RESIZE_STEP_BUCKETS);
     let id = this.buckets[this.bucketOf(h)] - 1;
     while (id >= 0) {
-      if (this.hashes[id] === h && this.holds(id, key)) return id;
+      if (this.hashes[id] === h && this.hasKeyAt(id, key)) return id;
       id = this.next[id] - 1;
     }
     return -1;
   }
 
-  /** Whether live entry id, whose hash matched, is key's (a lookup asks about once). */
-  private holds(id: number, key: string): boolean {
+  /** Whether entry id holds key (false for a free id). */
+  hasKeyAt(id: number, key: string): boolean {
     const stored = this.keys.get(id) as string;
-    if (!this.packsValues) return stored === key;
-    return (this.tagCol as Uint32Array)[id] === key.length && stored.startsWith(key);
+    const keyLength = this.packedKeyLength(id);
+    return keyLength < 0 ? stored === key : keyLength === key.length && stored.startsWith(key);
+  }
+
+  /** The length of entry id's key when its key and value are packed into one string, else -1. */
+  private packedKeyLength(id: number): number {
+    if (this.packsValues) return (this.tagCol as Uint32Array)[id];
+    if (this.packsStrings) {
+      const v = (this.vals as ChunkedArray<V | number>).get(id);
+      if (typeof v === 'number') return v;
+    }
+    return -1;
+  }
+
+  /** Whether entry id's key and value are one string (see packValues and packStrings). */
+  isPacked(id: number): boolean {
+    return this.packedKeyLength(id) >= 0;
   }
 
   has(key: string): boolean {
@@ -180,11 +222,11 @@ export class Dict<V = undefined> {
     return id;
   }
 
-  /** Entry id of key; when absent, key is inserted with value first (size tells which). One hash for both. */
-  findOrAdd(key: string, value: V): number {
+  /** Entry id of key; when absent, key is inserted with value first (size tells which). One hash for both. pack: see packStrings. */
+  findOrAdd(key: string, value: V, pack = true): number {
     const h = hashString(key);
     const id = this.findHashed(key, h);
-    return id >= 0 ? id : this.insertNew(key, value, h);
+    return id >= 0 ? id : this.insertNew(key, value, h, pack);
   }
 
   /** Inserts a key known to be absent. */
@@ -192,17 +234,14 @@ export class Dict<V = undefined> {
     return this.insertNew(key, value, hashString(key));
   }
 
-  private insertNew(key: string, value: V, h: number): number {
+  private insertNew(key: string, value: V, h: number, pack = true): number {
     if (this.size >= this.buckets.length) this.startResize(true);
     const id = this.allocateId();
     this.hashes[id] = h;
     if (this.nums) this.nums[id] = 0;
     if (this.tagCol) this.tagCol[id] = 0;
     if (this.packsValues) this.storePair(id, key, value as string);
-    else {
-      this.keys.set(id, key);
-      if (this.vals) this.vals.set(id, value);
-    }
+    else this.store(id, key, value, pack);
     this.link(id);
     this.size++;
     return id;
@@ -240,7 +279,7 @@ export class Dict<V = undefined> {
     let prev = -1;
     let id = this.buckets[b] - 1;
     while (id >= 0) {
-      if (this.hashes[id] === h && this.holds(id, key)) {
+      if (this.hashes[id] === h && this.hasKeyAt(id, key)) {
         this.unlink(b, prev, id);
         return true;
       }
@@ -460,17 +499,44 @@ export class Dict<V = undefined> {
 
   keyAt(id: number): string {
     const stored = this.keys.get(id) as string;
-    return this.packsValues ? stored.slice(0, (this.tagCol as Uint32Array)[id]) : stored;
+    const keyLength = this.packedKeyLength(id);
+    return keyLength < 0 ? stored : stored.slice(0, keyLength);
   }
 
   valueAt(id: number): V {
-    if (this.vals !== null) return this.vals.get(id) as V;
-    return (this.packsValues ? (this.keys.get(id) as string).slice((this.tagCol as Uint32Array)[id]) : undefined) as V;
+    if (this.packsValues) return (this.keys.get(id) as string).slice((this.tagCol as Uint32Array)[id]) as V;
+    if (this.vals === null) return undefined as V;
+    const v = this.vals.get(id);
+    return (typeof v === 'number' && this.packsStrings ? (this.keys.get(id) as string).slice(v) : v) as V;
   }
 
-  setValueAt(id: number, value: V): void {
+  /**
+   * Replaces entry id's value. With packStrings, a packed entry is unpacked
+   * (see packStrings); key, when given, is its key as a string of its own
+   * (the caller's), which the entry then keeps instead of a copy.
+   */
+  setValueAt(id: number, value: V, key?: string): void {
+    if (this.packsValues) this.storePair(id, this.keyAt(id), value as string);
+    else if (this.isPacked(id)) this.storeApart(id, key ?? flatCopy(this.keyAt(id)), value);
+    else if (this.vals) this.vals.set(id, value);
+  }
+
+  /** With packStrings: keeps entry id's key and value as two strings of their own from now on (key as for setValueAt). */
+  unpackAt(id: number, key?: string): void {
+    if (this.isPacked(id)) this.storeApart(id, key ?? flatCopy(this.keyAt(id)), flatCopy(this.valueAt(id) as string) as V);
+  }
+
+  /** Stores a new entry's key and value: as one string when packStrings, pack and their size allow. */
+  private store(id: number, key: string, value: V, pack: boolean): void {
+    if (this.packsStrings && pack && typeof value === 'string' && key.length + value.length <= PACK_LIMIT) {
+      this.keys.set(id, [key, value].join(''));
+      (this.vals as ChunkedArray<V | number>).set(id, key.length);
+    } else this.storeApart(id, key, value);
+  }
+
+  private storeApart(id: number, key: string, value: V): void {
+    this.keys.set(id, key);
     if (this.vals) this.vals.set(id, value);
-    else if (this.packsValues) this.storePair(id, this.keyAt(id), value as string);
   }
 
   /**

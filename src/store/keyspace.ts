@@ -73,8 +73,15 @@ function maintainForCron(dict: Dict<unknown>): void {
 }
 
 export class Database {
-  /** Values, with each key's LRU clock or LFU word in the entry tag (see access.ts). */
-  readonly main = new Dict<Value>({ tags: true, shrinkByCall: true });
+  /**
+   * Values, with each key's LRU clock or LFU word in the entry tag (see
+   * access.ts). A key added with a short string value and no deadline has
+   * it packed into one string with the key (Dict's packStrings: 16 bytes a
+   * key fewer) until the value is replaced or the key given a deadline; a
+   * key with a deadline keeps a string of its own, which the expires table
+   * can share.
+   */
+  readonly main = new Dict<Value>({ tags: true, packStrings: true, shrinkByCall: true });
   /** Sum of the accounted bytes of the keys. */
   bytes = 0;
   /** The entry the last lookup found: usually the key a write then reports, saving recount() a search. */
@@ -120,18 +127,19 @@ export class Database {
     return this.lookup(key) !== undefined;
   }
 
-  /** Sets a key's value. Unless keepTtl, any deadline is dropped (as SET does). */
-  set(key: string, value: Value, keepTtl = false): void {
+  /** Sets a key's value. Unless keepTtl, any deadline is dropped (as SET does), or replaced by deadline when one is given. */
+  set(key: string, value: Value, keepTtl = false, deadline?: number): void {
     const main = this.main;
     const size = main.size;
-    const id = main.findOrAdd(key, value);
+    const id = main.findOrAdd(key, value, deadline === undefined);
     const added = main.size !== size;
     if (added) this.bytes += keyEntryBytes(key) + this.countValue(value);
-    else this.replaceAt(id, value);
+    else this.replaceAt(id, key, value);
     // An overwritten key keeps its LFU counter, as in Redis's dbOverwrite.
     if (added || this.keyspace.lfu === null) main.setTagAt(id, this.keyspace.newTag());
     this.lastFound = id;
-    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (deadline !== undefined) this.storeDeadline(key, deadline);
+    else if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (added && this.keyspace.reportNewKeys) this.keyspace.emit(this, key, 'n', 'new');
   }
 
@@ -147,13 +155,14 @@ export class Database {
   }
 
   /**
-   * Puts value in entry id in place of the one it held, adjusting the total
-   * by the difference. The value may be the one already there, a collection
-   * changed in place: its old figure is taken out before the new one is read.
+   * Puts value in entry id, whose key is key, in place of the one it held,
+   * adjusting the total by the difference. The value may be the one already
+   * there, a collection changed in place: its old figure is taken out before
+   * the new one is read.
    */
-  private replaceAt(id: number, value: Value): void {
+  private replaceAt(id: number, key: string, value: Value): void {
     this.bytes -= accountedValueBytes(this.main.valueAt(id));
-    this.main.setValueAt(id, value);
+    this.main.setValueAt(id, value, key);
     this.bytes += this.countValue(value);
   }
 
@@ -175,8 +184,8 @@ export class Database {
    */
   overwrite(key: string, value: Value): void {
     const id = this.lastFound;
-    if (id < 0 || this.main.keyAt(id) !== key) return this.set(key, value, true);
-    this.replaceAt(id, value);
+    if (id < 0 || !this.main.hasKeyAt(id, key)) return this.set(key, value, true);
+    this.replaceAt(id, key, value);
     // As set() does for a key it replaces: an LFU counter carries over, an LRU clock restarts.
     if (this.keyspace.lfu === null) this.main.setTagAt(id, this.keyspace.newTag());
   }
@@ -197,9 +206,16 @@ export class Database {
   }
 
   setExpire(key: string, atMs: number): void {
+    const id = this.idOf(key);
+    if (id >= 0) this.main.unpackAt(id, key);
+    this.storeDeadline(key, atMs);
+  }
+
+  private storeDeadline(key: string, atMs: number): void {
     const id = this.expires.set(key, undefined);
     this.expires.setNumberAt(id, atMs);
   }
+
 
   /** Removes the deadline; returns whether there was one. */
   persist(key: string): boolean {
@@ -228,12 +244,17 @@ export class Database {
     this.keyspace.emit(this, key, eventClass, event);
   }
 
-  /** Records the current size of key's collection, if it still has one. */
+  /** Records the current size of key's collection, if it still has one (a packed entry holds a string, counted when it was stored). */
   recount(key: string): void {
+    const id = this.idOf(key);
+    if (id >= 0 && !this.main.isPacked(id)) this.replaceAt(id, key, this.main.valueAt(id));
+  }
+
+  /** key's entry id, or -1; usually the last one found, which saves a search. */
+  private idOf(key: string): number {
     const hint = this.lastFound;
     // An id may have been reused or moved since: the key it holds now tells.
-    const id = hint >= 0 && this.main.keyAt(hint) === key ? hint : this.main.find(key);
-    if (id >= 0) this.replaceAt(id, this.main.valueAt(id));
+    return hint >= 0 && this.main.hasKeyAt(hint, key) ? hint : this.main.find(key);
   }
 
   /** Reports a change that Redis signals without a keyspace notification (a bare signalModifiedKey, as PFCOUNT's cache update). */

@@ -4,6 +4,11 @@
  * pairs, empty fields and values, values that change length, mass deletes
  * (the table shrinks and compacts); and what it stores is one flat string
  * per pair, not a ConsString.
+ *
+ * A Dict with packStrings (the keyspace) the same way, with values that are
+ * short strings, long strings and objects, added packed or not as asked and
+ * unpacked when replaced; and an entry unpacked keeps no slice of the string
+ * it was packed in.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +16,7 @@ import v8 from 'node:v8';
 import { Dict } from '../../src/store/dict.js';
 import { Generator } from '../support/prng.js';
 
-function assertSameAs(dict: Dict<string>, model: Map<string, string>): void {
+function assertSameAs<V>(dict: Dict<V>, model: Map<string, V>): void {
   assert.equal(dict.size, model.size);
   for (const [field, value] of model) {
     const id = dict.find(field);
@@ -21,7 +26,7 @@ function assertSameAs(dict: Dict<string>, model: Map<string, string>): void {
     assert.equal(dict.get(field), value);
   }
   assert.deepEqual(new Set(dict.keysIter()), new Set(model.keys()));
-  const scanned = new Map<string, string>();
+  const scanned = new Map<string, V>();
   let cursor = 0;
   do cursor = dict.scan(cursor, (id) => scanned.set(dict.keyAt(id), dict.valueAt(id)));
   while (cursor !== 0);
@@ -76,5 +81,78 @@ describe('Dict with packValues', () => {
       assert.ok(haveSameMap(stored, sequential), `${JSON.stringify(stored)} is a sequential one-byte string`);
     }
     assert.ok(!haveSameMap('a field long enough' + dict.valueAt(id), sequential), 'the check tells a ConsString apart');
+  });
+});
+
+/** Whether s is a sequential one-byte string (not a ConsString or a SlicedString). */
+function isSequential(s: string): boolean {
+  v8.setFlagsFromString('--allow-natives-syntax');
+  const haveSameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: string, b: string) => boolean;
+  return haveSameMap(s, Buffer.from('a flat one-byte string').toString('latin1'));
+}
+
+type Stored = string | { n: number };
+
+describe('Dict with packStrings', () => {
+  it('matches a Map, whatever is packed and unpacked', () => {
+    const gen = new Generator(12);
+    const dict = new Dict<Stored>({ packStrings: true, tags: true });
+    const model = new Map<string, Stored>();
+    const stored = (): Stored => [value(gen), 'x'.repeat(600 + gen.int(100)), { n: gen.int(100) }][gen.int(3)];
+    for (let wave = 0; wave < 4; wave++) {
+      for (let i = 0; i < 3000; i++) {
+        const key = field(gen) + String(gen.int(1500));
+        const id = dict.find(key);
+        if (id >= 0 && gen.int(5) === 0) {
+          dict.unpackAt(id);
+          assert.ok(!dict.isPacked(id), `${key} is unpacked`);
+          continue;
+        }
+        const v = stored();
+        const pack = gen.int(3) !== 0;
+        if (id < 0) dict.findOrAdd(key, v, pack);
+        else dict.setValueAt(id, v, gen.int(2) === 0 ? key : undefined);
+        model.set(key, v);
+        const at = dict.find(key);
+        const packs = id < 0 && pack && typeof v === 'string' && v.length < 600;
+        assert.equal(dict.isPacked(at), packs, `${key} is packed if new, short and asked to`);
+        assert.ok(dict.hasKeyAt(at, key));
+      }
+      assertSameAs(dict, model);
+      for (const key of [...model.keys()]) {
+        if (gen.random() < 0.1) continue;
+        dict.deleteAt(dict.find(key));
+        model.delete(key);
+      }
+      assertSameAs(dict, model);
+    }
+  });
+
+  it('packs a new short string unless told not to, and unpacks into strings of their own', () => {
+    const dict = new Dict<Stored>({ packStrings: true, tags: true });
+    const columns = dict as unknown as { keys: { get(id: number): string }; vals: { get(id: number): string } };
+    const key = 'a key long enough to slice';
+    const id = dict.findOrAdd(key, 'a value long enough to slice');
+    assert.ok(dict.isPacked(id));
+    assert.ok(!dict.isPacked(dict.findOrAdd('another key', 'a value', false)));
+    assert.ok(!dict.isPacked(dict.findOrAdd('long', 'v'.repeat(10_000))));
+    dict.unpackAt(id);
+    assert.ok(!dict.isPacked(id));
+    assert.ok(isSequential(columns.keys.get(id)), 'the key stands alone');
+    assert.ok(isSequential(columns.vals.get(id)), 'the value stands alone');
+    assert.equal(dict.keyAt(id), key);
+    assert.equal(dict.valueAt(id), 'a value long enough to slice');
+
+    const replaced = dict.findOrAdd('a second key, long enough', 'and its value, long enough');
+    dict.setValueAt(replaced, { n: 1 });
+    assert.ok(!dict.isPacked(replaced));
+    assert.ok(isSequential(columns.keys.get(replaced)), 'the key left by a packed entry stands alone');
+    assert.deepEqual(dict.get('a second key, long enough'), { n: 1 });
+
+    const callersKey = Buffer.from('a third key, long enough').toString('latin1');
+    const third = dict.findOrAdd('a third key, long enough', 'a value to replace');
+    dict.setValueAt(third, 'its new value', callersKey);
+    assert.equal(columns.keys.get(third), callersKey, "the caller's key is kept");
+    assert.ok(!isSequential(dict.keyAt(dict.findOrAdd('key of a packed pair', 'and its value'))), 'the check tells a slice apart');
   });
 });
