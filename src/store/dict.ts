@@ -549,7 +549,7 @@ export class Dict<V = undefined> {
     (this.tagCol as Uint32Array)[id] = key.length;
   }
 
-  /** With packValues: the length of entry id's key and value together. */
+  /** The length of packed entry id's key and value together. */
   pairLength(id: number): number {
     return (this.keys.get(id) as string).length;
   }

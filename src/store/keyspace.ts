@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { Clock } from './clock.js';
 import { Dict } from './dict.js';
-import { accountedValueBytes, keyEntryBytes, stringBytes } from './memory.js';
+import { accountedValueBytes, keyEntryBytes, packedEntryBytes, stringBytes } from './memory.js';
 import { lfuMinutesAt, lfuNewWord, lfuTouched, lruClockAt, type LfuSettings } from './access.js';
 
 /** A string value is a latin1 JS string (one char per byte); other types are objects. */
@@ -133,7 +133,7 @@ export class Database {
     const size = main.size;
     const id = main.findOrAdd(key, value, deadline === undefined);
     const added = main.size !== size;
-    if (added) this.bytes += keyEntryBytes(key) + this.countValue(value);
+    if (added) this.bytes += main.isPacked(id) ? packedEntryBytes(main.pairLength(id)) : keyEntryBytes(key) + this.countValue(value);
     else this.replaceAt(id, key, value);
     // An overwritten key keeps its LFU counter, as in Redis's dbOverwrite.
     if (added || this.keyspace.lfu === null) main.setTagAt(id, this.keyspace.newTag());
@@ -161,7 +161,8 @@ export class Database {
    * the new one is read.
    */
   private replaceAt(id: number, key: string, value: Value): void {
-    this.bytes -= accountedValueBytes(this.main.valueAt(id));
+    // A packed entry is unpacked: its key is counted apart from now on.
+    this.bytes -= this.main.isPacked(id) ? this.accountedBytesAt(id) - keyEntryBytes(key) : accountedValueBytes(this.main.valueAt(id));
     this.main.setValueAt(id, value, key);
     this.bytes += this.countValue(value);
   }
@@ -174,6 +175,7 @@ export class Database {
 
   /** What the key in entry id was last counted at (MEMORY USAGE, after Keyspace.settleSizes). */
   accountedBytesAt(id: number): number {
+    if (this.main.isPacked(id)) return packedEntryBytes(this.main.pairLength(id));
     return keyEntryBytes(this.main.keyAt(id)) + accountedValueBytes(this.main.valueAt(id));
   }
 
@@ -207,7 +209,11 @@ export class Database {
 
   setExpire(key: string, atMs: number): void {
     const id = this.idOf(key);
-    if (id >= 0) this.main.unpackAt(id, key);
+    if (id >= 0 && this.main.isPacked(id)) {
+      this.bytes -= this.accountedBytesAt(id);
+      this.main.unpackAt(id, key);
+      this.bytes += this.accountedBytesAt(id);
+    }
     this.storeDeadline(key, atMs);
   }
 

@@ -13,6 +13,8 @@
  *               + client buffers              unparsed query bytes + replies not yet sent
  *
  *   entryBytes(key, value) = stringBytes(key) + valueBytes(value) + MAIN_ENTRY_BYTES
+ *                            (a key packed with its string value: stringBytes(key + value)
+ *                            + MAIN_ENTRY_BYTES)
  *   stringBytes(n)         = 16 + n rounded up to 8: a sequential one-byte string
  *                            (map, hash and length header, then the bytes)
  *   valueBytes             = stringBytes for a string, Collection.memoryUsage() otherwise
@@ -90,9 +92,15 @@ export function valueBytes(value: Value): number {
   return typeof value === 'string' ? stringBytes(value.length) : value.memoryUsage();
 }
 
-/** What one key costs in its database: the number MEMORY USAGE answers. */
-export function entryBytes(key: string, value: Value): number {
+/** What one key costs in its database: the number MEMORY USAGE answers. packed: its string value is packed with it (see Database.main). */
+export function entryBytes(key: string, value: Value, packed = false): number {
+  if (packed) return packedEntryBytes(key.length + (value as string).length);
   return keyEntryBytes(key) + valueBytes(value);
+}
+
+/** A key whose string value is packed with it: one string of both, and the keyspace's columns. */
+export function packedEntryBytes(pairLength: number): number {
+  return stringBytes(pairLength) + MAIN_ENTRY_BYTES;
 }
 
 /** A key's entry without its value: the key string and the keyspace's columns. */

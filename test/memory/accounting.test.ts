@@ -161,7 +161,7 @@ function checkBookkeeping(dbs: Database[]): void {
     for (const id of db.main.ids()) {
       const key = db.main.keyAt(id);
       const v = db.main.valueAt(id);
-      assert.equal(db.accountedBytesAt(id), entryBytes(key, v), `recorded size of ${key} (${typeof v === 'string' ? 'string' : v.type})`);
+      assert.equal(db.accountedBytesAt(id), entryBytes(key, v, db.main.isPacked(id)), `recorded size of ${key} (${typeof v === 'string' ? 'string' : v.type})`);
       if (typeof v !== 'string') assert.equal(runningElementBytes(v), elementBytes(v), `element bytes of ${key} (${v.type}, ${v.encoding()})`);
       total += db.accountedBytesAt(id);
     }
