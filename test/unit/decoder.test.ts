@@ -1,0 +1,36 @@
+/**
+ * The request decoder turns every argument into the latin1 string of its
+ * exact bytes, whichever way it builds it (String.fromCharCode for short
+ * arguments, Buffer's native slice for longer ones): arguments of every
+ * length around those boundaries, of random bytes 0-255, fed whole and split.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { RequestDecoder } from '../../src/resp/decoder.js';
+import { Generator } from '../support/prng.js';
+
+function frame(args: Buffer[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+  for (const a of args) parts.push(Buffer.from(`$${a.length}\r\n`), a, Buffer.from('\r\n'));
+  return Buffer.concat(parts);
+}
+
+function decoderInto(commands: string[][]): RequestDecoder {
+  return new RequestDecoder({ onCommand: (argv) => commands.push(argv), maxBulkLen: 1 << 20, authRequired: false });
+}
+
+describe('request decoder', () => {
+  it('decodes arguments of 0 to 40 random bytes to their latin1 strings', () => {
+    const gen = new Generator(31);
+    const args = Array.from({ length: 41 }, (_, n) => Buffer.from(Array.from({ length: n }, () => gen.int(256))));
+    const expected = ['SET', ...args.map((a) => a.toString('latin1'))];
+    const input = frame([Buffer.from('SET'), ...args]);
+    for (const splitAt of [input.length, 7, Math.floor(input.length / 2)]) {
+      const commands: string[][] = [];
+      const decoder = decoderInto(commands);
+      decoder.feed(input.subarray(0, splitAt));
+      if (splitAt < input.length) decoder.feed(input.subarray(splitAt));
+      assert.deepEqual(commands, [expected], `split at ${splitAt}`);
+    }
+  });
+});
