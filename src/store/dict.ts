@@ -218,7 +218,7 @@ export class Dict<V = undefined> {
   set(key: string, value: V): number {
     const size = this.size;
     const id = this.findOrAdd(key, value);
-    if (this.size === size) this.setValueAt(id, value);
+    if (this.size === size) this.setValueAt(id, value, key);
     return id;
   }
 
@@ -240,8 +240,7 @@ export class Dict<V = undefined> {
     this.hashes[id] = h;
     if (this.nums) this.nums[id] = 0;
     if (this.tagCol) this.tagCol[id] = 0;
-    if (this.packsValues) this.storePair(id, key, value as string);
-    else this.store(id, key, value, pack);
+    this.store(id, key, value, pack);
     this.link(id);
     this.size++;
     return id;
@@ -516,7 +515,7 @@ export class Dict<V = undefined> {
    * (the caller's), which the entry then keeps instead of a copy.
    */
   setValueAt(id: number, value: V, key?: string): void {
-    if (this.packsValues) this.storePair(id, this.keyAt(id), value as string);
+    if (this.packsValues) this.storePacked(id, this.keyAt(id), value as string);
     else if (this.isPacked(id)) this.storeApart(id, key ?? flatCopy(this.keyAt(id)), value);
     else if (this.vals) this.vals.set(id, value);
   }
@@ -526,12 +525,11 @@ export class Dict<V = undefined> {
     if (this.isPacked(id)) this.storeApart(id, key ?? flatCopy(this.keyAt(id)), flatCopy(this.valueAt(id) as string) as V);
   }
 
-  /** Stores a new entry's key and value: as one string when packStrings, pack and their size allow. */
+  /** Stores a new entry's key and value: as one string with packValues, or when packStrings, pack and their size allow. */
   private store(id: number, key: string, value: V, pack: boolean): void {
-    if (this.packsStrings && pack && typeof value === 'string' && key.length + value.length <= PACK_LIMIT) {
-      this.keys.set(id, [key, value].join(''));
-      (this.vals as ChunkedArray<V | number>).set(id, key.length);
-    } else this.storeApart(id, key, value);
+    if (this.packsValues) this.storePacked(id, key, value as string);
+    else if (this.packsStrings && pack && typeof value === 'string' && key.length + value.length <= PACK_LIMIT) this.storePacked(id, key, value);
+    else this.storeApart(id, key, value);
   }
 
   private storeApart(id: number, key: string, value: V): void {
@@ -540,13 +538,15 @@ export class Dict<V = undefined> {
   }
 
   /**
-   * Packs key then value into one sequential string. `key + value` would
-   * make a ConsString (a 32-byte object keeping both parts alive);
-   * Array.prototype.join copies both into one flat string.
+   * Packs key then value into one sequential string, the key's length going
+   * to the tag column (packValues) or the value column (packStrings).
+   * `key + value` would make a ConsString (a 32-byte object keeping both
+   * parts alive); Array.prototype.join copies both into one flat string.
    */
-  private storePair(id: number, key: string, value: string): void {
+  private storePacked(id: number, key: string, value: string): void {
     this.keys.set(id, [key, value].join(''));
-    (this.tagCol as Uint32Array)[id] = key.length;
+    if (this.packsValues) (this.tagCol as Uint32Array)[id] = key.length;
+    else (this.vals as ChunkedArray<V | number>).set(id, key.length);
   }
 
   /** The length of packed entry id's key and value together. */

@@ -222,7 +222,6 @@ export class Database {
     this.expires.setNumberAt(id, atMs);
   }
 
-
   /** Removes the deadline; returns whether there was one. */
   persist(key: string): boolean {
     return this.expires.delete(key);
