@@ -66,7 +66,10 @@ export interface BenchServer<K extends BenchKind = ServerKind> {
   port: number;
   /** The command line that started it, as run (taskset included). */
   command: string[];
+  /** What was spawned: the server, or for Keyhive the launcher, which may run the server in a child (src/launcher.ts). */
   process: ChildProcess;
+  /** The server's own process, for its resident memory and CPU time. */
+  pid: number;
 }
 
 function haveTaskset(): boolean {
@@ -122,10 +125,14 @@ export async function startBenchServer<K extends BenchKind>(kind: K, extra: stri
   const command = serverCommand(kind, port, extra);
   const child = spawnServer(command);
   await waitForPong(port);
-  return { kind, port, command, process: child };
+  // The floor answers every command with +OK; it always runs in the process spawned.
+  const pid = kind === 'floor' ? (child.pid as number) : await infoNumber(port, 'server', 'process_id');
+  return { kind, port, command, process: child, pid };
 }
 
-export function stopBenchServer(server: BenchServer<BenchKind>): Promise<void> {
+/** Kills the server; a launcher exits as its child did. */
+export async function stopBenchServer(server: BenchServer<BenchKind>): Promise<void> {
+  if (server.pid !== server.process.pid && server.process.exitCode === null && server.process.signalCode === null) process.kill(server.pid, 'SIGKILL');
   return stopProcess(server.process);
 }
 
@@ -137,15 +144,11 @@ export function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-/**
- * Resident memory of the server process in bytes (VmRSS). taskset execs the
- * server and bin/keyhive without maxmemory runs it in the launcher's own
- * process, so the pid spawned is the server's.
- */
-export function residentBytes(server: BenchServer): number {
-  const status = fs.readFileSync(`/proc/${server.process.pid}/status`, 'utf8');
+/** Resident memory of a process in bytes (VmRSS). */
+export function residentBytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
-  if (kb === undefined) throw new Error(`no VmRSS for ${server.kind} (pid ${server.process.pid})`);
+  if (kb === undefined) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(kb) * 1024;
 }
 

@@ -33,9 +33,9 @@ async function sample(server: BenchServer<BenchKind>, pipeline: number, requests
   const result = new Map<string, Sample>();
   for (const test of ['set', 'get']) {
     const command = benchmarkCommand(server.port, ['-t', test, '-c', '50', '-n', String(requests), '-P', String(pipeline), '-d', '3', '--csv']);
-    const before = cpuSeconds(server.process.pid as number);
+    const before = cpuSeconds(server.pid);
     const [[name, { rps }]] = [...parseCsv(await runBenchmark(command))];
-    const cpu = cpuSeconds(server.process.pid as number) - before;
+    const cpu = cpuSeconds(server.pid) - before;
     result.set(name, { rps, cpuUs: (cpu * 1e6) / requests });
   }
   return result;

@@ -66,6 +66,8 @@ interface Measurement {
   used: number;
   /** The fresh server's RSS in bytes. */
   baseline: number;
+  /** The RSS of the launcher that runs the server in a child process, 0 when the server runs in the process spawned. */
+  launcher: number;
   loadMs: number;
 }
 
@@ -81,10 +83,10 @@ interface Loaded {
 async function loadInto(kind: ServerKind, data: DataSet, entries: number): Promise<Loaded> {
   const server = await startBenchServer(kind);
   await sleep(SETTLE_MS);
-  const [rss0, used0] = [residentBytes(server), await infoNumber(server.port, 'memory', 'used_memory')];
+  const [rss0, used0] = [residentBytes(server.pid), await infoNumber(server.port, 'memory', 'used_memory')];
   const loadMs = await load(server.port, 0, entries / data.perCommand, (c) => data.command(c * data.perCommand));
   await sleep(SETTLE_MS);
-  const [rss1, used1] = [residentBytes(server), await infoNumber(server.port, 'memory', 'used_memory')];
+  const [rss1, used1] = [residentBytes(server.pid), await infoNumber(server.port, 'memory', 'used_memory')];
   const count = await call(server.port, ...data.count);
   if (count !== entries) throw new Error(`${kind} holds ${String(count)} ${data.unit}s after loading ${entries}`);
   return { server, rss0, rss1, used: (used1 - used0) / entries, loadMs };
@@ -100,7 +102,14 @@ async function measure(kinds: ServerKind[], data: DataSet, entries: number): Pro
     return new Map(
       loaded.map((l) => [
         l.server.kind,
-        { rss: perEntry(l.rss1, l), quietRss: perEntry(residentBytes(l.server), l), used: l.used, baseline: l.rss0, loadMs: l.loadMs },
+        {
+          rss: perEntry(l.rss1, l),
+          quietRss: perEntry(residentBytes(l.server.pid), l),
+          used: l.used,
+          baseline: l.rss0,
+          launcher: l.server.pid === l.server.process.pid ? 0 : residentBytes(l.server.process.pid as number),
+          loadMs: l.loadMs,
+        },
       ]),
     );
   } finally {
@@ -110,7 +119,7 @@ async function measure(kinds: ServerKind[], data: DataSet, entries: number): Pro
 
 function medianOf(ms: Measurement[]): Measurement {
   const of = (field: keyof Measurement) => median(ms.map((m) => m[field]));
-  return { rss: of('rss'), quietRss: of('quietRss'), used: of('used'), baseline: of('baseline'), loadMs: of('loadMs') };
+  return { rss: of('rss'), quietRss: of('quietRss'), used: of('used'), baseline: of('baseline'), launcher: of('launcher'), loadMs: of('loadMs') };
 }
 
 async function run(options: RunOptions) {
@@ -136,7 +145,8 @@ async function run(options: RunOptions) {
         `${k.used.toFixed(1)} | ${r.used.toFixed(1)} | ${fmt.ratio(k.used, r.used)} | ${(k.loadMs / 1000).toFixed(1)} / ${(r.loadMs / 1000).toFixed(1)} |`,
     );
   }
-  const baseline = (kind: ServerKind) => `${(median(results.flatMap((r) => r[kind].map((m) => m.baseline))) / 2 ** 20).toFixed(1)} MiB`;
+  const mib = (kind: ServerKind, field: 'baseline' | 'launcher') => `${(median(results.flatMap((r) => r[kind].map((m) => m[field]))) / 2 ** 20).toFixed(1)} MiB`;
+  const launcher = median(results.flatMap((r) => r.keyhive.map((m) => m.launcher))) === 0 ? '' : ` (its launcher, which runs it in a child process here, another ${mib('keyhive', 'launcher')}, not counted)`;
   const table = lines.join('\n');
   const markdown = [
     '## Memory per entry',
@@ -152,7 +162,7 @@ async function run(options: RunOptions) {
     `The loader is the bench process (on CPU 1): one connection, pipelined writes of 1,000 commands, four writes outstanding;`,
     `\`SET key:N <100 bytes>\` (and \`EX 86400\`), \`HSET hash\` and \`ZADD zset\` with ${PER_COMMAND} fields or members a command.`,
     'The load column is how long it took, for the record. Ratios are Keyhive/Redis.',
-    `A fresh server's RSS (subtracted): Keyhive ${baseline('keyhive')}, Redis ${baseline('redis')}.`,
+    `A fresh server's RSS (subtracted): Keyhive ${mib('keyhive', 'baseline')}${launcher}, Redis ${mib('redis', 'baseline')}.`,
     '',
     table,
   ].join('\n');

@@ -1,24 +1,40 @@
 /**
- * What bin/keyhive runs. V8 fixes its heap limit when Node starts, so to
- * keep that limit consistent with maxmemory the launcher runs the server in
- * a child Node started with --max-old-space-size sized for the configured
- * maxmemory (heapLimitMb). Without maxmemory, or when the user set the limit
- * in the Node options, the server runs in this process under that limit,
- * and the heap guard (store/heap-guard.ts) keeps it from running out.
+ * What bin/keyhive runs. Two V8 settings that matter to a server are fixed
+ * when Node starts, so when either needs a value other than Node's default
+ * the launcher runs the server in a child Node started with them:
+ *
+ * - The heap limit, kept consistent with maxmemory: --max-old-space-size
+ *   sized for it (heapLimitMb). Without maxmemory the server runs under
+ *   Node's limit, and the heap guard (store/heap-guard.ts) keeps it from
+ *   running out.
+ * - V8's worker threads (--v8-pool-size), which run its concurrent and
+ *   parallel GC work. Node starts four whatever the machine; where the
+ *   server may use fewer CPUs than that plus its own thread, they take
+ *   turns with it on the same CPU, and a request arriving during a major
+ *   collection waits for all of them: on one CPU, mass expiry's PING round
+ *   trips peaked at 17-21 ms with four and 8-9 ms with one (v8PoolSize).
+ *
+ * Options the user gave in the Node options (command line or NODE_OPTIONS)
+ * are kept; with nothing to change, the server runs in this process.
  *
  * The parent stays as a thin supervisor: it forwards SIGINT, SIGTERM and
  * SIGHUP and exits as the child did (with its code, or by the same signal).
  * The child has a process group of its own, so a terminal's Ctrl-C reaches
  * it once, through the parent; and it exits when its IPC channel to the
- * parent closes, so it is never left running if the parent is killed.
+ * parent closes, so it is never left running if the parent is killed. The
+ * parent loads only the configuration code, not the server, so that
+ * starting twice costs little.
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { capYoungGeneration } from './store/young-generation.js';
 import { Config } from './config.js';
-import { applyDirectives, commandLineDirectives, main } from './cli.js';
+import { applyDirectives, commandLineDirectives } from './config-file.js';
 
-/** Set in the child's environment: it runs under a heap limit sized for its maxmemory. */
-const SIZED_MARK = 'KEYHIVE_HEAP_SIZED';
+/** Set in the child's environment to the V8 options it was started with. */
+const CHILD_MARK = 'KEYHIVE_V8_OPTIONS';
+/** Node's V8 worker threads unless told otherwise. */
+const NODE_DEFAULT_POOL_SIZE = 4;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const MB = 1024 * 1024;
 
@@ -43,24 +59,40 @@ function nodeOptionGiven(name: string): boolean {
   return [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((option) => option.includes(name));
 }
 
+/** V8 worker threads for a server that may run on cpus CPUs: one CPU is its own thread's, the others theirs, one at least and no more than Node's default. */
+export function v8PoolSize(cpus: number): number {
+  return Math.min(NODE_DEFAULT_POOL_SIZE, Math.max(1, cpus - 1));
+}
+
+/** The V8 options the server needs and Node's defaults do not give; none when the user set them. */
+function v8Options(argv: string[]): string[] {
+  const options: string[] = [];
+  const maxmemory = configuredMaxmemory(argv);
+  if (maxmemory !== 0 && !nodeOptionGiven('max-old-space-size')) options.push(`--max-old-space-size=${heapLimitMb(maxmemory)}`);
+  // availableParallelism counts the CPUs this process may run on (its affinity), not the machine's.
+  const poolSize = v8PoolSize(os.availableParallelism());
+  if (poolSize !== NODE_DEFAULT_POOL_SIZE && !nodeOptionGiven('v8-pool-size')) options.push(`--v8-pool-size=${poolSize}`);
+  return options;
+}
+
 /** Runs the server for the command line argv; script is the launcher's own path, for the child. */
 export async function launch(script: string, argv: string[]): Promise<void> {
   // See store/young-generation.ts; a user's own semi-space option wins.
   if (!nodeOptionGiven('semi-space')) capYoungGeneration();
-  if (process.env[SIZED_MARK] !== undefined) {
-    exitWithParent();
-    return main(argv);
+  if (process.env[CHILD_MARK] !== undefined) exitWithParent();
+  else {
+    const options = v8Options(argv);
+    if (options.length > 0) return supervise(script, argv, options);
   }
-  const maxmemory = configuredMaxmemory(argv);
-  if (maxmemory === 0 || nodeOptionGiven('max-old-space-size')) return main(argv);
-  supervise(script, argv, heapLimitMb(maxmemory));
+  const { main } = await import('./cli.js');
+  return main(argv);
 }
 
-function supervise(script: string, argv: string[], heapMb: number): void {
-  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${heapMb}`, script, ...argv], {
+function supervise(script: string, argv: string[], v8Options: string[]): void {
+  const child = spawn(process.execPath, [...process.execArgv, ...v8Options, script, ...argv], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true,
-    env: { ...process.env, [SIZED_MARK]: String(heapMb) },
+    env: { ...process.env, [CHILD_MARK]: v8Options.join(' ') },
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);

@@ -13,7 +13,7 @@ import { startKeyhive, startRedis, type ReferenceServer } from '../support/serve
 import { RawClient } from '../support/raw-client.js';
 import type { RespValue } from '../support/resp.js';
 import { Config, ConfigError, Server, type RunningServer } from '../../src/index.js';
-import { applyDirectives, parseConfigText } from '../../src/cli.js';
+import { applyDirectives, parseConfigText } from '../../src/config-file.js';
 
 const ACL_FILE = 'users.acl';
 const INITIAL = [`user alice on #${createHash('sha256').update('alice-pw').digest('hex')} ~a:* &* +@all`, 'user bob off resetchannels -@all +get ~b*', ''].join('\n');

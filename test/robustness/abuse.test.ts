@@ -34,7 +34,7 @@ describe('abusive clients', () => {
   let round = 0;
   before(async () => {
     server = await spawnKeyhive();
-    pid = server.child.pid as number;
+    pid = server.serverPid;
     sanity = await RawClient.connect(server.port);
     await sane(sanity, round++);
     baseline = residentBytes(pid);

@@ -27,8 +27,7 @@ describe('huge declared lengths', () => {
   });
 
   it('reserve no memory and do not disturb other clients', async () => {
-    const pid = server.child.pid;
-    assert.ok(pid);
+    const pid = server.serverPid;
     const sanity = await RawClient.connect(server.port);
     assert.equal(await sanity.call('SET', 'before', 'v'), 'OK');
     const rssBefore = residentBytes(pid);

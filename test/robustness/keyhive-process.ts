@@ -13,7 +13,10 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 export interface KeyhiveProcess {
   readonly port: number;
+  /** The process spawned: the launcher, which may run the server in a child of its own (src/launcher.ts). */
   readonly child: ChildProcess;
+  /** The server's own process, as its ready line names it. */
+  readonly serverPid: number;
   /** Everything the server printed so far (its log). */
   output(): string;
   /** Whether the process is still running. */
@@ -31,13 +34,16 @@ export function residentBytes(pid: number): number {
   return Number(kb) * 1024;
 }
 
-const READY_LINE = /ready to accept connections .* port (\d+)/;
+const READY_LINE = /ready to accept connections .* port (\d+).*, PID: (\d+)/;
 
-/** extraArgs are keyhive's options, nodeArgs Node's (--expose-gc...). */
-/** Starts bin/keyhive on a free port of 127.0.0.1: node nodeArgs bin/keyhive [configFile] --port 0 --bind 127.0.0.1 extraArgs. */
-export function spawnKeyhive(extraArgs: string[] = [], nodeArgs: string[] = [], configFile?: string): Promise<KeyhiveProcess> {
+/**
+ * Starts bin/keyhive on a free port of 127.0.0.1: [prefix] node nodeArgs bin/keyhive [configFile] --port 0 --bind 127.0.0.1 extraArgs.
+ * extraArgs are keyhive's options, nodeArgs Node's (--expose-gc...), prefix a command that runs node (taskset -c 0).
+ */
+export function spawnKeyhive(extraArgs: string[] = [], nodeArgs: string[] = [], configFile?: string, prefix: string[] = []): Promise<KeyhiveProcess> {
   const fileArg = configFile === undefined ? [] : [configFile];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'bin/keyhive'), ...fileArg, '--port', '0', '--bind', '127.0.0.1', ...extraArgs], {
+  const [command, ...args] = [...prefix, process.execPath, ...nodeArgs, path.join(REPO_ROOT, 'bin/keyhive'), ...fileArg, '--port', '0', '--bind', '127.0.0.1', ...extraArgs];
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,6 +64,7 @@ export function spawnKeyhive(extraArgs: string[] = [], nodeArgs: string[] = [], 
       resolve({
         port: Number(m[1]),
         child,
+        serverPid: Number(m[2]),
         output: () => log,
         alive: () => child.exitCode === null && child.signalCode === null,
         exited: () => exited,

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { Config } from '../../src/config.js';
-import { applyDirectives, commandLineDirectives, optionsText, parseConfigText } from '../../src/cli.js';
+import { applyDirectives, commandLineDirectives, optionsText, parseConfigText } from '../../src/config-file.js';
 import { Server } from '../../src/server/server.js';
 import { RawClient } from '../support/raw-client.js';
 import { freePort, startKeyhive } from '../support/servers.js';
