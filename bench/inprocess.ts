@@ -64,6 +64,8 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   zrank_table: (i) => ['ZRANK', 'tablezset', `member:${i * 50}`],
   zrange_table_100: () => ['ZRANGE', 'tablezset', '0', '99'],
   zadd: (i) => ['ZADD', 'myzset', String(i % 1000), `element:${i % 10000}`],
+  // As redis-benchmark's ZADD test sends it (without -r): one member, score 0.
+  zadd_bench: () => ['ZADD', 'benchzset', '0', 'element:__rand_int__'],
   lpop: () => ['LPOP', 'mylist'],
   lrange_100: () => ['LRANGE', 'rangelist', '0', '99'],
   lrange_100_d100: () => ['LRANGE', 'rangelist100', '0', '99'],

@@ -72,15 +72,25 @@ export function consumedAsCString(s: string, end: number): boolean {
   return end === s.length || s.charCodeAt(end) === 0;
 }
 
+/** Whether a plain decimal has a digit 1-9 before its exponent: zero as its value then means it underflowed. */
+function hasNonZeroMantissaDigit(decimal: string): boolean {
+  for (let i = 0; i < decimal.length; i++) {
+    const c = decimal.charCodeAt(i);
+    if (c === 101 || c === 69) return false; // e E
+    if (c >= 49 && c <= 57) return true;
+  }
+  return false;
+}
+
 /**
  * A score or other double argument as Redis's getDoubleFromObject reads it:
  * not empty, no leading space, all of it a number, not NaN, not overflowing.
  */
 export function parseScore(arg: string, message = NOT_FLOAT): number {
-  // Fast path for the usual plain decimals (zero goes the long way, to tell underflow from "0").
+  // Fast path for the usual plain decimals; a zero takes it when its digits are all zeros ("0", as redis-benchmark sends), not when it underflowed.
   if (PLAIN_DECIMAL_RE.test(arg)) {
     const value = Number(arg);
-    if (value !== 0 && Number.isFinite(value)) return value;
+    if (Number.isFinite(value) && (value !== 0 || !hasNonZeroMantissaDigit(arg))) return value;
   }
   if (arg.length === 0 || isSpace(arg.charCodeAt(0))) fail(message);
   const { value, end, outOfRange } = strtod(arg);

@@ -77,8 +77,8 @@ function zaddGeneric(c: Client, argv: string[], flags: AddFlags): void {
     fail('ERR GT, LT, and/or NX options at the same time are not compatible');
   }
   if (flags.incr && args > 2) fail('ERR INCR option supports a single increment-element pair');
-  const scores: number[] = [];
-  for (let i = first; i < argv.length; i += 2) scores.push(parseScore(argv[i]));
+  const scores = new Array<number>(args >> 1);
+  for (let i = 0; i < scores.length; i++) scores[i] = parseScore(argv[first + 2 * i]);
 
   const key = argv[1];
   let zset = writeZSet(c, key);
