@@ -88,11 +88,11 @@ export async function launch(script: string, argv: string[]): Promise<void> {
   return main(argv);
 }
 
-function supervise(script: string, argv: string[], v8Options: string[]): void {
-  const child = spawn(process.execPath, [...process.execArgv, ...v8Options, script, ...argv], {
+function supervise(script: string, argv: string[], options: string[]): void {
+  const child = spawn(process.execPath, [...process.execArgv, ...options, script, ...argv], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true,
-    env: { ...process.env, [CHILD_MARK]: v8Options.join(' ') },
+    env: { ...process.env, [CHILD_MARK]: options.join(' ') },
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
