@@ -12,7 +12,7 @@
  *   server may use fewer CPUs than that plus its own thread, they take
  *   turns with it on the same CPU, and a request arriving during a major
  *   collection waits for all of them: on one CPU, mass expiry's PING round
- *   trips peaked at 17-21 ms with four and 8-9 ms with one (v8PoolSize).
+ *   trips peaked at 17-21 ms with four and 7-11 ms with one (v8PoolSize).
  *
  * Options the user gave in the Node options (command line or NODE_OPTIONS)
  * are kept; with nothing to change, the server runs in this process.
