@@ -1,14 +1,16 @@
 /**
  * The floor: the least a Node.js server must do to serve redis-benchmark.
  * It finds where each RESP request ends and answers +OK (+PONG to PING),
- * with no keyspace, no dispatch, no reply encoder, and writes each socket's
- * replies once per event-loop turn as Keyhive does. What it reaches on this
+ * with no keyspace, no dispatch, no reply encoder; it reads each connection
+ * into a shared buffer and writes each socket's replies once per event-loop
+ * turn, as Keyhive does. What it reaches on this
  * machine is what Node's sockets allow; bench/floor.ts sets Keyhive and
  * redis-server beside it.
  *
  *   node dist/bench/floor-server.js --port 7000
  */
 import net from 'node:net';
+import { readingIntoSharedBuffer } from '../src/server/read-buffer.js';
 
 const OK = Buffer.from('+OK\r\n');
 const PONG = Buffer.from('+PONG\r\n');
@@ -38,7 +40,8 @@ class Connection {
       this.append(isPing(buf, pos) ? PONG : OK);
       pos = end;
     }
-    this.pending = pos === buf.length ? EMPTY : buf.subarray(pos);
+    // The chunk is a view of the read buffer all connections share (src/server/read-buffer.ts): a tail kept is copied.
+    this.pending = pos === buf.length ? EMPTY : Buffer.from(buf.subarray(pos));
     return this.outLength > before;
   }
 
@@ -102,7 +105,8 @@ function serve(port: number): void {
     waiting.length = 0;
   };
   net
-    .createServer((socket) => {
+    .createServer((accepted) => {
+      const socket = readingIntoSharedBuffer(accepted);
       socket.setNoDelay(true);
       socket.on('error', () => socket.destroy());
       const connection = new Connection(socket);

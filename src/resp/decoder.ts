@@ -93,18 +93,32 @@ export class RequestDecoder {
     return this.buf.length + this.queuedBytes;
   }
 
-  /** Adds received bytes and runs every complete command. Throws ProtocolError. */
+  /**
+   * Adds received bytes and runs every complete command. Throws ProtocolError.
+   * The chunk may be a view of a buffer that the next read overwrites
+   * (server/read-buffer.ts), so whatever is kept past this call is copied.
+   */
   feed(chunk: Buffer): void {
     if (this.pos >= this.buf.length && this.queuedBytes === 0) {
       this.buf = chunk;
       this.pos = 0;
     } else {
-      this.queued.push(chunk);
+      this.queued.push(Buffer.from(chunk));
       this.queuedBytes += chunk.length;
       if (this.buf.length - this.pos + this.queuedBytes < this.need) return;
       this.joinQueued();
     }
-    this.drain();
+    try {
+      this.drain();
+    } finally {
+      if (this.buf === chunk) this.keepUnread();
+    }
+  }
+
+  /** Copies the bytes not yet consumed out of the buffer they arrived in. */
+  private keepUnread(): void {
+    this.buf = Buffer.from(this.buf.subarray(this.pos));
+    this.pos = 0;
   }
 
   private joinQueued(): void {

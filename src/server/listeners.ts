@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import { strerror } from '../config.js';
+import { readingIntoSharedBuffer } from './read-buffer.js';
 
 export type ListenerKind = 'tcp' | 'tls';
 
@@ -51,15 +52,21 @@ function closeAll(servers: net.Server[]): Promise<void> {
   return Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined);
 }
 
+function whenClosed(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
+}
+
 export class Listeners {
   private readonly servers: Record<ListenerKind, net.Server[]> = { tcp: [], tls: [] };
-  /** Every accepted connection still open, clients or not (refused, in a TLS handshake). */
-  private readonly connections = new Set<net.Socket>();
+  /** Every accepted connection still open, clients or not (refused, in a TLS handshake), with its listener's kind. */
+  private readonly connections = new Map<net.Socket, ListenerKind>();
 
   constructor(private readonly onSocket: (socket: net.Socket, kind: ListenerKind) => void) {}
 
-  private accepted(socket: net.Socket, kind: ListenerKind): void {
-    this.connections.add(socket);
+  private accepted(accepted: net.Socket, kind: ListenerKind): void {
+    // A TLS connection's bytes are decrypted by the TLS socket, which reads on its own.
+    const socket = kind === 'tcp' ? readingIntoSharedBuffer(accepted) : accepted;
+    this.connections.set(socket, kind);
     socket.once('close', () => this.connections.delete(socket));
     this.onSocket(socket, kind);
   }
@@ -97,14 +104,20 @@ export class Listeners {
 
   /** Ends every accepted connection at once, whatever it still has to send. */
   destroyConnections(): void {
-    for (const socket of this.connections) socket.destroy();
+    for (const socket of this.connections.keys()) socket.destroy();
   }
 
-  /** Stops listening for kind, or for both kinds; resolves once the connections they accepted have ended too. */
+  /**
+   * Stops listening for kind, or for both kinds; resolves once the
+   * connections they accepted have ended too. Those are awaited here, not
+   * only by net.Server.close: a plain TCP connection's socket is a
+   * replacement the server does not count (read-buffer.ts).
+   */
   close(kind?: ListenerKind): Promise<void> {
     const kinds: ListenerKind[] = kind ? [kind] : ['tcp', 'tls'];
     const closing = kinds.flatMap((k) => this.servers[k]);
     for (const k of kinds) this.servers[k] = [];
-    return closeAll(closing);
+    const open = [...this.connections].filter(([, k]) => kinds.includes(k)).map(([socket]) => socket);
+    return Promise.all([closeAll(closing), ...open.map(whenClosed)]).then(() => undefined);
   }
 }

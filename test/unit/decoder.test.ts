@@ -33,4 +33,26 @@ describe('request decoder', () => {
       assert.deepEqual(commands, [expected], `split at ${splitAt}`);
     }
   });
+
+  it('keeps its own copy of unconsumed bytes: the buffer a chunk came in may be overwritten by the next read', () => {
+    const gen = new Generator(32);
+    const input = Buffer.concat(
+      Array.from({ length: 50 }, (_, i) => frame([Buffer.from('SET'), Buffer.from(`key:${i}`), Buffer.from(Array.from({ length: gen.int(300) }, () => gen.int(256)))])),
+    );
+    const expected: string[][] = [];
+    decoderInto(expected).feed(Buffer.from(input));
+    const commands: string[][] = [];
+    const decoder = decoderInto(commands);
+    // One reused read buffer, as server/read-buffer.ts gives every plain TCP connection.
+    const readBuffer = Buffer.alloc(64);
+    for (let at = 0; at < input.length; ) {
+      const n = Math.min(1 + gen.int(readBuffer.length), input.length - at);
+      input.copy(readBuffer, 0, at, at + n);
+      decoder.feed(readBuffer.subarray(0, n));
+      readBuffer.fill(0x2a);
+      at += n;
+    }
+    assert.equal(commands.length, 50);
+    assert.deepEqual(commands, expected);
+  });
 });
