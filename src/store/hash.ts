@@ -95,7 +95,7 @@ export class Hash implements Collection, Slotted {
       return true;
     }
     const before = pairBytes(table, id);
-    table.setValueAt(id, value);
+    table.setValueAt(id, value, field);
     this.stringBytes += pairBytes(table, id) - before;
     return false;
   }

@@ -66,9 +66,13 @@ export function arrayBytes(length: number): number {
   return 32 + 16 + POINTER * capacity;
 }
 
-/** A typed array: the view and ArrayBuffer objects, then its elements (beside the heap past 64 bytes). */
+/** A typed array of byteLength bytes: the view and ArrayBuffer objects, then its elements (beside the heap past 64 bytes). */
+export function typedArrayBytesOf(byteLength: number): number {
+  return 192 + byteLength;
+}
+
 export function typedArrayBytes(array: ArrayBufferView): number {
-  return 192 + array.byteLength;
+  return typedArrayBytesOf(array.byteLength);
 }
 
 /** A plain object of n fields: map pointer, properties, elements, then its fields. */

@@ -8,6 +8,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Dict } from '../../src/store/dict.js';
+import { objectBytes, typedArrayBytes } from '../../src/store/memory.js';
 import { Generator } from '../support/prng.js';
 
 function assertSameAs(dict: Dict<string>, model: Map<string, string>): void {
@@ -20,6 +21,15 @@ function assertSameAs(dict: Dict<string>, model: Map<string, string>): void {
     assert.equal(dict.tagAt(id), key.length, `${key}'s tag moved with it`);
   }
   assert.deepEqual(new Set(dict.keysIter()), new Set(model.keys()));
+  assertColumnsCounted(dict);
+}
+
+/** memoryUsage, which derives the typed columns' sizes from two lengths, against each typed array's own size. */
+function assertColumnsCounted(dict: Dict<string>): void {
+  const inner = dict as unknown as Record<'hashes' | 'next' | 'buckets' | 'nums' | 'tagCol', ArrayBufferView | null> & Record<'keys' | 'vals', { memoryUsage(): number } | null>;
+  const columns = [inner.hashes, inner.next, inner.buckets, inner.nums, inner.tagCol].filter((a) => a !== null);
+  const expected = objectBytes(12) + (inner.keys?.memoryUsage() ?? 0) + (inner.vals?.memoryUsage() ?? 0) + columns.reduce((sum, a) => sum + typedArrayBytes(a), 0);
+  assert.equal(dict.memoryUsage(), expected, 'memoryUsage counts every typed column at its size');
 }
 
 /** Every key of the dict, by SCAN, running change() between calls. */
