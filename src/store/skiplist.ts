@@ -18,7 +18,7 @@
  * member (the sorted set's index entry, which holds the string), read back
  * through memberAt. Block 0 is the head, which is why 0 can mean "no node".
  */
-import { arrayBytes, objectBytes, typedArrayBytes } from './memory.js';
+import { arrayBytes, objectBytes, typedArrayBytes, typedArrayBytesOf } from './memory.js';
 
 const MAX_LEVEL = 32;
 /** Probability that a node reaches the next level up. */
@@ -95,7 +95,7 @@ export class SkipList {
   memoryUsage(): number {
     let bytes = objectBytes(9) + typedArrayBytes(this.words);
     // floats is a second view of the words' buffer: only its object counts.
-    bytes += typedArrayBytes(this.floats) - this.floats.byteLength;
+    bytes += typedArrayBytesOf(0);
     bytes += arrayBytes(this.freeBlocks.length);
     for (const blocks of this.freeBlocks) bytes += arrayBytes(blocks.length);
     return bytes;
