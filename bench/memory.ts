@@ -5,7 +5,8 @@
  * memory (VmRSS) after the load minus that of the fresh server, per entry;
  * INFO's used_memory likewise.
  */
-import { alternate, call, fmt, infoNumber, log, median, provenance, residentBytes, sleep, SERVER_KINDS, startBenchServer, stopBenchServer, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
+import { residentBytes } from '../test/robustness/keyhive-process.js';
+import { alternate, call, fmt, infoNumber, log, median, provenance, sleep, SERVER_KINDS, startBenchServer, stopBenchServer, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
 import { load, resp } from './pipeline.js';
 
 const ENTRIES = { quick: 100_000, default: 1_000_000, full: 1_000_000 };
