@@ -303,16 +303,17 @@ describeDifferential('client-side caching', (t) => {
     out.push(await c.callRaw('CLIENT', 'TRACKING', 'on'));
     out.push(await writer.callRaw('MSET', 'x', '1', 'y', '2'));
     out.push(await c.callRaw('MGET', 'x', 'y'));
-    out.push(await writer.callRaw('PEXPIRE', 'y', '1'));
+    // Deadlines of 100 ms: long enough that the reads before them finish first even on a loaded machine (1 ms failed about half the runs of this test alone).
+    out.push(await writer.callRaw('PEXPIRE', 'y', '100'));
     out.push(...(await upToPing(c)));
     out.push(await c.callRaw('GET', 'y'));
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 150));
     // The lazy expiry during the tracker's own MGET: invalidated after the reply.
     c.send('MGET', 'x', 'y');
     out.push(...(await upToPing(c)));
     out.push(await writer.callRaw('DEBUG', 'SET-ACTIVE-EXPIRE', '1'));
     out.push(await c.callRaw('GET', 'z'));
-    out.push(await writer.callRaw('SET', 'z', 'v', 'PX', '1'));
+    out.push(await writer.callRaw('SET', 'z', 'v', 'PX', '100'));
     out.push(await c.callRaw('GET', 'z'));
     // The active cycle finds it: the message arrives on its own.
     out.push(await c.readRaw());
