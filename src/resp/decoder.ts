@@ -180,8 +180,7 @@ export class RequestDecoder {
         this.need = this.bulkLen + 2;
         return false;
       }
-      this.argv[this.argc] = this.argc === 0 ? this.commandName(end) : latin1(buf, this.pos, end);
-      this.argc++;
+      this.addArgument(this.argc === 0 ? this.commandName(end) : latin1(buf, this.pos, end));
       this.argvBytes += this.bulkLen;
       this.pos = end + 2;
       this.bulkLen = -1;
@@ -193,6 +192,19 @@ export class RequestDecoder {
     this.argvBytes = 0;
     this.host.onCommand(argv);
     return true;
+  }
+
+  /**
+   * Stores the next argument. Past the preallocated length, argv grows by
+   * push at a site of its own: an out-of-bounds store at the common site
+   * would turn its inline cache megamorphic for good, and one command of
+   * over PREALLOCATED_ARGS_MAX arguments would then slow every later
+   * argument of every client (by about 10 ns each).
+   */
+  private addArgument(arg: string): void {
+    if (this.argc < this.argv.length) this.argv[this.argc] = arg;
+    else this.argv.push(arg);
+    this.argc++;
   }
 
   /**

@@ -55,4 +55,19 @@ describe('request decoder', () => {
     assert.equal(commands.length, 50);
     assert.deepEqual(commands, expected);
   });
+
+  it('decodes commands of more arguments than it preallocates (1,024), whole and split, and the commands after them', () => {
+    for (const count of [1023, 1024, 1025, 3000]) {
+      const args = Array.from({ length: count }, (_, i) => Buffer.from(`member:${i}`));
+      const input = Buffer.concat([frame([Buffer.from('SADD'), Buffer.from('s'), ...args]), frame([Buffer.from('GET'), Buffer.from('k')])]);
+      const expected = [['SADD', 's', ...args.map((a) => a.toString('latin1'))], ['GET', 'k']];
+      for (const splitAt of [input.length, Math.floor(input.length / 3)]) {
+        const commands: string[][] = [];
+        const decoder = decoderInto(commands);
+        decoder.feed(input.subarray(0, splitAt));
+        if (splitAt < input.length) decoder.feed(input.subarray(splitAt));
+        assert.deepEqual(commands, expected, `${count} arguments, split at ${splitAt}`);
+      }
+    }
+  });
 });
