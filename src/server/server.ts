@@ -41,6 +41,8 @@ const LOG_MARKS: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: 
 
 /** How long close() lets connections finish sending their replies before cutting them off. */
 const CLOSE_GRACE_MS = 1000;
+/** How long a client stays idle before its decoder gives back the buffer it keeps for unfinished requests (2 s, as in Redis). */
+const IDLE_QUERY_BUFFER_MS = 2000;
 
 
 export type CommandObserver = (client: Client, cmd: Command, argv: string[], usec: number) => void;
@@ -405,6 +407,15 @@ export class Server {
     this.tracking.limitTableSize();
     this.outputLimits.cron();
     this.closeIdleClients();
+    this.releaseIdleQueryBuffers();
+  }
+
+  /** Clients idle for IDLE_QUERY_BUFFER_MS give back their decoders' held buffers (Redis's clientsCronResizeQueryBuffer). */
+  private releaseIdleQueryBuffers(): void {
+    const now = this.clock.now();
+    for (const client of this.clients.values()) {
+      if (now - client.lastInteraction > IDLE_QUERY_BUFFER_MS) client.decoder.releaseIdleBuffer();
+    }
   }
 
   private closeIdleClients(): void {

@@ -131,13 +131,13 @@ export function datasetBytes(keyspace: Keyspace): number {
 
 /** What a connection holds in memory: received bytes not yet run as commands, replies not yet sent. */
 export interface BufferHolder {
-  readonly decoder: { readonly heldBytes: number; readonly pendingArgBytes: number };
+  readonly decoder: { readonly allocatedBytes: number; readonly pendingArgBytes: number };
   readonly reply: { readonly pendingBytes: number };
   readonly socket: { readonly writableLength: number };
 }
 
 export function clientBufferBytes(client: BufferHolder): number {
-  return client.decoder.heldBytes + client.decoder.pendingArgBytes + client.reply.pendingBytes + client.socket.writableLength;
+  return client.decoder.allocatedBytes + client.decoder.pendingArgBytes + client.reply.pendingBytes + client.socket.writableLength;
 }
 
 /** used_memory and the figures INFO memory and MEMORY STATS derive from it. */

@@ -70,4 +70,58 @@ describe('request decoder', () => {
       }
     }
   });
+
+  it('keeps the rest of a read when a command pauses it, including a read that completed a held request', () => {
+    const gen = new Generator(33);
+    const frames = Array.from({ length: 40 }, (_, i) => [`CMD${i}`, Buffer.from(Array.from({ length: gen.int(5000) }, () => gen.int(256))).toString('latin1')]);
+    const input = Buffer.concat(frames.map((argv) => frame(argv.map((a) => Buffer.from(a, 'latin1')))));
+    const commands: string[][] = [];
+    // Every third command pauses the decoder (as a blocked client's does); it gets reads while paused, and resumes after one read in three.
+    const decoder: RequestDecoder = new RequestDecoder({
+      onCommand: (argv) => {
+        commands.push(argv);
+        if (commands.length % 3 === 0) decoder.paused = true;
+      },
+      maxBulkLen: 1 << 20,
+      authRequired: false,
+    });
+    const resume = () => {
+      while (decoder.paused) {
+        decoder.paused = false;
+        decoder.drain();
+      }
+    };
+    const readBuffer = Buffer.alloc(4096);
+    for (let at = 0; at < input.length; ) {
+      const n = Math.min(1 + gen.int(readBuffer.length), input.length - at);
+      input.copy(readBuffer, 0, at, at + n);
+      decoder.feed(readBuffer.subarray(0, n));
+      readBuffer.fill(0x2a);
+      at += n;
+      if (gen.int(3) === 0) resume();
+    }
+    resume();
+    assert.deepEqual(commands, frames);
+  });
+
+  it('reuses its held buffer for unfinished requests, keeps one only up to 64 KB, and gives it back when idle', () => {
+    const commands: string[][] = [];
+    const decoder = decoderInto(commands);
+    const value = 'v'.repeat(20000);
+    const request = frame([Buffer.from('SET'), Buffer.from('k'), Buffer.from(value)]);
+    decoder.feed(request.subarray(0, 5000));
+    assert.ok(decoder.allocatedBytes >= 5000, 'the unfinished request is held');
+    decoder.feed(request.subarray(5000));
+    assert.deepEqual(commands, [['SET', 'k', value]]);
+    const reused = decoder.allocatedBytes;
+    assert.ok(reused >= 20000 && reused <= 64 * 1024, `a held buffer of ${reused} bytes is kept for the next request`);
+    decoder.releaseIdleBuffer();
+    assert.equal(decoder.allocatedBytes, 0);
+
+    const large = frame([Buffer.from('SET'), Buffer.from('k'), Buffer.alloc(100000, 0x61)]);
+    decoder.feed(large.subarray(0, 50000));
+    decoder.feed(large.subarray(50000));
+    assert.equal(commands.length, 2);
+    assert.equal(decoder.allocatedBytes, 0, 'a held buffer over 64 KB is dropped once emptied');
+  });
 });
