@@ -1,7 +1,8 @@
 /**
  * Throughput and p50/p99 latency with redis-benchmark: 50 clients, pipeline
- * 1 and 16, 3- and 100-byte values, every scenario against both servers in
- * an order alternating between rounds; medians of the rounds.
+ * 1 and 16, 3- and 100-byte values (and SET and GET of 16 KB values, which
+ * caches of rendered pages and JSON documents store), every scenario against
+ * both servers in an order alternating between rounds; medians of the rounds.
  */
 import { alternate, fmt, log, median, provenance, startBenchServer, stopBenchServer, tableAndCommands, type BenchServer, type RunOptions, type Section, type ServerKind } from './common.js';
 import { benchmarkCommand, parseCsv, runBenchmark, shownCommand, type Sample } from './redis-benchmark.js';
@@ -22,6 +23,8 @@ const REQUESTS = {
 interface Scenario {
   pipeline: 1 | 16;
   valueSize: number;
+  /** Only these of the tests run (all when absent). */
+  onlyTests?: readonly string[];
 }
 
 const SCENARIOS: Scenario[] = [
@@ -29,7 +32,13 @@ const SCENARIOS: Scenario[] = [
   { pipeline: 1, valueSize: 100 },
   { pipeline: 16, valueSize: 3 },
   { pipeline: 16, valueSize: 100 },
+  { pipeline: 16, valueSize: 16384, onlyTests: ['set', 'get'] },
 ];
+
+function scenarioTests(scenario: Scenario, tests: string[]): string[] {
+  const only = scenario.onlyTests;
+  return only ? tests.filter((t) => only.includes(t)) : tests;
+}
 
 interface Row {
   scenario: Scenario;
@@ -68,8 +77,10 @@ async function measure(servers: BenchServer[], options: RunOptions, commands: Se
   for (const server of servers) await runBenchmark(scenarioCommand(server.port, SCENARIOS[0], options.tests, requests[1]));
   for (let round = 0; round < options.rounds; round++) {
     for (const scenario of SCENARIOS) {
+      const tests = scenarioTests(scenario, options.tests);
+      if (tests.length === 0) continue;
       for (const server of alternate(servers, round)) {
-        const command = scenarioCommand(server.port, scenario, options.tests, requests[scenario.pipeline]);
+        const command = scenarioCommand(server.port, scenario, tests, requests[scenario.pipeline]);
         commands.add(shownCommand(command, server.port));
         log(`throughput: round ${round + 1}/${options.rounds} ${server.kind} -P ${scenario.pipeline} -d ${scenario.valueSize}`);
         for (const [test, sample] of parseCsv(await runBenchmark(command))) {
