@@ -15,6 +15,23 @@ function frame(args: Buffer[]): Buffer {
   return Buffer.concat(parts);
 }
 
+/**
+ * Feeds input in reads of random lengths through one read buffer of `size`
+ * bytes, overwritten after every read, as server/read-buffer.ts gives every
+ * plain TCP connection; afterRead runs after each read.
+ */
+function feedInReads(decoder: RequestDecoder, input: Buffer, gen: Generator, size: number, afterRead: () => void = () => {}): void {
+  const readBuffer = Buffer.alloc(size);
+  for (let at = 0; at < input.length; ) {
+    const n = Math.min(1 + gen.int(size), input.length - at);
+    input.copy(readBuffer, 0, at, at + n);
+    decoder.feed(readBuffer.subarray(0, n));
+    readBuffer.fill(0x2a);
+    at += n;
+    afterRead();
+  }
+}
+
 function decoderInto(commands: string[][]): RequestDecoder {
   return new RequestDecoder({ onCommand: (argv) => commands.push(argv), maxBulkLen: 1 << 20, authRequired: false });
 }
@@ -43,15 +60,7 @@ describe('request decoder', () => {
     decoderInto(expected).feed(Buffer.from(input));
     const commands: string[][] = [];
     const decoder = decoderInto(commands);
-    // One reused read buffer, as server/read-buffer.ts gives every plain TCP connection.
-    const readBuffer = Buffer.alloc(64);
-    for (let at = 0; at < input.length; ) {
-      const n = Math.min(1 + gen.int(readBuffer.length), input.length - at);
-      input.copy(readBuffer, 0, at, at + n);
-      decoder.feed(readBuffer.subarray(0, n));
-      readBuffer.fill(0x2a);
-      at += n;
-    }
+    feedInReads(decoder, input, gen, 64);
     assert.equal(commands.length, 50);
     assert.deepEqual(commands, expected);
   });
@@ -91,15 +100,9 @@ describe('request decoder', () => {
         decoder.drain();
       }
     };
-    const readBuffer = Buffer.alloc(4096);
-    for (let at = 0; at < input.length; ) {
-      const n = Math.min(1 + gen.int(readBuffer.length), input.length - at);
-      input.copy(readBuffer, 0, at, at + n);
-      decoder.feed(readBuffer.subarray(0, n));
-      readBuffer.fill(0x2a);
-      at += n;
+    feedInReads(decoder, input, gen, 4096, () => {
       if (gen.int(3) === 0) resume();
-    }
+    });
     resume();
     assert.deepEqual(commands, frames);
   });
