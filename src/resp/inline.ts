@@ -50,12 +50,13 @@ export function splitInlineArgs(line: string): string[] | null {
           break;
         } else current += ch;
       } else {
-        if (i >= n) break;
-        const ch = line[i];
-        if (isBlank(ch)) break;
-        if (ch === '"') inDouble = true;
-        else if (ch === "'") inSingle = true;
-        else current += ch;
+        // Unquoted characters up to a blank or a quote join the argument as one slice, not one by one.
+        const start = i;
+        while (i < n && !isBlank(line[i]) && line[i] !== '"' && line[i] !== "'") i++;
+        current += line.slice(start, i);
+        if (i >= n || isBlank(line[i])) break;
+        if (line[i] === '"') inDouble = true;
+        else inSingle = true;
       }
       i++;
     }

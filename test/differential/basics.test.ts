@@ -16,6 +16,14 @@ describeDifferential('protocol basics', (t) => {
     ['GET', 'missing'],
   ]);
   t.sequence('inline commands', [{ raw: 'PING\r\n' }, { raw: 'ECHO "a b\\x41"\r\n' }, { raw: 'SET x   y\n' }, { raw: 'GET x\r\n' }]);
+  // A quote inside an unquoted argument opens a quoted part of the same argument, as in sdssplitargs.
+  t.sequence('inline arguments with quoted parts, blanks and empty quotes', [
+    { raw: 'ECHO a"b c"\r\n' },
+    { raw: "ECHO x'y z'\r\n" },
+    { raw: 'RPUSH inl\tp1   "" \'\' p"\\x41"\r\n' },
+    { raw: "RPUSH inl 'it\\'s' plain\r\n" },
+    { raw: 'LRANGE inl 0 -1\r\n' },
+  ]);
   t.sequence('MULTI/EXEC with queuing error', [
     ['MULTI'],
     ['SET', 'a', '1'],
