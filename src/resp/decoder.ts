@@ -300,7 +300,7 @@ export class RequestDecoder {
       return false;
     }
     const end = lf > this.pos && buf[lf - 1] === CR ? lf - 1 : lf;
-    const line = buf.latin1Slice(this.pos, end);
+    const line = latin1(buf, this.pos, end);
     this.pos = lf + 1;
     const argv = splitInlineArgs(line);
     if (argv === null) throw new ProtocolError('Protocol error: unbalanced quotes in request');
