@@ -118,8 +118,13 @@ export class RequestDecoder {
     try {
       this.drain();
     } finally {
-      if (this.buf === chunk) this.hold(chunk, chunk.length, chunk.length);
+      if (this.buf === chunk) this.keepUnread();
     }
+  }
+
+  /** Copies the bytes not yet parsed out of the chunk they arrived in, into held. */
+  private keepUnread(): void {
+    this.hold(EMPTY, 0, 0);
   }
 
   /**
