@@ -130,6 +130,8 @@ export interface Command {
   readonly isAdmin: boolean;
   readonly isBlocking: boolean;
   readonly isFast: boolean;
+  /** Fast and never blocking: timed together with the run of such commands it belongs to (see call() in dispatch.ts). */
+  readonly timedInRuns: boolean;
   readonly isProtected: boolean;
   readonly skipMonitor: boolean;
   readonly skipSlowlog: boolean;
@@ -180,6 +182,7 @@ function buildCommand(spec: CommandSpec, parent: Command | null): Command {
     isAdmin: has('admin'),
     isBlocking: has('blocking'),
     isFast: has('fast'),
+    timedInRuns: has('fast') && !has('blocking'),
     isProtected: has('protected'),
     skipMonitor: has('skip_monitor'),
     skipSlowlog: has('skip_slowlog'),

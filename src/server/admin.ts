@@ -18,11 +18,14 @@ function readThresholds(server: Server): void {
   server.latencyTracking = config.getBool('latency-tracking');
 }
 
-function observeCommand(server: Server, c: Client, cmd: Command, argv: string[], usec: number): void {
+function observeCommand(server: Server, c: Client, cmd: Command, argv: string[]): void {
+  if (server.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin) server.monitors.feed(c, argv, server.clock.nowMicros());
+}
+
+export function observeDuration(server: Server, c: Client, cmd: Command, argv: string[], usec: number): void {
   addLatencySample(server, cmd.isFast ? 'fast-command' : 'command', usec);
   // A command that blocked is timed and logged when it is served (observeServedCommand).
   if (c.blocked === null) recordDuration(server, c, cmd, argv, usec);
-  if (server.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin) server.monitors.feed(c, argv, server.clock.nowMicros());
 }
 
 /**
@@ -51,5 +54,5 @@ function addLatencySample(server: Server, event: string, usec: number): void {
 export function installAdmin(server: Server): void {
   readThresholds(server);
   server.config.onChange(() => readThresholds(server));
-  server.commandObservers.push((c, cmd, argv, usec) => observeCommand(server, c, cmd, argv, usec));
+  server.commandObservers.push((c, cmd, argv) => observeCommand(server, c, cmd, argv));
 }

@@ -207,13 +207,16 @@ export class Blocking {
     if (perDb) for (const key of perDb.keys()) this.signalKeyAsReady(db, key);
   }
 
+  /** Whether keys were readied since handleReadyKeys last ran. */
+  get hasReadyKeys(): boolean {
+    return this.ready.length !== 0;
+  }
+
   /**
    * Serves the clients waiting on every key readied so far, including keys
    * readied while serving (a BLMOVE pushing where another client waits).
    */
-  /** Serves the clients blocked on keys readied; returns whether there were any such keys. */
-  handleReadyKeys(): boolean {
-    if (this.ready.length === 0) return false;
+  handleReadyKeys(): void {
     while (this.ready.length !== 0) {
       const batch = this.ready;
       this.ready = [];
@@ -223,7 +226,6 @@ export class Blocking {
         this.serveKey(db, key);
       }
     }
-    return true;
   }
 
   private serveKey(db: Database, key: string): void {

@@ -26,7 +26,7 @@ import { SlowLog } from './slowlog.js';
 import { LatencyMonitor } from './latency.js';
 import { Monitors } from './monitor.js';
 import { ErrorStats, InstantaneousMetrics } from './info.js';
-import { installAdmin } from './admin.js';
+import { installAdmin, observeDuration } from './admin.js';
 import { BindError, Listeners, type ListenerKind } from './listeners.js';
 import { TlsAcceptor, TlsConfigError } from './tls.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
@@ -45,7 +45,7 @@ const CLOSE_GRACE_MS = 1000;
 const IDLE_QUERY_BUFFER_MS = 2000;
 
 
-export type CommandObserver = (client: Client, cmd: Command, argv: string[], usec: number) => void;
+export type CommandObserver = (client: Client, cmd: Command, argv: string[]) => void;
 
 export interface ServerStats {
   connectionsReceived: number;
@@ -328,11 +328,15 @@ export class Server {
     dispatch(client, argv);
   }
 
-  /** Observers of every executed command (MONITOR, SLOWLOG, latency). */
+  /** Observers of every executed command, told as it ends (MONITOR, client-side caching). */
   readonly commandObservers: CommandObserver[] = [];
+  afterCommand(client: Client, cmd: Command, argv: string[]): void {
+    for (let i = 0; i < this.commandObservers.length; i++) this.commandObservers[i](client, cmd, argv);
+  }
 
-  afterCommand(client: Client, cmd: Command, argv: string[], usec: number): void {
-    for (let i = 0; i < this.commandObservers.length; i++) this.commandObservers[i](client, cmd, argv, usec);
+  /** A command's duration, once known (a fast command's at the end of its run, see call() in dispatch.ts): the slow log and latency figures. */
+  commandTimed(client: Client, cmd: Command, argv: string[], usec: number): void {
+    observeDuration(this, client, cmd, argv, usec);
   }
 
   scheduleFlush(client: Client): void {

@@ -7,6 +7,7 @@
  */
 import { describeDifferential, type Connect } from '../support/differential.js';
 import type { RawClient } from '../support/raw-client.js';
+import { encodeCommand } from '../support/resp.js';
 
 const PONG_REPLIES = ['+PONG\r\n', '*2\r\n$4\r\npong\r\n$0\r\n\r\n'];
 
@@ -145,6 +146,17 @@ describeDifferential('client-side caching', (t) => {
     out.push(await c.callRaw('CLIENT', 'TRACKING', 'on', 'NOLOOP'));
     out.push(await c.callRaw('GET', 'x'));
     out.push(await c.callRaw('SET', 'x', '5'));
+    out.push(...(await upToPing(c)));
+    return out;
+  });
+
+  t.scenario('RESP3: reads and own writes of one key in one pipeline, sent in a single write', async (connect) => {
+    const out: string[] = [];
+    const c = await resp3(connect);
+    out.push(await c.callRaw('CLIENT', 'TRACKING', 'on'));
+    out.push(await c.callRaw('SET', 'x', '1'));
+    // GET and INCR are fast commands, timed together as a run (see call() in dispatch.ts); each GET is remembered at once, so each INCR invalidates.
+    c.write(Buffer.concat([['GET', 'x'], ['INCR', 'x'], ['GET', 'x'], ['INCR', 'x'], ['INCR', 'x']].map((cmd) => encodeCommand(cmd))));
     out.push(...(await upToPing(c)));
     return out;
   });
