@@ -58,6 +58,8 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   sadd: (i) => ['SADD', 'myset', `element:${i % 10000}`],
   hset: (i) => ['HSET', 'myhash', `element:${i % 10000}`, 'xxx'],
   hset_table: (i) => ['HSET', 'tablehash', `field:${i}`, `value:${i}`],
+  // As redis-benchmark's 3-byte HSET test sends it: one field of a listpack hash, written again and again.
+  hset_bench: () => ['HSET', 'benchhash', 'element:__rand_int__', 'xxx'],
   // redis-benchmark's HSET once its 100-byte run has turned myhash into a table: one field, written again and again.
   hset_bench_table: () => ['HSET', 'convertedhash', 'element:__rand_int__', 'xxx'],
   hget_table: (i) => ['HGET', 'tablehash', `field:${i}`],

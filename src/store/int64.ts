@@ -30,9 +30,26 @@ export function isInt64(s: string): boolean {
   return true;
 }
 
+/** Longest digit run whose value a double holds exactly (10^15 < 2^53): toInt64 sums such runs itself. */
+const EXACT_DIGITS = 15;
+
 /** s as an int64, as a JS number (exact up to 2^53); null when s is no int64. */
 export function toInt64(s: string): number | null {
-  return isInt64(s) ? Number(s) : null;
+  const n = s.length;
+  const negative = n > 1 && s.charCodeAt(0) === 45;
+  const digits = negative ? n - 1 : n;
+  if (digits === 0 || digits > EXACT_DIGITS) return isInt64(s) ? Number(s) : null;
+  // The common case in one pass, without Number()'s general parse: INCR reads its counter with it.
+  const first = n - digits;
+  const lead = s.charCodeAt(first) - 48;
+  if (lead < 1 || lead > 9) return lead === 0 && digits === 1 && !negative ? 0 : null;
+  let value = lead;
+  for (let i = first + 1; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    value = value * 10 + d;
+  }
+  return negative ? -value : value;
 }
 
 /** s as an int64, exactly; null when s is no int64. */
