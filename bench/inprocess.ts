@@ -53,6 +53,8 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   get: (i) => ['GET', `key:${i % 10000}`],
   incr: () => ['INCR', 'counter'],
   mset: (i) => ['MSET', ...Array.from({ length: 10 }, (_, j) => [`key:${(i + j) % 10000}`, 'xxx']).flat()],
+  // As redis-benchmark's MSET test sends it with 100-byte values: one key, ten times.
+  mset_bench_d100: () => ['MSET', ...Array.from({ length: 10 }, () => ['key:__rand_int__', 'x'.repeat(100)]).flat()],
   lpush: () => ['LPUSH', 'mylist', 'xxx'],
   rpush: () => ['RPUSH', 'mylist2', 'xxx'],
   sadd: (i) => ['SADD', 'myset', `element:${i % 10000}`],
