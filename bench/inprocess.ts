@@ -51,6 +51,8 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   ping: () => ['PING'],
   set: (i) => ['SET', `key:${i % 10000}`, 'xxx'],
   get: (i) => ['GET', `key:${i % 10000}`],
+  // As redis-benchmark's GET test sends it after its 100-byte SET test: one key, holding 100 bytes.
+  get_bench_d100: () => ['GET', 'key:__rand_int__'],
   incr: () => ['INCR', 'counter'],
   mset: (i) => ['MSET', ...Array.from({ length: 10 }, (_, j) => [`key:${(i + j) % 10000}`, 'xxx']).flat()],
   // As redis-benchmark's MSET test sends it with 100-byte values: one key, ten times.
@@ -86,6 +88,7 @@ const SETUP: string[][] = [
   ['RPUSH', 'rangelist100', ...Array.from({ length: 600 }, () => 'x'.repeat(100))],
   ['HSET', 'tablehash', ...Array.from({ length: 1000 }, (_, i) => [`field:${i}`, `value:${i}`]).flat()],
   ['HSET', 'convertedhash', 'element:__rand_int__', 'x'.repeat(100)],
+  ['SET', 'key:__rand_int__', 'x'.repeat(100)],
   ['ZADD', 'tablezset', ...Array.from({ length: 1000 }, (_, i) => [String(i), `member:${i}`]).flat()],
 ];
 
