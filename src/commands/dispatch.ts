@@ -105,7 +105,7 @@ function serveReadyKeys(c: Client): void {
  *   command starts when the one before it ended. Its time then includes
  *   decoding its own arguments, a fraction of a microsecond.
  * - A run of consecutive top-level commands that are timedInRuns (fast:
- *   O(1) or O(log N), and never blocking) is timed by one read when it
+ *   O(1) or O(log N), or constantTime, and never blocking) is timed by one read when it
  *   ends, each command getting an equal share. A pipeline of GETs so gives
  *   each GET the mean of its run in commandstats, the latency histogram and
  *   the slow log; any other command ends the run before it starts, so it is
