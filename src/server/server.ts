@@ -6,6 +6,7 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import { Client, OUTPUT_HIGH_WATER } from './client.js';
+import { noteUnfinishedWrite, recycleSlabs, releaseIdleSpareSlabs } from '../resp/writer.js';
 import { Config, ConfigError } from '../config.js';
 import { Clock } from '../store/clock.js';
 import { Keyspace } from '../store/keyspace.js';
@@ -120,6 +121,8 @@ export class Server {
   private clientIdSeq = 0;
   private pendingFlush: Client[] = [];
   private flushQueued = false;
+  /** When releaseIdleBuffers last looked at the reply writer's spare slabs. */
+  private spareSlabsCheckedAt = 0;
   private logLevel: LogLevel = 'notice';
   /** The logfile directive, read when the server starts listening; null: standard output. */
   private logfile: string | null = null;
@@ -353,6 +356,7 @@ export class Server {
     const clients = this.pendingFlush;
     this.pendingFlush = [];
     for (const client of clients) this.flush(client);
+    recycleSlabs();
   }
 
   private flush(client: Client): void {
@@ -374,6 +378,8 @@ export class Server {
       }
       socket.uncork();
     }
+    // Left in the socket, the bytes still point into the writer's slabs (see recycleSlabs).
+    if (socket.writableLength > 0) noteUnfinishedWrite();
     this.memory.noteClient(client);
     if (client.closeAfterReply) {
       client.closed = true;
@@ -411,12 +417,20 @@ export class Server {
     this.tracking.limitTableSize();
     this.outputLimits.cron();
     this.closeIdleClients();
-    this.releaseIdleQueryBuffers();
+    this.releaseIdleBuffers();
   }
 
-  /** Clients idle for IDLE_QUERY_BUFFER_MS give back their decoders' held buffers (Redis's clientsCronResizeQueryBuffer). */
-  private releaseIdleQueryBuffers(): void {
+  /**
+   * Clients idle for IDLE_QUERY_BUFFER_MS give back their decoders' held
+   * buffers (Redis's clientsCronResizeQueryBuffer), and as often the reply
+   * writer's spare slabs go if none was used meanwhile.
+   */
+  private releaseIdleBuffers(): void {
     const now = this.clock.now();
+    if (now - this.spareSlabsCheckedAt >= IDLE_QUERY_BUFFER_MS) {
+      this.spareSlabsCheckedAt = now;
+      releaseIdleSpareSlabs();
+    }
     for (const client of this.clients.values()) {
       if (now - client.lastInteraction > IDLE_QUERY_BUFFER_MS) client.decoder.releaseIdleBuffer();
     }

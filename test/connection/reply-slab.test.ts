@@ -6,6 +6,10 @@
  * GETs of random binary values and does not read while other clients run
  * GETs of their own; when it reads at last, every reply must be the value it
  * asked for, byte for byte.
+ *
+ * Slabs are also filled again once every write has gone out whole
+ * (recycleSlabs): clients that pipeline GETs of large values, round after
+ * round, must each get their own values while the slabs are reused.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,9 +25,15 @@ const VALUE_BYTES = 8000;
 const BUSY_CLIENTS = 4;
 const BUSY_GETS = 300;
 
-function randomValue(gen: Generator): string {
-  return Buffer.from(Array.from({ length: VALUE_BYTES }, () => gen.int(256))).toString('latin1');
+function randomValue(gen: Generator, bytes = VALUE_BYTES): string {
+  return Buffer.from(Array.from({ length: bytes }, () => gen.int(256))).toString('latin1');
 }
+
+/** Pipelined GETs of 16,000-byte values by several clients at once: each round's replies fill and recycle several slabs. */
+const PIPELINING_CLIENTS = 8;
+const PIPELINE = 16;
+const ROUNDS = 40;
+const LARGE_VALUE_BYTES = 16000;
 
 describe('replies queued for a client that does not read', () => {
   let server: RunningServer;
@@ -64,5 +74,28 @@ describe('replies queued for a client that does not read', () => {
       if (reply !== values[i]) assert.fail(`reply ${i} of the stalled client is not its value (length ${String(reply).length})`);
     }
     stalled.close();
+  });
+
+  it('stay intact while slabs are filled again, round after round', async () => {
+    const gen = new Generator(59);
+    const values = Array.from({ length: 64 }, () => randomValue(gen, LARGE_VALUE_BYTES));
+    const loader = await RawClient.connect(server.port);
+    for (let i = 0; i < values.length; i++) assert.equal(await loader.call('SET', `large:${i}`, values[i]), 'OK');
+    loader.close();
+
+    const clients = await Promise.all(Array.from({ length: PIPELINING_CLIENTS }, () => RawClient.connect(server.port)));
+    await Promise.all(
+      clients.map(async (c, n) => {
+        for (let round = 0; round < ROUNDS; round++) {
+          const keys = Array.from({ length: PIPELINE }, (_, i) => (n * 7 + round * 3 + i * 5) % values.length);
+          c.write(Buffer.concat(keys.map((key) => encodeCommand(['GET', `large:${key}`]))));
+          for (const key of keys) {
+            const reply = await c.read();
+            if (reply !== values[key]) assert.fail(`client ${n}, round ${round}: the reply to GET large:${key} is not its value`);
+          }
+        }
+        c.close();
+      }),
+    );
   });
 });
