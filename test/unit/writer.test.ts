@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReplyWriter } from '../../src/resp/writer.js';
+import { recycleSlabs, ReplyWriter } from '../../src/resp/writer.js';
 
 /** The bytes the writer produced for what write did, as latin1 text. */
 function encode(write: (w: ReplyWriter) => void): string {
@@ -33,7 +33,7 @@ describe('ReplyWriter encodings', () => {
   });
 
   it('bulk strings of every length class, alone and as a run', () => {
-    const values = [0, 1, 9, 10, 24, 25, 99, 100, 16384, 16385, 70000].map((n) => '\xff'.repeat(n));
+    const values = [0, 1, 9, 10, 24, 25, 99, 100, 16384, 16385, 70000, 99999, 100000, 131072, 131073].map((n) => '\xff'.repeat(n));
     const framed = (list: string[]) => list.map((v) => `$${v.length}\r\n${v}\r\n`).join('');
     assert.equal(encode((w) => values.forEach((v) => w.bulk(v))), framed(values));
     assert.equal(encode((w) => w.bulkArray(values)), `*${values.length}\r\n${framed(values)}`);
@@ -62,6 +62,16 @@ describe('ReplyWriter encodings', () => {
     const chunks = w.takeChunks();
     assert.ok(chunks.some((chunk) => chunk.length === large.length));
     assert.equal(Buffer.concat(chunks).toString('latin1'), `*3\r\n$1\r\na\r\n$200000\r\n${large}\r\n$1\r\nb\r\n`);
+  });
+
+  it('values of six-digit lengths that end a slab at its last byte, or one past it', () => {
+    // From an empty slab (nothing is pending, so recycleSlabs starts it over), the first value leaves
+    // about 131,080 bytes for the second, whose framing takes 11 bytes beyond its 131,072.
+    for (let first = 131045; first <= 131055; first++) {
+      recycleSlabs();
+      const values = ['a'.repeat(first), 'b'.repeat(131072)];
+      assert.equal(encode((w) => values.forEach((v) => w.bulk(v))), values.map((v) => `$${v.length}\r\n${v}\r\n`).join(''), `after ${first} bytes`);
+    }
   });
 
   it('nothing while replies are off', () => {
