@@ -100,16 +100,17 @@ function serveReadyKeys(c: Client): void {
 
 /**
  * Command durations. A clock read costs about 40 ns on the machines we
- * measure on, as much as a GET's own work, so commands are not timed one by one:
+ * measure on, as much as a GET's own work, so commands are not timed one
+ * by one:
  * - Within a batch of commands (one read's worth, see Client.process) a
  *   command starts when the one before it ended. Its time then includes
  *   decoding its own arguments, a fraction of a microsecond.
  * - A run of consecutive top-level commands that are timedInRuns (fast:
- *   O(1) or O(log N), or constantTime, and never blocking) is timed by one read when it
- *   ends, each command getting an equal share. A pipeline of GETs so gives
- *   each GET the mean of its run in commandstats, the latency histogram and
- *   the slow log; any other command ends the run before it starts, so it is
- *   timed alone.
+ *   O(1) or O(log N), or constantTime; never blocking) is timed by one
+ *   read when it ends, each command getting an equal share. A pipeline of
+ *   GETs so gives each GET the mean of its run in commandstats, the
+ *   latency histogram and the slow log; any other command ends the run
+ *   before it starts, so it is timed alone.
  * batchTime is -1 outside a batch, where call() reads the clock twice.
  */
 let batchTime = -1;
@@ -145,13 +146,13 @@ function timeUntimedRun(): void {
   const usec = ((end - batchTime) * 1000) / count;
   batchTime = end;
   for (let i = 0; i < count; i++) {
-    recordDuration(untimedClients[i] as Client, untimedCommands[i], untimedArgvs[i] as string[], usec);
+    addCommandTime(untimedClients[i] as Client, untimedCommands[i], untimedArgvs[i] as string[], usec);
     untimedClients[i] = null;
     untimedArgvs[i] = null;
   }
 }
 
-function recordDuration(c: Client, cmd: Command, argv: string[], usec: number): void {
+function addCommandTime(c: Client, cmd: Command, argv: string[], usec: number): void {
   cmd.usec += usec;
   c.server.commandTimed(c, cmd, argv, usec);
 }
@@ -222,7 +223,7 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
     const usec = (end - start) * 1000;
     // A command that blocked gets its slow log entry and the rest of its statistics when it is served.
     if (c.blocked !== null) c.blocked.call = { cmd, argv, usec };
-    recordDuration(c, cmd, argv, usec);
+    addCommandTime(c, cmd, argv, usec);
   }
   if (outermost) afterOutermostCommand(c);
 }

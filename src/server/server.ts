@@ -333,6 +333,7 @@ export class Server {
 
   /** Observers of every executed command, told as it ends (MONITOR, client-side caching). */
   readonly commandObservers: CommandObserver[] = [];
+
   afterCommand(client: Client, cmd: Command, argv: string[]): void {
     for (let i = 0; i < this.commandObservers.length; i++) this.commandObservers[i](client, cmd, argv);
   }
