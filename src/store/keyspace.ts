@@ -249,10 +249,14 @@ export class Database {
     this.keyspace.emit(this, key, eventClass, event);
   }
 
-  /** Records the current size of key's collection, if it still has one (a packed entry holds a string, counted when it was stored). */
+  /** Records the current size of key's collection, if it still has one (a string, packed or not, was counted when it was stored). */
   recount(key: string): void {
     const id = this.idOf(key);
-    if (id >= 0 && !this.main.isPacked(id)) this.replaceAt(id, key, this.main.valueAt(id));
+    if (id < 0 || this.main.isPacked(id)) return;
+    const value = this.main.valueAt(id);
+    if (typeof value === 'string') return;
+    const before = value.accountedBytes;
+    this.bytes += (value.accountedBytes = value.memoryUsage()) - before;
   }
 
   /** key's entry id, or -1; usually the last one found, which saves a search. */
