@@ -42,7 +42,7 @@ const LOG_MARKS: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: 
 
 /** How long close() lets connections finish sending their replies before cutting them off. */
 const CLOSE_GRACE_MS = 1000;
-/** How long a client stays idle before its decoder gives back the buffer it keeps for unfinished requests (2 s, as in Redis). */
+/** How long a client stays idle before its decoder gives back the buffer it keeps for unfinished requests (2 s, as in Redis); also how often unused spare reply slabs are let go. */
 const IDLE_QUERY_BUFFER_MS = 2000;
 
 

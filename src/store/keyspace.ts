@@ -256,7 +256,7 @@ export class Database {
     const value = this.main.valueAt(id);
     if (typeof value === 'string') return;
     const before = value.accountedBytes;
-    this.bytes += (value.accountedBytes = value.memoryUsage()) - before;
+    this.bytes += this.countValue(value) - before;
   }
 
   /** key's entry id, or -1; usually the last one found, which saves a search. */
