@@ -19,11 +19,12 @@ import { WRONGTYPE, fail } from './args.js';
 import { keyAt, type CommandSpec } from './table.js';
 
 const INVALID_HLL = '-INVALIDOBJ Corrupted HLL object detected';
+const NOT_HLL = '-WRONGTYPE Key is not a valid HyperLogLog string value.';
 
 /** Redis's isHLLObjectOrReply: the value as a valid HLL string, or the errors Redis gives. */
 function asHyperLogLog(value: Value): string {
-  if (typeof value !== 'string') fail(WRONGTYPE);
-  if (!isHyperLogLog(value)) fail('-WRONGTYPE Key is not a valid HyperLogLog string value.');
+  if (typeof value !== 'string') fail(typeof value === 'number' ? NOT_HLL : WRONGTYPE);
+  if (!isHyperLogLog(value)) fail(NOT_HLL);
   return value;
 }
 

@@ -163,7 +163,7 @@ function move(c: Client, argv: string[]): void {
 
 /** A copy of a value for COPY: strings are immutable, collections copy themselves. */
 function duplicate(value: Value): Value {
-  return typeof value === 'string' ? value : value.clone();
+  return typeof value === 'object' ? value.clone() : value;
 }
 
 function copy(c: Client, argv: string[]): void {
@@ -323,7 +323,7 @@ function objectLookup(c: Client, key: string): Value | undefined {
 function objectEncoding(c: Client, argv: string[]): void {
   const value = objectLookup(c, argv[2]);
   if (value === undefined) return;
-  c.reply.bulk(typeof value === 'string' ? stringEncoding(value) : value.encoding());
+  c.reply.bulk(typeof value === 'object' ? value.encoding() : stringEncoding(value));
 }
 
 function objectRefcount(c: Client, argv: string[]): void {
@@ -334,7 +334,7 @@ function objectRefcount(c: Client, argv: string[]): void {
 
 /** Whether Redis would store value as one of its shared integer objects. */
 function isSharedInteger(c: Client, value: Value): boolean {
-  if (typeof value !== 'string' || stringEncoding(value) !== 'int') return false;
+  if (typeof value === 'object' || stringEncoding(value) !== 'int') return false;
   const n = Number(value);
   if (n < 0 || n >= SHARED_INTEGERS) return false;
   // LRU and LFU policies need a clock per key, so Redis stops sharing integers under a memory limit.

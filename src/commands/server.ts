@@ -13,7 +13,7 @@ import { datasetDigest, valueDigest } from '../server/digest.js';
 import { latencyGraph, latencyReport } from '../server/latency.js';
 import { redactArgument } from '../server/monitor.js';
 import { GlobPattern } from '../store/glob.js';
-import { LRU_CLOCK_MAX, type Database } from '../store/keyspace.js';
+import { LRU_CLOCK_MAX, stringOf, type Database } from '../store/keyspace.js';
 import { lruIdleMs } from '../store/access.js';
 import { fail, isKeyword, parsePositiveLong, parseRangeLong, replyHelp, subcommandSyntaxError, SYNTAX_ERROR, NO_SUCH_KEY, LONG_MAX } from './args.js';
 import { inNestedCall } from './dispatch.js';
@@ -463,8 +463,8 @@ function debugObject(c: Client, argv: string[]): void {
   const tag = db.main.tagAt(id);
   const lru = Math.floor(tag / 1000) & LRU_CLOCK_MAX;
   const idle = Math.floor(lruIdleMs(c.server.keyspace.lruClock, tag) / 1000);
-  const encoding = typeof value === 'string' ? stringEncoding(value) : value.encoding();
-  const serialized = typeof value === 'string' ? serializedStringLength(value) : 0;
+  const encoding = typeof value === 'object' ? value.encoding() : stringEncoding(value);
+  const serialized = typeof value === 'object' ? 0 : serializedStringLength(stringOf(value));
   c.reply.simple(`Value at:${valueToken(argv[2])} refcount:1 encoding:${encoding} serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}`);
 }
 

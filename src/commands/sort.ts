@@ -6,7 +6,7 @@
  */
 import { mayReadAnyKey } from '../server/acl.js';
 import type { Client } from '../server/client.js';
-import type { Database, Value } from '../store/keyspace.js';
+import { isString, stringOf, type Database, type Value } from '../store/keyspace.js';
 import { Hash } from '../store/hash.js';
 import { List } from '../store/list.js';
 import { partialSort } from '../store/partial-sort.js';
@@ -85,7 +85,7 @@ function lookupByPattern(db: Database, pattern: string, element: string): string
   if ((nul >= 0 && nul < arrow) || arrow + 2 >= pattern.length || pattern.charCodeAt(arrow + 2) === 0) arrow = -1;
   const key = pattern.slice(0, star) + element + pattern.slice(star + 1, arrow < 0 ? pattern.length : arrow);
   const value = db.lookupRead(key);
-  if (arrow < 0) return typeof value === 'string' ? value : undefined;
+  if (arrow < 0) return value !== undefined && isString(value) ? stringOf(value) : undefined;
   return value instanceof Hash ? value.get(pattern.slice(arrow + 2)) : undefined;
 }
 

@@ -1,6 +1,6 @@
 /** String commands (t_string.c). */
 import type { Client } from '../server/client.js';
-import type { Value } from '../store/keyspace.js';
+import { counterValue, isString, stringOf, type StringValue, type Value } from '../store/keyspace.js';
 import { INT64_MAX, INT64_MIN, isInt64 } from '../store/int64.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, fail, parseBigInteger, parseInteger, toInt64 } from './args.js';
@@ -12,13 +12,14 @@ const EMBSTR_SIZE_LIMIT = 44;
 const MAX_JS_STRING_LENGTH = 2 ** 29 - 24;
 
 /** OBJECT ENCODING of a string value, by Redis's rules for a freshly set value. */
-export function stringEncoding(value: string): 'int' | 'embstr' | 'raw' {
-  if (isInt64(value)) return 'int';
+export function stringEncoding(value: StringValue): 'int' | 'embstr' | 'raw' {
+  if (typeof value === 'number' || isInt64(value)) return 'int';
   return value.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
 }
 
 function asString(v: Value | undefined): string | undefined {
   if (v === undefined || typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
   fail(WRONGTYPE);
 }
 
@@ -222,8 +223,8 @@ function mget(c: Client, argv: string[]): void {
   c.reply.arrayHeader(argv.length - 1);
   for (let i = 1; i < argv.length; i++) {
     const v = c.db.lookupRead(argv[i]);
-    if (typeof v === 'string') c.reply.bulk(v);
-    else c.reply.nullBulk();
+    if (v === undefined || !isString(v)) c.reply.nullBulk();
+    else c.reply.bulk(stringOf(v));
   }
 }
 
@@ -316,23 +317,30 @@ function parseIncrement(arg: string): number | bigint {
   return Number.isSafeInteger(n) ? n : BigInt(arg);
 }
 
-/** current + by with int64 overflow detection; plain numbers while the result is exact. */
-function addInt64(current: number, currentText: string, by: number | bigint): number | bigint {
+/** current + by with int64 overflow detection; plain numbers while the result is exact. exact is current as stored, exact when current is not. */
+function addInt64(current: number, exact: StringValue, by: number | bigint): number | bigint {
   if (typeof by === 'number' && Number.isSafeInteger(current)) {
     const sum = current + by;
     if (Number.isSafeInteger(sum)) return sum;
   }
-  const sum = BigInt(currentText) + BigInt(by);
+  const sum = BigInt(exact) + BigInt(by);
   if (sum > INT64_MAX || sum < INT64_MIN) fail('ERR increment or decrement would overflow');
   return sum;
 }
 
-function incrementBy(c: Client, key: string, by: number | bigint): void {
-  const old = writableString(c, key);
-  const current = old === undefined ? 0 : toInt64(old);
+/** A key's value read as a counter by INCR and its family: 0 when missing; NOT_INTEGER for a string that is no int64. */
+function counterOf(value: Value | undefined): number {
+  if (value === undefined) return 0;
+  if (typeof value === 'number') return value;
+  const current = toInt64(asString(value) as string);
   if (current === null) fail(NOT_INTEGER);
-  const sum = addInt64(current, old ?? '0', by);
-  c.db.overwrite(key, String(sum));
+  return current;
+}
+
+function incrementBy(c: Client, key: string, by: number | bigint): void {
+  const old = c.db.lookupWrite(key);
+  const sum = addInt64(counterOf(old), (old as StringValue | undefined) ?? 0, by);
+  c.db.overwrite(key, counterValue(sum));
   c.db.changed(key, '$', 'incrby');
   c.reply.integer(sum);
 }
@@ -475,12 +483,12 @@ function replyLcsMatches(c: Client, matches: LcsMatch[], total: number, options:
 function lcs(c: Client, argv: string[]): void {
   const first = c.db.lookupRead(argv[1]);
   const second = c.db.lookupRead(argv[2]);
-  if ((first !== undefined && typeof first !== 'string') || (second !== undefined && typeof second !== 'string')) {
+  if ((first !== undefined && !isString(first)) || (second !== undefined && !isString(second))) {
     fail('ERR The specified keys must contain string values');
   }
   const options = parseLcsOptions(argv);
-  const a = Buffer.from(first ?? '', 'latin1');
-  const b = Buffer.from(second ?? '', 'latin1');
+  const a = Buffer.from(first === undefined ? '' : stringOf(first), 'latin1');
+  const b = Buffer.from(second === undefined ? '' : stringOf(second), 'latin1');
   const table = lcsTable(c, a, b);
   const total = table[table.length - 1];
   if (options.len) {

@@ -235,7 +235,7 @@ export class Blocking {
       const next = waiter.next;
       const value = db.lookup(key);
       if (value === undefined) return;
-      if (typeof value !== 'string' && value.type === waiter.state.type) this.serve(waiter.client, waiter.state, key, value);
+      if (typeof value === 'object' && value.type === waiter.state.type) this.serve(waiter.client, waiter.state, key, value);
       waiter = next;
     }
   }

@@ -7,7 +7,7 @@
  * hashes, sorted sets) xored, and a deadline adds a fixed marker.
  */
 import { createHash } from 'node:crypto';
-import type { Database, Keyspace, Value } from '../store/keyspace.js';
+import { stringOf, typeOf, type Database, type Keyspace, type Value } from '../store/keyspace.js';
 import type { Hash } from '../store/hash.js';
 import type { SetValue } from '../store/set.js';
 import type { ZSet } from '../store/zset.js';
@@ -53,11 +53,11 @@ function xorElement(digest: Buffer, parts: string[]): void {
 
 /** A value's signature mixed into digest, as xorObjectDigest. */
 function mixValue(digest: Buffer, value: Value, hasDeadline: boolean): void {
-  const type = typeof value === 'string' ? 'string' : value.type;
+  const type = typeOf(value);
   const code = Buffer.alloc(4);
   code.writeUInt32BE(TYPE_CODES[type]);
   mixDigest(digest, code);
-  if (typeof value === 'string') mixDigest(digest, bytes(value));
+  if (typeof value !== 'object') mixDigest(digest, bytes(stringOf(value)));
   else if (type === 'list') (value as List).walk(0, false, (element) => mixDigest(digest, bytes(element)));
   else if (type === 'set') (value as SetValue).forEach((member) => xorDigest(digest, bytes(member)));
   else if (type === 'hash') (value as Hash).forEach((field, v) => xorElement(digest, [field, v]));

@@ -97,7 +97,8 @@ export interface DictOptions {
    * For the keyspace, whose tag column holds the LRU clock: a new entry's
    * short string value (PACK_LIMIT bytes with its key) is packed with its
    * key as packValues does, but with the key's length in the value column,
-   * a small integer. Other values, and values added with pack = false,
+   * as the negative number -1 - length; so the values themselves may be
+   * numbers only if not negative (the keyspace's counters). Other values, and values added with pack = false,
    * stand apart. Replacing a value unpacks the entry: a key written again
    * is likely to be written often, and an unpacked entry compares its key
    * with === and takes a new value without copying it (a packed one costs
@@ -113,7 +114,7 @@ export interface DictOptions {
 export class Dict<V = undefined> {
   /** Each key, or with packValues each key and value packed into one string. */
   private keys = new ChunkedArray<string>();
-  /** The value column; null for a keysOnly dict (8 bytes an entry saved). With packStrings, a packed entry's key length. */
+  /** The value column; null for a keysOnly dict (8 bytes an entry saved). With packStrings, a packed entry's key length as -1 - length. */
   private vals: ChunkedArray<V | number> | null;
   private hashes = new Int32Array(MIN_BUCKETS);
   private next = new Int32Array(MIN_BUCKETS);
@@ -196,7 +197,7 @@ export class Dict<V = undefined> {
     if (this.packsValues) return (this.tagCol as Uint32Array)[id];
     if (this.packsStrings) {
       const v = (this.vals as ChunkedArray<V | number>).get(id);
-      if (typeof v === 'number') return v;
+      if (typeof v === 'number' && v < 0) return -1 - v;
     }
     return -1;
   }
@@ -507,7 +508,7 @@ export class Dict<V = undefined> {
     if (this.packsValues) return (this.keys.get(id) as string).slice((this.tagCol as Uint32Array)[id]) as V;
     if (this.vals === null) return undefined as V;
     const v = this.vals.get(id);
-    return (typeof v === 'number' && this.packsStrings ? (this.keys.get(id) as string).slice(v) : v) as V;
+    return (typeof v === 'number' && v < 0 && this.packsStrings ? (this.keys.get(id) as string).slice(-1 - v) : v) as V;
   }
 
   /**
@@ -548,7 +549,7 @@ export class Dict<V = undefined> {
   private storePacked(id: number, key: string, value: string): void {
     this.keys.set(id, [key, value].join(''));
     if (this.packsValues) (this.tagCol as Uint32Array)[id] = key.length;
-    else (this.vals as ChunkedArray<V | number>).set(id, key.length);
+    else (this.vals as ChunkedArray<V | number>).set(id, -1 - key.length);
   }
 
   /** The length of packed entry id's key and value together. */

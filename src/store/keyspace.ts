@@ -7,11 +7,31 @@
 import { performance } from 'node:perf_hooks';
 import { Clock } from './clock.js';
 import { Dict } from './dict.js';
-import { accountedValueBytes, keyEntryBytes, packedEntryBytes, stringBytes } from './memory.js';
+import { accountedValueBytes, keyEntryBytes, packedEntryBytes, stringValueBytes } from './memory.js';
 import { lfuMinutesAt, lfuNewWord, lfuTouched, lruClockAt, type LfuSettings } from './access.js';
 
-/** A string value is a latin1 JS string (one char per byte); other types are objects. */
-export type Value = string | Collection;
+/**
+ * A string value is a latin1 JS string (one char per byte), or a counter: a
+ * non-negative safe integer standing for its decimal digits, as INCR and its
+ * family store a result (Redis's int encoding), so that counting makes no
+ * string and no work for the garbage collector. Other types are objects.
+ */
+export type StringValue = string | number;
+export type Value = StringValue | Collection;
+
+export function isString(v: Value): v is StringValue {
+  return typeof v !== 'object';
+}
+
+/** The bytes a string value stands for. */
+export function stringOf(v: StringValue): string {
+  return typeof v === 'string' ? v : String(v);
+}
+
+/** What INCR and its family store for a result: the number itself while it may stand as a counter (see StringValue). */
+export function counterValue(n: number | bigint): StringValue {
+  return typeof n === 'number' && n >= 0 ? n : String(n);
+}
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
@@ -29,7 +49,7 @@ export interface Collection {
 }
 
 export function typeOf(v: Value): TypeName {
-  return typeof v === 'string' ? 'string' : v.type;
+  return typeof v === 'object' ? v.type : 'string';
 }
 
 /**
@@ -169,7 +189,7 @@ export class Database {
 
   /** The bytes of a value being stored; a collection records them, to be taken out again when it changes or goes. */
   private countValue(value: Value): number {
-    if (typeof value === 'string') return stringBytes(value.length);
+    if (typeof value !== 'object') return stringValueBytes(value);
     return (value.accountedBytes = value.memoryUsage());
   }
 
@@ -254,7 +274,7 @@ export class Database {
     const id = this.idOf(key);
     if (id < 0 || this.main.isPacked(id)) return;
     const value = this.main.valueAt(id);
-    if (typeof value === 'string') return;
+    if (typeof value !== 'object') return;
     const before = value.accountedBytes;
     this.bytes += this.countValue(value) - before;
   }

@@ -17,7 +17,8 @@
  *                            + MAIN_ENTRY_BYTES)
  *   stringBytes(n)         = 16 + n rounded up to 8: a sequential one-byte string
  *                            (map, hash and length header, then the bytes)
- *   valueBytes             = stringBytes for a string, Collection.memoryUsage() otherwise
+ *   valueBytes             = stringBytes for a string, Collection.memoryUsage() for a
+ *                            collection, 0 or 16 for a counter (see stringValueBytes)
  *   MAIN_ENTRY_BYTES       = one entry of the keyspace Dict's parallel arrays (key and
  *                            value pointers, hash, chain link, LRU/LFU tag) and its share
  *                            of the buckets, with average growth slack
@@ -41,7 +42,7 @@
  * the growth of used_memory follows the growth of the heap plus external
  * memory (typed arrays keep their elements outside the heap) after a full GC.
  */
-import type { Database, Keyspace, Value } from './keyspace.js';
+import type { Database, Keyspace, StringValue, Value } from './keyspace.js';
 
 /** What used_memory counts before any key: measured as an idle server's heap growth over bare Node's. */
 export const BASELINE_BYTES = 3.5 * 1024 * 1024;
@@ -92,8 +93,17 @@ export const MAIN_ENTRY_BYTES = Math.round(2 * POINTER * 1.25 + (4 + 4 + 4 + 4 /
 /** The expires Dict's columns per entry (it has no value column): key pointer, hash, chain link, deadline, bucket. */
 export const EXPIRES_ENTRY_BYTES = Math.round(POINTER * 1.25 + (4 + 4 + 8 + 4 / 0.75) * 1.33);
 
+/** V8's largest small integer (Smi) on 64-bit Node without pointer compression: held in the pointer itself. */
+const SMI_MAX = 2 ** 31 - 1;
+
+/** A string value: its string, or for a counter nothing while a Smi, else a 16-byte HeapNumber. */
+export function stringValueBytes(value: StringValue): number {
+  if (typeof value === 'string') return stringBytes(value.length);
+  return value <= SMI_MAX ? 0 : 16;
+}
+
 export function valueBytes(value: Value): number {
-  return typeof value === 'string' ? stringBytes(value.length) : value.memoryUsage();
+  return typeof value === 'object' ? value.memoryUsage() : stringValueBytes(value);
 }
 
 /** What one key costs in its database: the number MEMORY USAGE answers. packed: its string value is packed with it (see Database.main). */
@@ -114,7 +124,7 @@ export function keyEntryBytes(key: string): number {
 
 /** What a value was counted at when its database last accounted for it (a collection may have changed since). */
 export function accountedValueBytes(value: Value): number {
-  return typeof value === 'string' ? stringBytes(value.length) : value.accountedBytes;
+  return typeof value === 'object' ? value.accountedBytes : stringValueBytes(value);
 }
 
 /** A database's share of used_memory: its keys and their deadlines. */

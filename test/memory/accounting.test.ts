@@ -10,7 +10,7 @@ import { startKeyhive } from '../support/servers.js';
 import { Generator } from '../support/random.js';
 import { spawnKeyhive } from '../robustness/keyhive-process.js';
 import { entryBytes, stringBytes } from '../../src/store/memory.js';
-import type { Database, Value } from '../../src/store/keyspace.js';
+import { typeOf, type Collection, type Database } from '../../src/store/keyspace.js';
 import type { Hash } from '../../src/store/hash.js';
 import type { SetValue } from '../../src/store/set.js';
 import type { List } from '../../src/store/list.js';
@@ -73,7 +73,7 @@ async function measure(c: RawClient): Promise<{ used: number; v8: number }> {
 }
 
 /** Bytes of a collection's element strings, counted from its contents. */
-function elementBytes(value: Exclude<Value, string>): number {
+function elementBytes(value: Collection): number {
   let bytes = 0;
   const add = (s: string) => (bytes += stringBytes(s.length));
   switch (value.type) {
@@ -105,7 +105,7 @@ function elementBytes(value: Exclude<Value, string>): number {
 }
 
 /** A collection's running count of its element bytes (private state, read here to check it). */
-function runningElementBytes(value: Exclude<Value, string>): number {
+function runningElementBytes(value: Collection): number {
   if (value.type === 'zset') return (value as unknown as { store: { memberBytes: number } }).store.memberBytes;
   return (value as unknown as { stringBytes: number }).stringBytes;
 }
@@ -120,6 +120,8 @@ function randomWrite(g: Generator): Command {
     () => ['SET', key, value(g.pick([3, 40, 2000]))],
     () => ['APPEND', key, value(g.between(1, 50))],
     () => ['SETRANGE', key, g.int(100), value(20)],
+    // Counters: small ones, ones past V8's small integers, negative ones.
+    () => ['INCRBY', key, g.pick([1, 2 ** 31, -(2 ** 40)])],
     () => ['HSET', key, ...members().flatMap((m) => [m.slice(0, 20), member()])],
     () => ['HDEL', key, ...members().map((m) => m.slice(0, 20))],
     () => ['HINCRBY', key, String(g.int(10)), 3],
@@ -161,8 +163,8 @@ function checkBookkeeping(dbs: Database[]): void {
     for (const id of db.main.ids()) {
       const key = db.main.keyAt(id);
       const v = db.main.valueAt(id);
-      assert.equal(db.accountedBytesAt(id), entryBytes(key, v, db.main.isPacked(id)), `recorded size of ${key} (${typeof v === 'string' ? 'string' : v.type})`);
-      if (typeof v !== 'string') assert.equal(runningElementBytes(v), elementBytes(v), `element bytes of ${key} (${v.type}, ${v.encoding()})`);
+      assert.equal(db.accountedBytesAt(id), entryBytes(key, v, db.main.isPacked(id)), `recorded size of ${key} (${typeOf(v)})`);
+      if (typeof v === 'object') assert.equal(runningElementBytes(v), elementBytes(v), `element bytes of ${key} (${v.type}, ${v.encoding()})`);
       total += db.accountedBytesAt(id);
     }
     assert.equal(db.bytes, total, `db${db.index} total`);
