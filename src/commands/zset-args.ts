@@ -8,6 +8,7 @@
  * arguments are C strings to it, it stops at a NUL byte.
  */
 import { NOT_FLOAT, fail } from './args.js';
+import { EXACT_DIGITS } from '../store/int64.js';
 import type { LexBound, LexRange, ScoreRange } from '../store/zset.js';
 
 const NOT_FLOAT_RANGE = 'ERR min or max is not a float';
@@ -81,9 +82,6 @@ function hasNonZeroMantissaDigit(decimal: string): boolean {
   }
   return false;
 }
-
-/** Longest digit run whose value a double holds exactly (10^15 < 2^53). */
-const EXACT_DIGITS = 15;
 
 /** arg's value when it is an optional sign and up to EXACT_DIGITS digits, as strtod reads it; else NaN. */
 function plainInteger(arg: string): number {

@@ -31,7 +31,7 @@ export function isInt64(s: string): boolean {
 }
 
 /** Longest digit run whose value a double holds exactly (10^15 < 2^53): toInt64 sums such runs itself. */
-const EXACT_DIGITS = 15;
+export const EXACT_DIGITS = 15;
 
 /** s as an int64, as a JS number (exact up to 2^53); null when s is no int64. */
 export function toInt64(s: string): number | null {
