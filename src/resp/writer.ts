@@ -145,25 +145,37 @@ function putLengthLine(buf: Buffer, pos: number, n: number): number {
   return pos;
 }
 
+/** How many decimal digits n has, for n below 2^32. */
+function decimalDigits(n: number): number {
+  if (n < 100000) return n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : n < 10000 ? 4 : 5;
+  return n < 10000000 ? (n < 1000000 ? 6 : 7) : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+}
+
+/** The two ASCII digits of each number 0-99, at twice the number. */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
+
 /**
  * Writes the decimal digits of n at pos; returns the position after them.
  * n is a non-negative integer below 2^32 (a length, or the magnitude of a
- * 32-bit integer), so `>>> 0` truncates its quotients: an integer division,
- * about 20 ns for seven digits against 35 with Math.floor.
+ * 32-bit integer), so `>>> 0` truncates its quotients: an integer division.
+ * Two digits a division, from the end (as Redis's ll2string): seven digits
+ * take about 15 ns against 21 a digit at a time.
  */
 function putDecimal(buf: Buffer, pos: number, n: number): number {
-  if (n < 10) {
-    buf[pos] = 48 + n;
-    return pos + 1;
-  }
-  let digits = 1;
-  for (let rest = n; rest >= 10; rest = (rest / 10) >>> 0) digits++;
-  for (let i = pos + digits - 1; i >= pos; i--) {
-    const quotient = (n / 10) >>> 0;
-    buf[i] = 48 + n - quotient * 10;
+  const end = pos + decimalDigits(n);
+  let i = end;
+  while (n >= 100) {
+    const quotient = (n / 100) >>> 0;
+    const pair = (n - quotient * 100) * 2;
+    buf[--i] = DIGIT_PAIRS[pair + 1];
+    buf[--i] = DIGIT_PAIRS[pair];
     n = quotient;
   }
-  return pos + digits;
+  if (n >= 10) {
+    buf[--i] = DIGIT_PAIRS[2 * n + 1];
+    buf[--i] = DIGIT_PAIRS[2 * n];
+  } else buf[--i] = 48 + n;
+  return end;
 }
 
 export type Protocol = 2 | 3;

@@ -32,6 +32,13 @@ describe('ReplyWriter encodings', () => {
     for (const [n, text] of cases) assert.equal(encode((w) => w.integer(n)), text, String(n));
   });
 
+  it('integers with every count of digits, either side of each power of ten', () => {
+    const cases = Array.from({ length: 10 }, (_, k) => 10 ** k).flatMap((p) => [p - 1, p, p + 1, 2 * p + 7, -p, -(p - 1)]);
+    for (const n of cases) assert.equal(encode((w) => w.integer(n)), `:${n}\r\n`, String(n));
+    // Bulk lengths go through the same digits.
+    for (const n of [99, 100, 1000, 10000, 99999]) assert.equal(encode((w) => w.bulk('x'.repeat(n))).slice(0, 8), `$${n}\r\n`.padEnd(8, 'x'), String(n));
+  });
+
   it('bulk strings of every length class, alone and as a run', () => {
     const values = [0, 1, 9, 10, 24, 25, 99, 100, 16384, 16385, 70000, 99999, 100000, 131072, 131073].map((n) => '\xff'.repeat(n));
     const framed = (list: string[]) => list.map((v) => `$${v.length}\r\n${v}\r\n`).join('');
