@@ -67,6 +67,7 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   // redis-benchmark's HSET once its 100-byte run has turned myhash into a table: one field, written again and again.
   hset_bench_table: () => ['HSET', 'convertedhash', 'element:__rand_int__', 'xxx'],
   hget_table: (i) => ['HGET', 'tablehash', `field:${i}`],
+  hincrby: (i) => ['HINCRBY', 'counters', `field:${i % 100}`, '1'],
   zincrby_table: (i) => ['ZINCRBY', 'tablezset', '1', `member:${i}`],
   zscore_table: (i) => ['ZSCORE', 'tablezset', `member:${i}`],
   zrank_table: (i) => ['ZRANK', 'tablezset', `member:${i * 50}`],

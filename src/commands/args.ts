@@ -3,7 +3,7 @@
  * worded exactly as Redis words them. Handlers throw ReplyError; dispatch
  * turns it into an error reply.
  */
-import { INT64_MAX, toBigInt64, toInt64 } from '../store/int64.js';
+import { INT64_MAX, INT64_MIN, toBigInt64, toInt64 } from '../store/int64.js';
 
 /** int64 arguments as Redis's string2ll reads them (the rule lives with the stores, which share it). */
 export { toBigInt64, toInt64 };
@@ -30,6 +30,27 @@ export function parseInteger(s: string, message = NOT_INTEGER): number {
   const n = toInt64(s);
   if (n === null) fail(message);
   return n;
+}
+
+/** An int64 increment argument (INCRBY, HINCRBY): a number while exact, a bigint beyond 2^53. */
+export function parseIncrement(arg: string): number | bigint {
+  const n = parseInteger(arg);
+  return Number.isSafeInteger(n) ? n : BigInt(arg);
+}
+
+/**
+ * current + by, failing as Redis does past int64; a plain number while the
+ * sum is exact. exact is current as stored (its digits, or the number
+ * itself), which is exact where current, parsed into a double, may not be.
+ */
+export function addInt64(current: number, exact: string | number, by: number | bigint): number | bigint {
+  if (typeof by === 'number' && Number.isSafeInteger(current)) {
+    const sum = current + by;
+    if (Number.isSafeInteger(sum)) return sum;
+  }
+  const sum = BigInt(exact) + BigInt(by);
+  if (sum > INT64_MAX || sum < INT64_MIN) fail('ERR increment or decrement would overflow');
+  return sum;
 }
 
 /** Parses an int64 argument exactly (beyond 2^53 too) or fails with "value is not an integer or out of range". */

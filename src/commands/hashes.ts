@@ -1,9 +1,8 @@
 /** Hash commands (t_hash.c). */
 import type { Client } from '../server/client.js';
 import { Hash } from '../store/hash.js';
-import { INT64_MAX, INT64_MIN } from '../store/int64.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
-import { NOT_FLOAT, fail, parseBigInteger, parseRandomCount, toBigInt64 } from './args.js';
+import { NOT_FLOAT, addInt64, fail, parseIncrement, parseRandomCount, toInt64 } from './args.js';
 import { ofType, removeMembers, replyRandomPicks } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { COLLECTION_SCAN_COMPLEXITY, parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
@@ -61,17 +60,12 @@ function hdel(c: Client, argv: string[]): void {
 }
 
 function hincrby(c: Client, argv: string[]): void {
-  const incr = parseBigInteger(argv[3]);
+  const incr = parseIncrement(argv[3]);
   const hash = hashForUpdate(c, argv[1]);
   const current = hash.get(argv[2]);
-  let value = 0n;
-  if (current !== undefined) {
-    const parsed = toBigInt64(current);
-    if (parsed === null) fail('ERR hash value is not an integer');
-    value = parsed;
-  }
-  const sum = value + incr;
-  if (sum > INT64_MAX || sum < INT64_MIN) fail('ERR increment or decrement would overflow');
+  const value = current === undefined ? 0 : toInt64(current);
+  if (value === null) fail('ERR hash value is not an integer');
+  const sum = addInt64(value, current ?? 0, incr);
   hash.set(argv[2], String(sum), encodingLimits(c.server.config));
   c.db.changed(argv[1], 'h', 'hincrby');
   c.reply.integer(sum);

@@ -3,7 +3,7 @@ import type { Client } from '../server/client.js';
 import { counterValue, isString, stringOf, type StringValue, type Value } from '../store/keyspace.js';
 import { INT64_MAX, INT64_MIN, isInt64 } from '../store/int64.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
-import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, fail, parseBigInteger, parseInteger, toInt64 } from './args.js';
+import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, addInt64, fail, parseBigInteger, parseIncrement, parseInteger, toInt64 } from './args.js';
 import type { CommandSpec, KeyRange, KeySpec, KeySpecFlag } from './table.js';
 
 /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
@@ -311,22 +311,6 @@ function getrange(c: Client, argv: string[]): void {
 
 // ---- counters -----------------------------------------------------------------
 
-/** An int64 argument: a number while exact, a bigint beyond 2^53. */
-function parseIncrement(arg: string): number | bigint {
-  const n = parseInteger(arg);
-  return Number.isSafeInteger(n) ? n : BigInt(arg);
-}
-
-/** current + by with int64 overflow detection; plain numbers while the result is exact. exact is current as stored, exact when current is not. */
-function addInt64(current: number, exact: StringValue, by: number | bigint): number | bigint {
-  if (typeof by === 'number' && Number.isSafeInteger(current)) {
-    const sum = current + by;
-    if (Number.isSafeInteger(sum)) return sum;
-  }
-  const sum = BigInt(exact) + BigInt(by);
-  if (sum > INT64_MAX || sum < INT64_MIN) fail('ERR increment or decrement would overflow');
-  return sum;
-}
 
 /** A key's value read as a counter by INCR and its family: 0 when missing; NOT_INTEGER for a string that is no int64. */
 function counterOf(value: Value | undefined): number {

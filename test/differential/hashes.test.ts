@@ -83,6 +83,16 @@ describeDifferential('hashes', (t) => {
     ['HINCRBY', 'h2', 'n', '-9223372036854775808'],
     ['HGETALL', 'h'],
     ['HGETALL', 'h2'],
+    // Past 2^53, where a double is no longer exact.
+    ['HSET', 'h3', 'safe', '9007199254740991', 'zeros', '007', 'negzero', '-0'],
+    ['HINCRBY', 'h3', 'safe', '1'],
+    ['HINCRBY', 'h3', 'safe', '1'],
+    ['HINCRBY', 'h3', 'safe', '-3'],
+    ['HINCRBY', 'h3', 'new', '9007199254740993'],
+    ['HINCRBY', 'h3', 'new', '-9007199254740993'],
+    ['HINCRBY', 'h3', 'zeros', '1'],
+    ['HINCRBY', 'h3', 'negzero', '1'],
+    ['HGETALL', 'h3'],
   ]);
 
   t.sequence('HINCRBYFLOAT', [
