@@ -72,6 +72,7 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   zscore_table: (i) => ['ZSCORE', 'tablezset', `member:${i}`],
   zrank_table: (i) => ['ZRANK', 'tablezset', `member:${i * 50}`],
   zrange_table_100: () => ['ZRANGE', 'tablezset', '0', '99'],
+  zrange_withscores_100: () => ['ZRANGE', 'tablezset', '0', '99', 'WITHSCORES'],
   zadd: (i) => ['ZADD', 'myzset', String(i % 1000), `element:${i % 10000}`],
   // As redis-benchmark's ZADD test sends it (without -r): one member, score 0.
   zadd_bench: () => ['ZADD', 'benchzset', '0', 'element:__rand_int__'],

@@ -190,6 +190,8 @@ function formatDoubleRepr(d: number): string {
 /** printf("%.17g", d) for finite d, which is how Redis 7.0 prints doubles. */
 export function formatG17(d: number): string {
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  // An integer a double holds exactly has at most 16 digits, all of which %.17g prints, as String does.
+  if (Number.isSafeInteger(d)) return String(d);
   const exponential = d.toExponential(16);
   const e = exponential.indexOf('e');
   const exp = parseInt(exponential.slice(e + 1), 10);
