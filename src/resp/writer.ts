@@ -192,15 +192,14 @@ export function formatG17(d: number): string {
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
   // An integer a double holds exactly has at most 16 digits, all of which %.17g prints, as String does.
   if (Number.isSafeInteger(d)) return String(d);
-  const exponential = d.toExponential(16);
-  const e = exponential.indexOf('e');
-  const exp = parseInt(exponential.slice(e + 1), 10);
-  if (exp < -4 || exp >= 17) {
-    const mantissa = stripFractionZeros(exponential.slice(0, e));
-    const digits = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : `${Math.abs(exp)}`;
-    return `${mantissa}e${exp < 0 ? '-' : '+'}${digits}`;
-  }
-  return stripFractionZeros(d.toFixed(16 - exp));
+  // toPrecision(17) rounds to 17 digits as %.17g does, and picks the same notation but for exponents -5 and -6.
+  const text = Math.abs(d) < 1e-4 ? d.toExponential(16) : d.toPrecision(17);
+  const e = text.indexOf('e');
+  if (e < 0) return stripFractionZeros(text);
+  const exp = parseInt(text.slice(e + 1), 10);
+  const mantissa = stripFractionZeros(text.slice(0, e));
+  const digits = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : `${Math.abs(exp)}`;
+  return `${mantissa}e${exp < 0 ? '-' : '+'}${digits}`;
 }
 
 function stripFractionZeros(s: string): string {

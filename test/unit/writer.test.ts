@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { recycleSlabs, ReplyWriter } from '../../src/resp/writer.js';
+import { formatG17, recycleSlabs, ReplyWriter } from '../../src/resp/writer.js';
 
 /** The bytes the writer produced for what write did, as latin1 text. */
 function encode(write: (w: ReplyWriter) => void): string {
@@ -37,6 +37,30 @@ describe('ReplyWriter encodings', () => {
     for (const n of cases) assert.equal(encode((w) => w.integer(n)), `:${n}\r\n`, String(n));
     // Bulk lengths go through the same digits.
     for (const n of [99, 100, 1000, 10000, 99999]) assert.equal(encode((w) => w.bulk('x'.repeat(n))).slice(0, 8), `$${n}\r\n`.padEnd(8, 'x'), String(n));
+  });
+
+  it("doubles as C's printf(\"%.17g\") prints them (the table is Python's '%.17g' % x)", () => {
+    const cases: [number, string][] = [
+      [0.1, '0.10000000000000001'],
+      [1 / 3, '0.33333333333333331'],
+      [1.5, '1.5'],
+      [-2.25, '-2.25'],
+      [0.0001, '0.0001'],
+      [9.999999999999999e-5, '9.9999999999999991e-05'],
+      [1.2345e-5, '1.2345e-05'],
+      [1e-7, '9.9999999999999995e-08'],
+      [123456789.123, '123456789.123'],
+      [1.0000000000000002e16, '10000000000000002'],
+      [9.999999999999998e16, '99999999999999984'],
+      [1e17, '1e+17'],
+      [1.5e17, '1.5e+17'],
+      [5e-324, '4.9406564584124654e-324'],
+      [1.7976931348623157e308, '1.7976931348623157e+308'],
+      [-0.0001234, '-0.00012339999999999999'],
+      [-0, '-0'],
+      [42, '42'],
+    ];
+    for (const [d, text] of cases) assert.equal(formatG17(d), text, String(d));
   });
 
   it('bulk strings of every length class, alone and as a run', () => {
