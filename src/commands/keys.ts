@@ -57,11 +57,11 @@ function keys(c: Client, argv: string[]): void {
   const out: string[] = [];
   // KEYS only reports stale keys as missing; deleting them is left to lookups and the expire cycle.
   const checkDeadlines = db.expires.size !== 0;
-  for (const key of db.main.keysIter()) {
-    if (pattern !== null && !pattern.matches(key)) continue;
-    if (checkDeadlines && isStale(db, key, now)) continue;
+  db.main.forEachKey((key) => {
+    if (pattern !== null && !pattern.matches(key)) return;
+    if (checkDeadlines && isStale(db, key, now)) return;
     out.push(key);
-  }
+  });
   c.reply.bulkArray(out);
 }
 

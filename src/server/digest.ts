@@ -84,13 +84,13 @@ export function datasetDigest(keyspace: Keyspace): Buffer {
     const index = Buffer.alloc(4);
     index.writeUInt32BE(db.index);
     mixDigest(final, index);
-    for (const id of db.main.ids()) {
+    db.main.forEachId((id) => {
       const key = db.main.keyAt(id);
       const digest = Buffer.alloc(DIGEST_BYTES);
       mixDigest(digest, bytes(key));
       mixValue(digest, db.main.valueAt(id), db.getExpire(key) !== -1);
       xorDigest(final, digest);
-    }
+    });
   }
   return final;
 }

@@ -619,13 +619,18 @@ export class Dict<V = undefined> {
     return reverseBits32(v);
   }
 
-  /** Live entry ids; the dict must not be modified while iterating. */
-  *ids(): IterableIterator<number> {
-    for (let id = 0; id < this.used; id++) if (this.keys.get(id) !== undefined) yield id;
+  /**
+   * Visits the live entry ids; visit must not modify the dict. A callback
+   * rather than a generator: resuming a generator cost about 20 ns an entry,
+   * four times the visit itself (SMEMBERS, HGETALL, KEYS).
+   */
+  forEachId(visit: (id: number) => void): void {
+    for (let id = 0; id < this.used; id++) if (this.keys.get(id) !== undefined) visit(id);
   }
 
-  *keysIter(): IterableIterator<string> {
-    for (let id = 0; id < this.used; id++) if (this.keys.get(id) !== undefined) yield this.keyAt(id);
+  /** Visits the keys, as forEachId does the ids. */
+  forEachKey(visit: (key: string) => void): void {
+    for (let id = 0; id < this.used; id++) if (this.keys.get(id) !== undefined) visit(this.keyAt(id));
   }
 
   /** Snapshot of live ids, safe to use while the dict changes. */

@@ -59,7 +59,7 @@ export class Hash implements Collection, Slotted {
     copy.stringBytes = this.stringBytes;
     if (this.table) {
       const table = newTable();
-      for (const id of this.table.ids()) table.add(this.table.keyAt(id), this.table.valueAt(id));
+      this.forEach((field, value) => table.add(field, value));
       copy.table = table;
     } else copy.pairs = this.pairs.slice();
     return copy;
@@ -153,7 +153,7 @@ export class Hash implements Collection, Slotted {
   forEach(visit: (field: string, value: string) => void): void {
     if (this.table) {
       const table = this.table;
-      for (const id of table.ids()) visit(table.keyAt(id), table.valueAt(id));
+      table.forEachId((id) => visit(table.keyAt(id), table.valueAt(id)));
       return;
     }
     const pairs = this.pairs;

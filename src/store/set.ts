@@ -27,10 +27,10 @@ function compareIntegers(a: string, b: string): number {
   return a < b !== aNegative ? -1 : 1;
 }
 
-/** The hashtable encoding of the members given. */
-function tableOf(members: Iterable<string>): Dict {
+/** The hashtable encoding of the members that forEachMember visits. */
+function tableOf(forEachMember: (visit: (member: string) => void) => void): Dict {
   const table = new Dict({ keysOnly: true });
-  for (const member of members) table.add(member, undefined);
+  forEachMember((member) => table.add(member, undefined));
   return table;
 }
 
@@ -65,7 +65,7 @@ export class SetValue implements Collection, Slotted {
     const copy = new SetValue();
     copy.stringBytes = this.stringBytes;
     if (this.table) {
-      copy.table = tableOf(this.table.keysIter());
+      copy.table = tableOf((visit) => this.forEach(visit));
     } else copy.ints = this.ints.slice();
     return copy;
   }
@@ -128,14 +128,14 @@ export class SetValue implements Collection, Slotted {
   }
 
   private convert(): void {
-    this.table = tableOf(this.ints);
+    this.table = tableOf((visit) => this.forEach(visit));
     this.ints = [];
   }
 
   /** Visits every member; an intset in ascending order, as Redis does. */
   forEach(visit: (member: string) => void): void {
     if (this.table) {
-      for (const member of this.table.keysIter()) visit(member);
+      this.table.forEachKey(visit);
       return;
     }
     const ints = this.ints;

@@ -160,7 +160,7 @@ function randomWrite(g: Generator): Command {
 function checkBookkeeping(dbs: Database[]): void {
   for (const db of dbs) {
     let total = 0;
-    for (const id of db.main.ids()) {
+    for (const id of db.main.idList()) {
       const key = db.main.keyAt(id);
       const v = db.main.valueAt(id);
       assert.equal(db.accountedBytesAt(id), entryBytes(key, v, db.main.isPacked(id)), `recorded size of ${key} (${typeOf(v)})`);

@@ -25,7 +25,9 @@ function assertSameAs<V>(dict: Dict<V>, model: Map<string, V>): void {
     assert.equal(dict.valueAt(id), value, `${field}'s value`);
     assert.equal(dict.get(field), value);
   }
-  assert.deepEqual(new Set(dict.keysIter()), new Set(model.keys()));
+  const keys = new Set<string>();
+  dict.forEachKey((key) => keys.add(key));
+  assert.deepEqual(keys, new Set(model.keys()));
   const scanned = new Map<string, V>();
   let cursor = 0;
   do cursor = dict.scan(cursor, (id) => scanned.set(dict.keyAt(id), dict.valueAt(id)));

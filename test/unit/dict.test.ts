@@ -20,7 +20,9 @@ function assertSameAs(dict: Dict<string>, model: Map<string, string>): void {
     assert.equal(dict.numberAt(id), value.length, `${key}'s number moved with it`);
     assert.equal(dict.tagAt(id), key.length, `${key}'s tag moved with it`);
   }
-  assert.deepEqual(new Set(dict.keysIter()), new Set(model.keys()));
+  const keys = new Set<string>();
+  dict.forEachKey((key) => keys.add(key));
+  assert.deepEqual(keys, new Set(model.keys()));
   assertColumnsCounted(dict);
 }
 
