@@ -48,8 +48,25 @@ function isRangeError(value: number, mantissa: string, nonZeroDigit: RegExp): bo
   return value === Infinity || (value === 0 && nonZeroDigit.test(mantissa));
 }
 
+/** arg's value when it is an optional sign and up to EXACT_DIGITS digits, as strtod reads it; else NaN. */
+function plainInteger(arg: string): number {
+  const n = arg.length;
+  const sign = n > 0 ? arg.charCodeAt(0) : 0;
+  let i = sign === 45 || sign === 43 ? 1 : 0; // - +
+  if (i === n || n - i > EXACT_DIGITS) return NaN;
+  let value = 0;
+  for (; i < n; i++) {
+    const d = arg.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    value = value * 10 + d;
+  }
+  return sign === 45 ? -value : value;
+}
+
 /** C's strtod applied to s. */
 export function strtod(s: string): Parsed {
+  const integer = plainInteger(s);
+  if (!Number.isNaN(integer)) return { value: integer, end: s.length, outOfRange: false };
   let start = 0;
   while (start < s.length && isSpace(s.charCodeAt(start))) start++;
   const rest = start === 0 ? s : s.slice(start);
@@ -81,21 +98,6 @@ function hasNonZeroMantissaDigit(decimal: string): boolean {
     if (c >= 49 && c <= 57) return true;
   }
   return false;
-}
-
-/** arg's value when it is an optional sign and up to EXACT_DIGITS digits, as strtod reads it; else NaN. */
-function plainInteger(arg: string): number {
-  const n = arg.length;
-  const sign = n > 0 ? arg.charCodeAt(0) : 0;
-  let i = sign === 45 || sign === 43 ? 1 : 0; // - +
-  if (i === n || n - i > EXACT_DIGITS) return NaN;
-  let value = 0;
-  for (; i < n; i++) {
-    const d = arg.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return NaN;
-    value = value * 10 + d;
-  }
-  return sign === 45 ? -value : value;
 }
 
 /**
