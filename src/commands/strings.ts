@@ -311,7 +311,6 @@ function getrange(c: Client, argv: string[]): void {
 
 // ---- counters -----------------------------------------------------------------
 
-
 /** A key's value read as a counter by INCR and its family: 0 when missing; NOT_INTEGER for a string that is no int64. */
 function counterOf(value: Value | undefined): number {
   if (value === undefined) return 0;

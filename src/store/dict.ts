@@ -97,12 +97,13 @@ export interface DictOptions {
    * For the keyspace, whose tag column holds the LRU clock: a new entry's
    * short string value (PACK_LIMIT bytes with its key) is packed with its
    * key as packValues does, but with the key's length in the value column,
-   * as the negative number -1 - length; so the values themselves may be
-   * numbers only if not negative (the keyspace's counters). Other values, and values added with pack = false,
-   * stand apart. Replacing a value unpacks the entry: a key written again
-   * is likely to be written often, and an unpacked entry compares its key
-   * with === and takes a new value without copying it (a packed one costs
-   * a prefix comparison of about 50 ns and a copy of key and value).
+   * as the negative number -1 - length (so values that are numbers, the
+   * keyspace's counters, must not be negative). Other values, and values
+   * added with pack = false, stand apart. Replacing a value unpacks the
+   * entry: a key written again is likely to be written often, and an
+   * unpacked entry compares its key with === and takes a new value without
+   * copying it (a packed one costs a prefix comparison of about 50 ns and a
+   * copy of key and value).
    */
   packStrings?: boolean;
   /** Called when compaction moves an entry to another id (for a structure that refers to entries by id). */

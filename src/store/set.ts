@@ -27,13 +27,6 @@ function compareIntegers(a: string, b: string): number {
   return a < b !== aNegative ? -1 : 1;
 }
 
-/** The hashtable encoding of the members that forEachMember visits. */
-function tableOf(forEachMember: (visit: (member: string) => void) => void): Dict {
-  const table = new Dict({ keysOnly: true });
-  forEachMember((member) => table.add(member, undefined));
-  return table;
-}
-
 export class SetValue implements Collection, Slotted {
   readonly type = 'set';
   /** Kept by the keyspace (see memory.ts). */
@@ -64,9 +57,8 @@ export class SetValue implements Collection, Slotted {
   clone(): SetValue {
     const copy = new SetValue();
     copy.stringBytes = this.stringBytes;
-    if (this.table) {
-      copy.table = tableOf((visit) => this.forEach(visit));
-    } else copy.ints = this.ints.slice();
+    if (this.table) copy.table = this.asTable();
+    else copy.ints = this.ints.slice();
     return copy;
   }
 
@@ -128,8 +120,15 @@ export class SetValue implements Collection, Slotted {
   }
 
   private convert(): void {
-    this.table = tableOf((visit) => this.forEach(visit));
+    this.table = this.asTable();
     this.ints = [];
+  }
+
+  /** The members in a new table (the hashtable encoding). */
+  private asTable(): Dict {
+    const table = new Dict({ keysOnly: true });
+    this.forEach((member) => table.add(member, undefined));
+    return table;
   }
 
   /** Visits every member; an intset in ascending order, as Redis does. */
