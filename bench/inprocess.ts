@@ -79,11 +79,25 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   lpop: () => ['LPOP', 'mylist'],
   lrange_100: () => ['LRANGE', 'rangelist', '0', '99'],
   lrange_100_d100: () => ['LRANGE', 'rangelist100', '0', '99'],
+  // Beyond redis-benchmark's tests: common commands whose cost is not the request path's (each found a slow path once).
+  get_ttl: (i) => ['GET', `ttl:${i % 100}`],
+  set_ex: (i) => ['SET', `ttl:${i % 100}`, 'xxx', 'EX', '100000'],
+  expire: (i) => ['EXPIRE', `ttl:${i % 100}`, '100000'],
+  mget_10: (i) => ['MGET', ...Array.from({ length: 10 }, (_, j) => `ttl:${(i + j) % 100}`)],
+  smembers_50: () => ['SMEMBERS', 'set50'],
+  sunion_50: () => ['SUNION', 'set50', 'set50b'],
+  zrevrange_withscores_10: () => ['ZREVRANGE', 'decimalzset', '0', '9', 'WITHSCORES'],
+  zrangebyscore_10: () => ['ZRANGEBYSCORE', 'decimalzset', '10', '20'],
+  pfadd: (i) => ['PFADD', 'hll', `x${i % 5000}`],
+  geopos: () => ['GEOPOS', 'geo', 'p1', 'p2'],
+  incrbyfloat: () => ['INCRBYFLOAT', 'float', '0.5'],
 };
 
 /**
  * Lists the LRANGE workloads read, filled as redis-benchmark fills its list (LPUSH of 3- and 100-byte values),
- * and a hash and a sorted set past the listpack limits for the *_table workloads (a batch repeats its commands, so they overwrite and read what these hold).
+ * a hash and a sorted set past the listpack limits for the *_table workloads (a batch repeats its commands, so they overwrite and read what these hold),
+ * and what the workloads beyond redis-benchmark's read: keys with a TTL, two 50-member sets, a sorted set of
+ * non-integer scores, an HLL, geo members and a float.
  */
 const SETUP: string[][] = [
   ['RPUSH', 'rangelist', ...Array.from({ length: 600 }, () => 'xxx')],
@@ -92,6 +106,13 @@ const SETUP: string[][] = [
   ['HSET', 'convertedhash', 'element:__rand_int__', 'x'.repeat(100)],
   ['SET', 'key:__rand_int__', 'x'.repeat(100)],
   ['ZADD', 'tablezset', ...Array.from({ length: 1000 }, (_, i) => [String(i), `member:${i}`]).flat()],
+  ...Array.from({ length: 100 }, (_, i) => ['SET', `ttl:${i}`, `value:${i}`, 'EX', '100000']),
+  ['SADD', 'set50', ...Array.from({ length: 50 }, (_, i) => `m${i}`)],
+  ['SADD', 'set50b', ...Array.from({ length: 50 }, (_, i) => `m${2 * i}`)],
+  ['ZADD', 'decimalzset', ...Array.from({ length: 100 }, (_, i) => [String(i * 1.5), `m${i}`]).flat()],
+  ['PFADD', 'hll', ...Array.from({ length: 1000 }, (_, i) => `e${i}`)],
+  ['GEOADD', 'geo', ...Array.from({ length: 100 }, (_, i) => [String(-10 + i * 0.2), String(40 + i * 0.1), `p${i}`]).flat()],
+  ['SET', 'float', '3.5'],
 ];
 
 async function main(): Promise<void> {
