@@ -40,10 +40,18 @@ export function checkStringLength(c: Client, length: number): void {
   }
 }
 
-/** An option as Redis's C comparisons see it: case-folded and ending at the first NUL byte. */
-function optionName(arg: string): string {
-  const nul = arg.indexOf('\0');
-  return (nul < 0 ? arg : arg.slice(0, nul)).toLowerCase();
+/**
+ * Whether arg is the option `name` (lowercase ASCII letters) as Redis's C
+ * comparison sees it: in any case, and ending at the arg's end or at a NUL
+ * byte. Compared in place: lower-casing a copy and looking it up in a Map
+ * hashed that new string, about 50 ns of a SET with EX.
+ */
+function isOptionNamed(arg: string, name: string): boolean {
+  const n = name.length;
+  if (arg.length < n || (arg.length > n && arg.charCodeAt(n) !== 0)) return false;
+  // | 0x20 lower-cases an ASCII letter, and turns no other character into one.
+  for (let i = 0; i < n; i++) if ((arg.charCodeAt(i) | 0x20) !== name.charCodeAt(i)) return false;
+  return true;
 }
 
 // ---- SET / GETEX options --------------------------------------------------
@@ -70,22 +78,30 @@ function expiryRule(flag: number): OptionRule {
   return { flag, excludes: KEEPTTL | PERSIST | (EXPIRY & ~flag), takesValue: true };
 }
 
-const EXPIRY_OPTIONS: [string, OptionRule][] = [
+type OptionRules = readonly (readonly [string, OptionRule])[];
+
+const EXPIRY_OPTIONS: OptionRules = [
   ['ex', expiryRule(EX)],
   ['px', expiryRule(PX)],
   ['exat', expiryRule(EXAT)],
   ['pxat', expiryRule(PXAT)],
 ];
 
-const SET_OPTIONS = new Map<string, OptionRule>([
+const SET_OPTIONS: OptionRules = [
+  ...EXPIRY_OPTIONS,
   ['nx', { flag: NX, excludes: XX, takesValue: false }],
   ['xx', { flag: XX, excludes: NX, takesValue: false }],
   ['get', { flag: GET, excludes: 0, takesValue: false }],
   ['keepttl', { flag: KEEPTTL, excludes: EXPIRY, takesValue: false }],
-  ...EXPIRY_OPTIONS,
-]);
+];
 
-const GETEX_OPTIONS = new Map<string, OptionRule>([['persist', { flag: PERSIST, excludes: EXPIRY, takesValue: false }], ...EXPIRY_OPTIONS]);
+const GETEX_OPTIONS: OptionRules = [...EXPIRY_OPTIONS, ['persist', { flag: PERSIST, excludes: EXPIRY, takesValue: false }]];
+
+/** The rule of the option arg names, or undefined. */
+function ruleOf(arg: string, rules: OptionRules): OptionRule | undefined {
+  for (let i = 0; i < rules.length; i++) if (isOptionNamed(arg, rules[i][0])) return rules[i][1];
+  return undefined;
+}
 
 interface StringOptions {
   flags: number;
@@ -94,11 +110,11 @@ interface StringOptions {
 }
 
 /** Redis's parseExtendedStringArgumentsOrReply: options from argv[from] on. */
-function parseOptions(argv: string[], from: number, rules: Map<string, OptionRule>): StringOptions {
+function parseOptions(argv: string[], from: number, rules: OptionRules): StringOptions {
   let flags = 0;
   let expiry: string | undefined;
   for (let j = from; j < argv.length; j++) {
-    const rule = rules.get(optionName(argv[j]));
+    const rule = ruleOf(argv[j], rules);
     if (rule === undefined || (flags & rule.excludes) !== 0 || (rule.takesValue && j === argv.length - 1)) fail(SYNTAX_ERROR);
     flags |= rule.flag;
     if (rule.takesValue) expiry = argv[++j];
@@ -371,11 +387,11 @@ interface LcsOptions {
 function parseLcsOptions(argv: string[]): LcsOptions {
   const options: LcsOptions = { len: false, idx: false, withMatchLen: false, minMatchLen: 0 };
   for (let j = 3; j < argv.length; j++) {
-    const opt = optionName(argv[j]);
-    if (opt === 'idx') options.idx = true;
-    else if (opt === 'len') options.len = true;
-    else if (opt === 'withmatchlen') options.withMatchLen = true;
-    else if (opt === 'minmatchlen' && j < argv.length - 1) options.minMatchLen = Math.max(0, parseInteger(argv[++j]));
+    const opt = argv[j];
+    if (isOptionNamed(opt, 'idx')) options.idx = true;
+    else if (isOptionNamed(opt, 'len')) options.len = true;
+    else if (isOptionNamed(opt, 'withmatchlen')) options.withMatchLen = true;
+    else if (isOptionNamed(opt, 'minmatchlen') && j < argv.length - 1) options.minMatchLen = Math.max(0, parseInteger(argv[++j]));
     else fail(SYNTAX_ERROR);
   }
   if (options.len && options.idx) fail('ERR If you want both the length and indexes, please just use IDX.');

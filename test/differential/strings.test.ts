@@ -60,6 +60,16 @@ describeDifferential('strings', (t) => {
     ['SET', 'h', 'x', 'NX', 'GET'],
     ['SET', 'k', '11', Buffer.from('xx\0trailing', 'latin1')],
     ['GET', 'k'],
+    // Option names: prefixes, extensions and near-letters are no option.
+    ['SET', 'k', '12', 'E', '100'],
+    ['SET', 'k', '13', 'EXA', '100'],
+    ['SET', 'k', '14', 'EXATX', '100'],
+    ['SET', 'k', '15', 'N@'],
+    ['SET', 'k', '16', Buffer.from('Px\0', 'latin1'), '100000'],
+    ['SET', 'k', '17', 'kEePtTl'],
+    ['GETEX', 'k', 'PERSISTS'],
+    ['GETEX', 'k', 'pErSiSt'],
+    ['GET', 'k'],
   ]);
 
   t.sequence('SET syntax errors', [
