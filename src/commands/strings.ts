@@ -3,7 +3,7 @@ import type { Client } from '../server/client.js';
 import { counterValue, isString, stringOf, type StringValue, type Value } from '../store/keyspace.js';
 import { INT64_MAX, INT64_MIN, isInt64 } from '../store/int64.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
-import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, addInt64, fail, parseBigInteger, parseIncrement, parseInteger, toInt64 } from './args.js';
+import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, addInt64, fail, isKeyword, parseBigInteger, parseIncrement, parseInteger, toInt64 } from './args.js';
 import type { CommandSpec, KeyRange, KeySpec, KeySpecFlag } from './table.js';
 
 /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
@@ -38,20 +38,6 @@ export function checkStringLength(c: Client, length: number): void {
   if (length > c.server.limits.maxBulkLen || length > MAX_JS_STRING_LENGTH) {
     fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
   }
-}
-
-/**
- * Whether arg is the option `name` (lowercase ASCII letters) as Redis's C
- * comparison sees it: in any case, and ending at the arg's end or at a NUL
- * byte. Compared in place: lower-casing a copy and looking it up in a Map
- * hashed that new string, about 50 ns of a SET with EX.
- */
-function isOptionNamed(arg: string, name: string): boolean {
-  const n = name.length;
-  if (arg.length < n || (arg.length > n && arg.charCodeAt(n) !== 0)) return false;
-  // | 0x20 lower-cases an ASCII letter, and turns no other character into one.
-  for (let i = 0; i < n; i++) if ((arg.charCodeAt(i) | 0x20) !== name.charCodeAt(i)) return false;
-  return true;
 }
 
 // ---- SET / GETEX options --------------------------------------------------
@@ -99,7 +85,7 @@ const GETEX_OPTIONS: OptionRules = [...EXPIRY_OPTIONS, ['persist', { flag: PERSI
 
 /** The rule of the option arg names, or undefined. */
 function ruleOf(arg: string, rules: OptionRules): OptionRule | undefined {
-  for (let i = 0; i < rules.length; i++) if (isOptionNamed(arg, rules[i][0])) return rules[i][1];
+  for (let i = 0; i < rules.length; i++) if (isKeyword(arg, rules[i][0])) return rules[i][1];
   return undefined;
 }
 
@@ -388,10 +374,10 @@ function parseLcsOptions(argv: string[]): LcsOptions {
   const options: LcsOptions = { len: false, idx: false, withMatchLen: false, minMatchLen: 0 };
   for (let j = 3; j < argv.length; j++) {
     const opt = argv[j];
-    if (isOptionNamed(opt, 'idx')) options.idx = true;
-    else if (isOptionNamed(opt, 'len')) options.len = true;
-    else if (isOptionNamed(opt, 'withmatchlen')) options.withMatchLen = true;
-    else if (isOptionNamed(opt, 'minmatchlen') && j < argv.length - 1) options.minMatchLen = Math.max(0, parseInteger(argv[++j]));
+    if (isKeyword(opt, 'idx')) options.idx = true;
+    else if (isKeyword(opt, 'len')) options.len = true;
+    else if (isKeyword(opt, 'withmatchlen')) options.withMatchLen = true;
+    else if (isKeyword(opt, 'minmatchlen') && j < argv.length - 1) options.minMatchLen = Math.max(0, parseInteger(argv[++j]));
     else fail(SYNTAX_ERROR);
   }
   if (options.len && options.idx) fail('ERR If you want both the length and indexes, please just use IDX.');

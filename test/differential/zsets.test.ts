@@ -32,6 +32,9 @@ describeDifferential('sorted sets', (t) => {
     ['ZSCORE', 'missing', 'a'],
     ['ZRANGE', 'z', '0', '-1'],
     ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+    // Options compare as C strings: a NUL byte ends one.
+    ['ZRANGE', 'z', '0', '-1', Buffer.from('withScores\0junk', 'latin1')],
+    ['ZRANGE', 'z', '0', '-1', 'WITHSCORESX'],
     ['ZRANGE', 'z', '0', '-1', 'withscores'],
     ['OBJECT', 'ENCODING', 'z'],
     ['TYPE', 'z'],
