@@ -78,10 +78,11 @@ function elementBytes(value: Collection): number {
   const add = (s: string) => (bytes += stringBytes(s.length));
   switch (value.type) {
     case 'hash': {
-      // The hashtable encoding keeps each field and its value as one packed string.
-      const packed = value.encoding() === 'hashtable';
+      // The hashtable encoding keeps a field and its value as one packed string until the value is replaced.
+      const table = (value as Hash).dict;
+      const isPacked = (field: string) => table !== null && table.isPacked(table.find(field));
       (value as Hash).forEach((field, v) => {
-        if (packed) bytes += stringBytes(field.length + v.length);
+        if (isPacked(field)) bytes += stringBytes(field.length + v.length);
         else {
           add(field);
           add(v);
