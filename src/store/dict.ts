@@ -27,8 +27,6 @@ const COMPACT_STEP_IDS = 16;
 const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
 /** With packStrings, the longest key and string value (their lengths together) kept as one string. */
 const PACK_LIMIT = 512;
-/** With packValues, the tag of an entry whose key and value stand apart (no key is that long). */
-const UNPACKED = 0xffffffff;
 /** Where flatCopy copies a string through. */
 const flatScratch = Buffer.allocUnsafeSlow(PACK_LIMIT);
 
@@ -92,10 +90,7 @@ export interface DictOptions {
    * column, and one string header and one rounding to 8 bytes an entry fewer
    * (a large hash's 12-byte fields with 12-byte values take about 64 bytes
    * a field instead of 96). Reads slice: a slice of 13 bytes or more is a V8
-   * SlicedString pointing into the pair, a shorter one a copy. Replacing a
-   * value unpacks the entry, as with packStrings: the tag column marks it
-   * UNPACKED and the value goes to a value column, made on the first
-   * replacement (a hash that is only added to keeps none).
+   * SlicedString pointing into the pair, a shorter one a copy.
    */
   packValues?: boolean;
   /**
@@ -118,13 +113,9 @@ export interface DictOptions {
 }
 
 export class Dict<V = undefined> {
-  /** Each key, or a packed entry's key and value as one string. */
+  /** Each key, or with packValues each key and value packed into one string. */
   private keys = new ChunkedArray<string>();
-  /**
-   * The value column; null for a keysOnly dict (8 bytes an entry saved), and
-   * with packValues until a value is replaced. With packStrings, a packed
-   * entry's key length as -1 - length.
-   */
+  /** The value column; null for a keysOnly dict (8 bytes an entry saved). With packStrings, a packed entry's key length as -1 - length. */
   private vals: ChunkedArray<V | number> | null;
   private hashes = new Int32Array(MIN_BUCKETS);
   private next = new Int32Array(MIN_BUCKETS);
@@ -204,10 +195,7 @@ export class Dict<V = undefined> {
 
   /** The length of entry id's key when its key and value are packed into one string, else -1. */
   private packedKeyLength(id: number): number {
-    if (this.packsValues) {
-      const tag = (this.tagCol as Uint32Array)[id];
-      return tag === UNPACKED ? -1 : tag;
-    }
+    if (this.packsValues) return (this.tagCol as Uint32Array)[id];
     if (this.packsStrings) {
       const v = (this.vals as ChunkedArray<V | number>).get(id);
       if (typeof v === 'number' && v < 0) return -1 - v;
@@ -356,7 +344,7 @@ export class Dict<V = undefined> {
 
   clear(): void {
     this.keys = new ChunkedArray<string>();
-    if (this.vals) this.vals = this.packsValues ? null : new ChunkedArray<V>();
+    if (this.vals) this.vals = new ChunkedArray<V>();
     this.hashes = new Int32Array(MIN_BUCKETS);
     this.next = new Int32Array(MIN_BUCKETS);
     if (this.nums) this.nums = new Float64Array(MIN_BUCKETS);
@@ -518,10 +506,7 @@ export class Dict<V = undefined> {
   }
 
   valueAt(id: number): V {
-    if (this.packsValues) {
-      const tag = (this.tagCol as Uint32Array)[id];
-      if (tag !== UNPACKED) return (this.keys.get(id) as string).slice(tag) as V;
-    }
+    if (this.packsValues) return (this.keys.get(id) as string).slice((this.tagCol as Uint32Array)[id]) as V;
     if (this.vals === null) return undefined as V;
     const v = this.vals.get(id);
     return (typeof v === 'number' && v < 0 && this.packsStrings ? (this.keys.get(id) as string).slice(-1 - v) : v) as V;
@@ -530,11 +515,12 @@ export class Dict<V = undefined> {
   /**
    * Replaces entry id's value. With packStrings, a packed entry is unpacked
    * (see packStrings); key, when given, is its key as a string of its own
-   * (the caller's), which the entry then keeps instead of a copy. The same
-   * goes for packValues, whose value column is made here when needed.
+   * (the caller's), which the entry then keeps instead of a copy. With
+   * packValues the pair is packed again, from key rather than a slice.
    */
   setValueAt(id: number, value: V, key?: string): void {
-    if (this.isPacked(id)) this.storeApart(id, key ?? flatCopy(this.keyAt(id)), value);
+    if (this.packsValues) this.storePacked(id, key ?? this.keyAt(id), value as string);
+    else if (this.isPacked(id)) this.storeApart(id, key ?? flatCopy(this.keyAt(id)), value);
     else if (this.vals) this.vals.set(id, value);
   }
 
@@ -552,10 +538,6 @@ export class Dict<V = undefined> {
 
   private storeApart(id: number, key: string, value: V): void {
     this.keys.set(id, key);
-    if (this.packsValues) {
-      (this.tagCol as Uint32Array)[id] = UNPACKED;
-      this.vals ??= new ChunkedArray<V | number>();
-    }
     if (this.vals) this.vals.set(id, value);
   }
 

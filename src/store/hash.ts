@@ -5,9 +5,7 @@
  * more than hash-max-listpack-entries fields, or is given a field or value
  * longer than hash-max-listpack-value bytes, it becomes a Dict that packs
  * each field and its value into one string (DictOptions.packValues), for
- * good (Redis never converts back either). A field whose value is replaced
- * is kept apart from its value from then on: written again, it is likely to
- * be written often, and HSET then stores the value without copying.
+ * good (Redis never converts back either).
  */
 import { Dict } from './dict.js';
 import type { Collection } from './keyspace.js';
@@ -24,10 +22,9 @@ function newTable(): Dict<string> {
   return new Dict<string>({ packValues: true });
 }
 
-/** Bytes of the string that holds entry id's field and value, or of the two once a replaced value unpacked them (see memory.ts). */
+/** Bytes of the string that holds entry id's field and value (see memory.ts). */
 function pairBytes(table: Dict<string>, id: number): number {
-  if (table.isPacked(id)) return stringBytes(table.pairLength(id));
-  return stringBytes(table.keyAt(id).length) + stringBytes(table.valueAt(id).length);
+  return stringBytes(table.pairLength(id));
 }
 
 export class Hash implements Collection, Slotted {
@@ -59,15 +56,12 @@ export class Hash implements Collection, Slotted {
 
   clone(): Hash {
     const copy = new Hash();
+    copy.stringBytes = this.stringBytes;
     if (this.table) {
-      // The copy packs every pair again, the ones unpacked here too.
       const table = newTable();
-      this.forEach((field, value) => (copy.stringBytes += pairBytes(table, table.add(field, value))));
+      this.forEach((field, value) => table.add(field, value));
       copy.table = table;
-    } else {
-      copy.pairs = this.pairs.slice();
-      copy.stringBytes = this.stringBytes;
-    }
+    } else copy.pairs = this.pairs.slice();
     return copy;
   }
 

@@ -78,11 +78,10 @@ function elementBytes(value: Collection): number {
   const add = (s: string) => (bytes += stringBytes(s.length));
   switch (value.type) {
     case 'hash': {
-      // The hashtable encoding keeps a field and its value as one packed string until the value is replaced.
-      const table = (value as Hash).dict;
-      const isPacked = (field: string) => table !== null && table.isPacked(table.find(field));
+      // The hashtable encoding keeps each field and its value as one packed string.
+      const packed = value.encoding() === 'hashtable';
       (value as Hash).forEach((field, v) => {
-        if (isPacked(field)) bytes += stringBytes(field.length + v.length);
+        if (packed) bytes += stringBytes(field.length + v.length);
         else {
           add(field);
           add(v);
