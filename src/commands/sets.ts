@@ -174,7 +174,8 @@ function intersect(sets: SetValue[], limit = 0): string[] {
 
 function union(sets: (SetValue | undefined)[], maxIntset: number): SetValue {
   const result = new SetValue();
-  for (const set of sets) set?.forEach((member) => result.add(member, maxIntset));
+  const largest = sets.reduce((most, set) => Math.max(most, set?.size ?? 0), 0);
+  for (const set of sets) set?.forEach((member) => result.add(member, maxIntset, largest));
   return result;
 }
 
@@ -235,9 +236,10 @@ function sinterstore(c: Client, argv: string[]): void {
     if (c.db.delete(destination)) c.db.changed(destination, 'g', 'del');
     return c.reply.integer(0);
   }
+  const members = intersect(sets);
   const result = new SetValue();
   const max = maxIntsetEntries(c);
-  for (const member of intersect(sets)) result.add(member, max);
+  for (const member of members) result.add(member, max, members.length);
   storeResult(c, destination, result, 'sinterstore');
 }
 

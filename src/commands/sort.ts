@@ -192,7 +192,8 @@ function comparator(options: SortOptions): (a: SortItem, b: SortItem) => number 
  */
 function inSkiplistForm(c: Client, key: string, zset: ZSet): ZSet {
   if (zset.encoding() === 'skiplist') return zset;
-  const large = new ZSet(zsetLimits(c), Infinity);
+  // A member longer than any limit picks the skiplist form; the set's size is the room its table makes.
+  const large = new ZSet(zsetLimits(c), zset.size, Infinity);
   zset.forEach(zset.size - 1, zset.size, true, (member, score) => large.add(member, score));
   c.db.overwrite(key, large);
   return large;

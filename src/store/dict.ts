@@ -106,6 +106,13 @@ export interface DictOptions {
    * copy of key and value).
    */
   packStrings?: boolean;
+  /**
+   * Entries to make room for at once, for a table filled from a known
+   * number of them (a collection converted to a table, a copy): growing from
+   * empty would allocate its columns again at each doubling, and a typed
+   * array over 64 bytes costs 300 ns or more to allocate.
+   */
+  capacity?: number;
   /** Called when compaction moves an entry to another id (for a structure that refers to entries by id). */
   onRelocate?: (from: number, to: number) => void;
   /** Shrink only when shrinkIfSparse() is called (the keyspace's tables, from the cron, as Redis does), not on the delete that makes it sparse. */
@@ -117,13 +124,13 @@ export class Dict<V = undefined> {
   private keys = new ChunkedArray<string>();
   /** The value column; null for a keysOnly dict (8 bytes an entry saved). With packStrings, a packed entry's key length as -1 - length. */
   private vals: ChunkedArray<V | number> | null;
-  private hashes = new Int32Array(MIN_BUCKETS);
-  private next = new Int32Array(MIN_BUCKETS);
+  private hashes: Int32Array;
+  private next: Int32Array;
   private nums: Float64Array | null;
   private tagCol: Uint32Array | null;
-  private buckets = new Int32Array(MIN_BUCKETS);
+  private buckets: Int32Array;
   /** buckets.length - 1; while resizing, the larger of the two sizes is the one allocated. */
-  private mask = MIN_BUCKETS - 1;
+  private mask: number;
   /**
    * While the buckets are resized a step at a time, as Redis rehashes
    * incrementally: the bucket array has the larger size, and the buckets of
@@ -160,10 +167,16 @@ export class Dict<V = undefined> {
   private readonly onRelocate: ((from: number, to: number) => void) | null;
 
   constructor(options: DictOptions = {}) {
+    let slots = MIN_BUCKETS;
+    while (slots < (options.capacity ?? 0)) slots *= 2;
+    this.hashes = new Int32Array(slots);
+    this.next = new Int32Array(slots);
+    this.buckets = new Int32Array(slots);
+    this.mask = slots - 1;
     this.shrinkOnDelete = !options.shrinkByCall;
-    this.nums = options.numbers ? new Float64Array(MIN_BUCKETS) : null;
+    this.nums = options.numbers ? new Float64Array(slots) : null;
     this.packsValues = options.packValues === true;
-    this.tagCol = options.tags || this.packsValues ? new Uint32Array(MIN_BUCKETS) : null;
+    this.tagCol = options.tags || this.packsValues ? new Uint32Array(slots) : null;
     this.packsStrings = options.packStrings === true;
     this.vals = options.keysOnly || this.packsValues ? null : new ChunkedArray<V | number>();
     this.onRelocate = options.onRelocate ?? null;

@@ -18,8 +18,9 @@ export interface HashLimits {
   maxListpackValue: number;
 }
 
-function newTable(): Dict<string> {
-  return new Dict<string>({ packValues: true });
+/** A table for the hashtable encoding, with room for capacity fields. */
+function newTable(capacity: number): Dict<string> {
+  return new Dict<string>({ packValues: true, capacity });
 }
 
 /** Bytes of the string that holds entry id's field and value (see memory.ts). */
@@ -58,7 +59,7 @@ export class Hash implements Collection, Slotted {
     const copy = new Hash();
     copy.stringBytes = this.stringBytes;
     if (this.table) {
-      const table = newTable();
+      const table = newTable(this.size);
       this.forEach((field, value) => table.add(field, value));
       copy.table = table;
     } else copy.pairs = this.pairs.slice();
@@ -141,8 +142,8 @@ export class Hash implements Collection, Slotted {
 
   /** Moves the pairs into a table, their running count of bytes with them. */
   private convert(): void {
-    const table = newTable();
     const pairs = this.pairs;
+    const table = newTable((pairs.length >> 1) + 1);
     this.stringBytes = 0;
     for (let i = 0; i < pairs.length; i += 2) this.stringBytes += pairBytes(table, table.add(pairs[i], pairs[i + 1]));
     this.table = table;

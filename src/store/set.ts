@@ -57,7 +57,7 @@ export class SetValue implements Collection, Slotted {
   clone(): SetValue {
     const copy = new SetValue();
     copy.stringBytes = this.stringBytes;
-    if (this.table) copy.table = this.asTable();
+    if (this.table) copy.table = this.asTable(this.size);
     else copy.ints = this.ints.slice();
     return copy;
   }
@@ -84,11 +84,16 @@ export class SetValue implements Collection, Slotted {
     return this.table ? this.table.has(member) : this.search(member) >= 0;
   }
 
-  /** Adds member; returns whether it is new. maxIntsetEntries is set-max-intset-entries. */
-  add(member: string, maxIntsetEntries: number): boolean {
+  /**
+   * Adds member; returns whether it is new. maxIntsetEntries is
+   * set-max-intset-entries; expectedSize, the members the set will hold at
+   * least (a union, its largest input's), made room for if this add makes
+   * it a table.
+   */
+  add(member: string, maxIntsetEntries: number, expectedSize = 0): boolean {
     if (!this.table) {
       if (isInt64(member)) return this.addInteger(member, maxIntsetEntries);
-      this.convert();
+      this.convert(expectedSize);
     }
     const table = this.table as Dict;
     const before = table.size;
@@ -119,14 +124,14 @@ export class SetValue implements Collection, Slotted {
     return true;
   }
 
-  private convert(): void {
-    this.table = this.asTable();
+  private convert(expectedSize = 0): void {
+    this.table = this.asTable(Math.max(this.size + 1, expectedSize));
     this.ints = [];
   }
 
-  /** The members in a new table (the hashtable encoding). */
-  private asTable(): Dict {
-    const table = new Dict({ keysOnly: true });
+  /** The members in a new table (the hashtable encoding) with room for capacity of them. */
+  private asTable(capacity: number): Dict {
+    const table = new Dict({ keysOnly: true, capacity });
     this.forEach((member) => table.add(member, undefined));
     return table;
   }

@@ -202,9 +202,14 @@ class PackedPairs implements PairStore {
  * entry's node is repointed.
  */
 class IndexedSkipList implements PairStore {
-  readonly dict: Dict<undefined> = new Dict({ tags: true, keysOnly: true, onRelocate: (_from, to) => this.list.setRef(this.dict.tagAt(to), to) });
+  readonly dict: Dict<undefined>;
   private list = new SkipList((id) => this.dict.keyAt(id));
   private memberBytes = 0;
+
+  /** capacity: members to make room for in the Dict at once (as Redis's zsetTypeCreate expands its dict to the size hint). */
+  constructor(capacity = 0) {
+    this.dict = new Dict({ tags: true, keysOnly: true, capacity, onRelocate: (_from, to) => this.list.setRef(this.dict.tagAt(to), to) });
+  }
 
   get size(): number {
     return this.list.length;
@@ -297,7 +302,7 @@ export class ZSet implements Collection, Slotted {
     expectedSize = 0,
     longestMember = 0,
   ) {
-    this.store = fitsPacked(limits, expectedSize, longestMember) ? new PackedPairs() : new IndexedSkipList();
+    this.store = fitsPacked(limits, expectedSize, longestMember) ? new PackedPairs() : new IndexedSkipList(expectedSize);
   }
 
   get size(): number {
@@ -315,7 +320,7 @@ export class ZSet implements Collection, Slotted {
   /** A deep copy in the same form (COPY). */
   clone(): ZSet {
     const copy = new ZSet(this.limits);
-    copy.store = this.store instanceof PackedPairs ? new PackedPairs() : new IndexedSkipList();
+    copy.store = this.store instanceof PackedPairs ? new PackedPairs() : new IndexedSkipList(this.size);
     copyPairs(this.store, copy.store);
     return copy;
   }
@@ -351,7 +356,7 @@ export class ZSet implements Collection, Slotted {
   /** Moves to the large form before a new member would break the small form's limits. */
   private makeRoomFor(member: string): void {
     if (!(this.store instanceof PackedPairs) || fitsPacked(this.limits, this.size + 1, member.length)) return;
-    const large = new IndexedSkipList();
+    const large = new IndexedSkipList(this.size + 1);
     copyPairs(this.store, large);
     this.store = large;
   }

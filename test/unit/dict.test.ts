@@ -79,6 +79,32 @@ describe('Dict', () => {
     }
   });
 
+  it('given a capacity, allocates its columns once for that many entries, then grows and shrinks as any table', () => {
+    const dict = new Dict<string>({ numbers: true, tags: true, capacity: 100 });
+    const inner = dict as unknown as Record<'hashes' | 'buckets', Int32Array>;
+    const [hashes, buckets] = [inner.hashes, inner.buckets];
+    assert.equal(hashes.length, 128, 'room for 100 entries: the next power of two');
+    const model = new Map<string, string>();
+    for (let i = 0; i < 100; i++) {
+      const id = dict.set(`key:${i}`, `value:${i}`);
+      dict.setNumberAt(id, `value:${i}`.length);
+      dict.setTagAt(id, `key:${i}`.length);
+      model.set(`key:${i}`, `value:${i}`);
+    }
+    assert.ok(inner.hashes === hashes && inner.buckets === buckets, 'filling it to its capacity allocated no column again');
+    assertSameAs(dict, model);
+    for (let i = 100; i < 300; i++) {
+      const id = dict.set(`key:${i}`, 'v');
+      dict.setNumberAt(id, 1);
+      dict.setTagAt(id, `key:${i}`.length);
+      model.set(`key:${i}`, 'v');
+    }
+    assertSameAs(dict, model);
+    for (let i = 0; i < 290; i++) assert.equal(dict.delete(`key:${i}`), model.delete(`key:${i}`));
+    assertSameAs(dict, model);
+    assert.ok(inner.buckets.length < 128, 'it shrank once sparse');
+  });
+
   it('SCAN visits every key present throughout, while the table shrinks and grows', () => {
     const dict = new Dict<string>();
     for (let i = 0; i < 500; i++) dict.set(`stay:${i}`, 'x');
