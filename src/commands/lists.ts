@@ -63,7 +63,7 @@ function elementsRemoved(c: Client, key: string, list: List, atHead: boolean): v
 function popAndReplyRange(c: Client, list: List, atHead: boolean, count: number): void {
   const n = Math.min(count, list.length);
   c.reply.arrayHeader(n);
-  for (let i = 0; i < n; i++) c.reply.bulk(list.pop(atHead));
+  for (let i = 0; i < n; i++) list.popInto(atHead, c.reply);
 }
 
 /** [key, [elements...]]: the reply of LMPOP and BLMPOP. */
@@ -76,10 +76,9 @@ function popRangeWithKey(c: Client, key: string, list: List, atHead: boolean, co
 
 /** [key, element]: the reply of BLPOP and BRPOP. */
 function popOneWithKey(c: Client, key: string, list: List, atHead: boolean): void {
-  const value = list.pop(atHead);
   c.reply.arrayHeader(2);
   c.reply.bulk(key);
-  c.reply.bulk(value);
+  list.popInto(atHead, c.reply);
   elementsRemoved(c, key, list, atHead);
 }
 
@@ -114,7 +113,7 @@ function popGeneric(c: Client, argv: string[], atHead: boolean): void {
   const list = writeList(c, key);
   if (!list) return hasCount ? c.reply.nullArray() : c.reply.nullBulk();
   if (!hasCount) {
-    c.reply.bulk(list.pop(atHead));
+    list.popInto(atHead, c.reply);
   } else {
     if (count === 0) return c.reply.arrayHeader(0);
     popAndReplyRange(c, list, atHead, count);
@@ -214,7 +213,7 @@ function lrange(c: Client, argv: string[]): void {
   if (start > end || start >= length) return c.reply.arrayHeader(0);
   if (end >= length) end = length - 1;
   c.reply.arrayHeader(end - start + 1);
-  list.forEachRun(start, end - start + 1, (items, from, to) => c.reply.bulks(items, from, to));
+  list.replyRange(start, end - start + 1, c.reply);
 }
 
 const RANK_ZERO =

@@ -1,12 +1,15 @@
 /**
  * The chunked List against a plain array model: random operations (fixed
  * seeds) on lists of hundreds to thousands of elements, so that chunks split,
- * run empty and merge; after every operation the two must hold the same
- * elements.
+ * run empty and merge, with elements of lengths from 0 to past a chunk's
+ * 8 KB; after every operation the two must hold the same elements, each
+ * chunk's bytes must be its elements framed as RESP bulk strings, and the
+ * list's memory figure must match its chunks.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { List } from '../../src/store/list.js';
+import { List, type ElementSink } from '../../src/store/list.js';
+import { arrayBytes, objectBytes, stringBytes, typedArrayBytesOf } from '../../src/store/memory.js';
 import { Generator } from '../support/random.js';
 
 const VALUES = ['a', 'b', 'c', 'd', 'e'];
@@ -14,6 +17,52 @@ const VALUES = ['a', 'b', 'c', 'd', 'e'];
 function check(list: List, model: string[], label: string): void {
   assert.equal(list.length, model.length, `${label}: length`);
   assert.deepEqual(list.toArray(), model, `${label}: elements`);
+  checkChunks(list, label);
+}
+
+interface ChunkState {
+  next: ChunkState | null;
+  buf: Buffer;
+  start: number;
+  end: number;
+  starts: Uint32Array;
+  first: number;
+  last: number;
+}
+
+/**
+ * A small list holds at most 32 strings; a packed one's linked chunks hold
+ * 1 to 512 elements each, framed as RESP bulk strings where its start
+ * positions say. Either way the memory figure matches what it holds.
+ */
+function checkChunks(list: List, label: string): void {
+  const store = (list as unknown as { store: { items?: string[]; head?: ChunkState | null; spare?: ChunkState | null } }).store;
+  if (store.items !== undefined) {
+    assert.ok(store.items.length <= 32, `${label}: a small list of ${store.items.length}`);
+    const strings = store.items.reduce((sum, item) => sum + stringBytes(item.length), 0);
+    assert.equal(list.memoryUsage(), objectBytes(3) + objectBytes(1) + arrayBytes(store.items.length) + strings, `${label}: memory`);
+    return;
+  }
+  let chunks = 0;
+  let bytes = 0;
+  for (let chunk = store.head ?? null; chunk; chunk = chunk.next) {
+    const count = chunk.last - chunk.first;
+    assert.ok(count >= 1 && count <= 512, `${label}: a chunk of ${count} elements`);
+    const elements = parseBulks(chunk.buf, chunk.start, chunk.end);
+    assert.equal(elements.length, count, `${label}: a chunk's count`);
+    let pos = chunk.start;
+    for (let k = 0; k < count; k++) {
+      assert.equal(chunk.starts[chunk.first + k], pos, `${label}: where element ${k} of a chunk starts`);
+      pos = chunk.buf.indexOf(13, pos) + 4 + elements[k].length;
+    }
+    chunks++;
+    bytes += chunk.buf.length + chunk.starts.byteLength;
+  }
+  if (store.spare) {
+    chunks++;
+    bytes += store.spare.buf.length + store.spare.starts.byteLength;
+  }
+  assert.equal(list.memoryUsage(), objectBytes(3) + objectBytes(8) + chunks * (objectBytes(8) + 2 * typedArrayBytesOf(0)) + bytes, `${label}: memory`);
 }
 
 /** Elements from index onwards (or backwards) as walk() visits them, with their indexes. */
@@ -26,14 +75,59 @@ function walked(list: List, from: number, backwards: boolean, limit: number): [s
   return out;
 }
 
-/** The elements [from, from + count) as forEachRun hands them over. */
+/** What a list hands a reply, as strings: strings as they are, framed bytes parsed as RESP bulk strings. */
+function collectingSink(out: string[]): ElementSink {
+  return {
+    bulk: (s) => void out.push(s),
+    bulks: (items, from, to) => void out.push(...items.slice(from, to)),
+    framedBulks: (buf, from, to) => {
+      assert.ok(from < to, 'no empty run');
+      out.push(...parseBulks(buf, from, to));
+    },
+  };
+}
+
+/** The elements [from, from + count) as replyRange hands them over. */
 function runs(list: List, from: number, count: number): string[] {
   const out: string[] = [];
-  list.forEachRun(from, count, (items, start, end) => {
-    assert.ok(start < end, 'no empty run');
-    out.push(...items.slice(start, end));
-  });
+  list.replyRange(from, count, collectingSink(out));
   return out;
+}
+
+/** The element popInto takes from the head or tail, as a reply receives it. */
+function popInto(list: List, atHead: boolean): string {
+  const received: string[] = [];
+  list.popInto(atHead, collectingSink(received));
+  assert.equal(received.length, 1, 'one element popped');
+  return received[0];
+}
+
+/** The bulk strings framed in buf[start, end), which must hold nothing else. */
+function parseBulks(buf: Buffer, start: number, end: number): string[] {
+  const out: string[] = [];
+  let pos = start;
+  while (pos < end) {
+    assert.equal(buf[pos], 36, 'a bulk string starts with $');
+    const cr = buf.indexOf(13, pos);
+    const n = Number(buf.latin1Slice(pos + 1, cr));
+    out.push(buf.latin1Slice(cr + 2, cr + 2 + n));
+    assert.equal(buf.latin1Slice(cr + 2 + n, cr + 4 + n), '\r\n');
+    pos = cr + 4 + n;
+  }
+  assert.equal(pos, end, 'the bytes end where their last bulk string does');
+  return out;
+}
+
+/** An element: mostly one of VALUES, sometimes empty, of 2 and 3 length digits, or longer than a chunk's 8 KB. */
+function element(g: Generator): string {
+  switch (g.int(24)) {
+    case 0: return '';
+    case 1: return 'x'.repeat(42);
+    case 2: return 'y'.repeat(255);
+    case 3: return 'z'.repeat(300);
+    case 4: return g.int(8) === 0 ? 'w'.repeat(9000) : 'a';
+    default: return g.pick(VALUES);
+  }
 }
 
 /** The model's removal of up to limit elements equal to value (0: all), from the tail when backwards. */
@@ -58,14 +152,15 @@ function removeFromModel(model: string[], value: string, limit: number, backward
   return removed;
 }
 
-function randomOperation(g: Generator, list: List, model: string[]): string {
+/** A random operation; pushes and pops move up to `batch` elements (small batches keep a list about the size where it is packed). */
+function randomOperation(g: Generator, list: List, model: string[], batch: number): string {
   const n = model.length;
   switch (g.int(10)) {
     case 0: {
-      const count = g.between(1, 300);
+      const count = g.between(1, batch);
       const atHead = g.int(2) === 0;
       for (let i = 0; i < count; i++) {
-        const v = g.pick(VALUES);
+        const v = element(g);
         list.push(v, atHead);
         if (atHead) model.unshift(v);
         else model.push(v);
@@ -73,14 +168,15 @@ function randomOperation(g: Generator, list: List, model: string[]): string {
       return `push ${count} at ${atHead ? 'head' : 'tail'}`;
     }
     case 1: {
-      const count = Math.min(n, g.between(1, 200));
+      const count = Math.min(n, g.between(1, batch));
       const atHead = g.int(2) === 0;
-      for (let i = 0; i < count; i++) assert.equal(list.pop(atHead), atHead ? model.shift() : model.pop());
+      const framed = g.int(2) === 0;
+      for (let i = 0; i < count; i++) assert.equal(framed ? popInto(list, atHead) : list.pop(atHead), atHead ? model.shift() : model.pop());
       return `pop ${count}`;
     }
     case 2: {
       const at = g.between(0, n);
-      const v = g.pick(VALUES);
+      const v = element(g);
       list.insert(at, v);
       model.splice(at, 0, v);
       return `insert at ${at}`;
@@ -88,14 +184,14 @@ function randomOperation(g: Generator, list: List, model: string[]): string {
     case 3: {
       if (n === 0) return 'nothing to set';
       const at = g.int(n);
-      const v = g.pick(VALUES);
+      const v = element(g);
       list.set(at, v);
       model[at] = v;
       assert.equal(list.get(at), v);
       return `set ${at}`;
     }
     case 4: {
-      const v = g.pick(VALUES);
+      const v = element(g);
       const limit = g.pick([0, 1, 5, 100]);
       const backwards = g.int(2) === 0;
       assert.equal(list.removeMatches(v, limit, backwards), removeFromModel(model, v, limit, backwards));
@@ -136,7 +232,7 @@ function randomOperation(g: Generator, list: List, model: string[]): string {
       return 'clone';
     }
     default: {
-      const v = g.pick(VALUES);
+      const v = element(g);
       list.push(v, false);
       model.push(v);
       return 'push one';
@@ -145,13 +241,13 @@ function randomOperation(g: Generator, list: List, model: string[]): string {
 }
 
 describe('List (chunked) against an array model', () => {
-  for (const seed of [1, 2, 3, 4, 5]) {
-    it(`random operations, seed ${seed}`, () => {
+  for (const [seed, batch] of [[1, 300], [2, 300], [3, 200], [4, 200], [5, 300], [6, 6], [7, 4]]) {
+    it(`random operations, seed ${seed}, batches of up to ${batch}`, () => {
       const g = new Generator(seed);
       const list = new List();
       const model: string[] = [];
       for (let step = 0; step < 1500; step++) {
-        const op = randomOperation(g, list, model);
+        const op = randomOperation(g, list, model, batch);
         check(list, model, `seed ${seed} step ${step} (${op})`);
       }
     });
