@@ -124,13 +124,14 @@ export class Dict<V = undefined> {
   private keys = new ChunkedArray<string>();
   /** The value column; null for a keysOnly dict (8 bytes an entry saved). With packStrings, a packed entry's key length as -1 - length. */
   private vals: ChunkedArray<V | number> | null;
-  private hashes: Int32Array;
-  private next: Int32Array;
+  // Initialised here rather than in the constructor, which may replace them (capacity): V8 then knows each field's type from the start.
+  private hashes = new Int32Array(MIN_BUCKETS);
+  private next = new Int32Array(MIN_BUCKETS);
   private nums: Float64Array | null;
   private tagCol: Uint32Array | null;
-  private buckets: Int32Array;
+  private buckets = new Int32Array(MIN_BUCKETS);
   /** buckets.length - 1; while resizing, the larger of the two sizes is the one allocated. */
-  private mask: number;
+  private mask = MIN_BUCKETS - 1;
   /**
    * While the buckets are resized a step at a time, as Redis rehashes
    * incrementally: the bucket array has the larger size, and the buckets of
@@ -169,10 +170,12 @@ export class Dict<V = undefined> {
   constructor(options: DictOptions = {}) {
     let slots = MIN_BUCKETS;
     while (slots < (options.capacity ?? 0)) slots *= 2;
-    this.hashes = new Int32Array(slots);
-    this.next = new Int32Array(slots);
-    this.buckets = new Int32Array(slots);
-    this.mask = slots - 1;
+    if (slots > MIN_BUCKETS) {
+      this.hashes = new Int32Array(slots);
+      this.next = new Int32Array(slots);
+      this.buckets = new Int32Array(slots);
+      this.mask = slots - 1;
+    }
     this.shrinkOnDelete = !options.shrinkByCall;
     this.nums = options.numbers ? new Float64Array(slots) : null;
     this.packsValues = options.packValues === true;
