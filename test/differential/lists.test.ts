@@ -117,6 +117,34 @@ describeDifferential('lists: by index and range', (t) => {
     ['LRANGE', 'fixed', '10', '109'],
   ]);
 
+  t.sequence('a list about its 32- and 512-element chunk limits, and an element past the reply writer\'s own-chunk size', [
+    ['RPUSH', 'p', ...Array.from({ length: 32 }, (_, i) => `e${i}`)],
+    ['LRANGE', 'p', '0', '-1'],
+    ['RPUSH', 'p', 'e32'],
+    ['LRANGE', 'p', '30', '-1'],
+    ['LPUSH', 'p', ...Array.from({ length: 1100 }, (_, i) => `h${i}`)],
+    ['LINDEX', 'p', '511'],
+    ['LINDEX', 'p', '512'],
+    ['LINDEX', 'p', '-513'],
+    ['LSET', 'p', '600', 'y'.repeat(20000)],
+    ['LINSERT', 'p', 'AFTER', 'h7', 'inserted'],
+    ['LRANGE', 'p', '505', '520'],
+    ['LRANGE', 'p', '595', '605'],
+    ['LPOS', 'p', 'inserted'],
+    ['LREM', 'p', '-2', 'e5'],
+    ['LPOP', 'p', '3'],
+    ['RPOP', 'p', '40'],
+    ['LLEN', 'p'],
+    // Past 32 elements, so that the list is packed and the large element is sent from its bytes.
+    ['RPUSH', 'huge', ...Array.from({ length: 40 }, (_, i) => `s${i}`), 'h'.repeat(200000), 'b'],
+    ['LRANGE', 'huge', '38', '-1'],
+    ['LINDEX', 'huge', '40'],
+    ['RPOP', 'huge', '2'],
+    ['RPUSH', 'huge', 'h'.repeat(200000)],
+    ['RPOP', 'huge'],
+    ['LLEN', 'huge'],
+  ]);
+
   t.sequence('LTRIM', [
     ['RPUSH', 'l', '1', '2', '3', '4', '5', '6'],
     ['LTRIM', 'l', '1', '-2'],
