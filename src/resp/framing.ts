@@ -4,6 +4,24 @@
  * (store/list.ts), so that a range of them goes out as it is stored.
  */
 
+/** Up to this length, putBulkString copies a string's chars in a JS loop: cheaper than a native latin1Write call. */
+const SHORT_STRING = 24;
+
+/**
+ * Writes s as a bulk string at pos (which must have room); returns the
+ * position after it. Built byte by byte rather than from a template string:
+ * a template allocates a string that latin1Write must then flatten.
+ */
+export function putBulkString(buf: Buffer, pos: number, s: string): number {
+  const n = s.length;
+  pos = putLengthLine(buf, pos, n);
+  if (n <= SHORT_STRING) for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
+  else pos += buf.latin1Write(s, pos);
+  buf[pos++] = 13;
+  buf[pos++] = 10;
+  return pos;
+}
+
 /** The bytes a bulk string of n bytes takes, framing included. */
 export function bulkLength(n: number): number {
   return n + decimalDigits(n) + 5;

@@ -10,7 +10,7 @@
  * so every reply of one read goes out in one write.
  */
 
-import { putDecimal, putLengthLine } from './framing.js';
+import { putBulkString, putDecimal, putLengthLine } from './framing.js';
 
 const SLAB_SIZE = 256 * 1024;
 /**
@@ -93,21 +93,9 @@ export function recycleSlabs(): void {
   slabPos = 0;
 }
 
-/**
- * Writes $<length>\r\n<s>\r\n at slabPos, which must have room
- * (claimed). Built byte by byte rather than from a template string: a
- * template allocates a string that latin1Write must then flatten, and a
- * native write call costs more than copying a short string in JS.
- */
+/** Writes $<length>\r\n<s>\r\n at slabPos, which must have room (claimed). */
 function putBulk(s: string): void {
-  const buf = slab;
-  const n = s.length;
-  let pos = putLengthLine(buf, slabPos, n);
-  if (n <= SHORT_TEXT) for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
-  else pos += buf.latin1Write(s, pos);
-  buf[pos++] = 13;
-  buf[pos++] = 10;
-  slabPos = pos;
+  slabPos = putBulkString(slab, slabPos, s);
 }
 
 /**

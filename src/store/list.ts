@@ -22,7 +22,7 @@
  * answers 'quicklist' whatever the form (the listpack encoding for small
  * lists came in 7.2).
  */
-import { bulkLength, putLengthLine } from '../resp/framing.js';
+import { bulkLength, putBulkString } from '../resp/framing.js';
 import { latin1 } from '../resp/latin1.js';
 import type { Collection } from './keyspace.js';
 import { arrayBytes, objectBytes, stringBytes, typedArrayBytesOf } from './memory.js';
@@ -40,8 +40,6 @@ const CHUNK_BYTES = 16 * 1024;
 /** The smallest byte buffer a chunk starts with, and its fewest start positions. */
 const MIN_CAPACITY = 32;
 const MIN_ELEMENTS = 4;
-/** Up to this length, an element's bytes are copied in a JS loop rather than by a native latin1Write. */
-const SHORT_ELEMENT = 24;
 
 /** The element read last by readAt: its bytes are buf[elementStart, elementEnd). Module state rather than a result object per element. */
 let elementStart = 0;
@@ -55,17 +53,6 @@ function readAt(buf: Buffer, pos: number): number {
   elementStart = i + 2;
   elementEnd = elementStart + n;
   return elementEnd + 2;
-}
-
-/** Writes s, framed, at pos; returns the position after it. */
-function writeAt(buf: Buffer, pos: number, s: string): number {
-  const n = s.length;
-  pos = putLengthLine(buf, pos, n);
-  if (n <= SHORT_ELEMENT) for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
-  else pos += buf.latin1Write(s, pos);
-  buf[pos++] = 13;
-  buf[pos++] = 10;
-  return pos;
 }
 
 /** Whether the element read last holds exactly s. */
@@ -363,7 +350,7 @@ class PackedList implements ListStore {
     const at = chunk.start + offset;
     if (delta !== 0) chunk.buf.copyWithin(at + replaced + delta, at + replaced, chunk.end);
     chunk.end += delta;
-    writeAt(chunk.buf, at, value);
+    putBulkString(chunk.buf, at, value);
     if (insert) {
       const i = chunk.first + k;
       chunk.starts.copyWithin(i + 1, i, chunk.last);
@@ -403,7 +390,7 @@ class PackedList implements ListStore {
     const chunk = this.endChunkFor(need, true);
     this.makeRoom(chunk, need, true);
     chunk.start -= need;
-    writeAt(chunk.buf, chunk.start, value);
+    putBulkString(chunk.buf, chunk.start, value);
     chunk.starts[--chunk.first] = chunk.start;
     this.count++;
   }
@@ -413,7 +400,7 @@ class PackedList implements ListStore {
     const chunk = this.endChunkFor(need, false);
     this.makeRoom(chunk, need, false);
     chunk.starts[chunk.last++] = chunk.end;
-    chunk.end = writeAt(chunk.buf, chunk.end, value);
+    chunk.end = putBulkString(chunk.buf, chunk.end, value);
     this.count++;
   }
 

@@ -9,7 +9,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { List, type ElementSink } from '../../src/store/list.js';
-import { arrayBytes, objectBytes, stringBytes, typedArrayBytesOf } from '../../src/store/memory.js';
+import { listStore, recountListBytes } from '../support/list-internals.js';
 import { Generator } from '../support/random.js';
 
 const VALUES = ['a', 'b', 'c', 'd', 'e'];
@@ -20,31 +20,18 @@ function check(list: List, model: string[], label: string): void {
   checkChunks(list, label);
 }
 
-interface ChunkState {
-  next: ChunkState | null;
-  buf: Buffer;
-  start: number;
-  end: number;
-  starts: Uint32Array;
-  first: number;
-  last: number;
-}
-
 /**
  * A small list holds at most 32 strings; a packed one's linked chunks hold
  * 1 to 512 elements each, framed as RESP bulk strings where its start
  * positions say. Either way the memory figure matches what it holds.
  */
 function checkChunks(list: List, label: string): void {
-  const store = (list as unknown as { store: { items?: string[]; head?: ChunkState | null; spare?: ChunkState | null } }).store;
+  assert.equal(list.memoryUsage(), recountListBytes(list), `${label}: memory`);
+  const store = listStore(list);
   if (store.items !== undefined) {
     assert.ok(store.items.length <= 32, `${label}: a small list of ${store.items.length}`);
-    const strings = store.items.reduce((sum, item) => sum + stringBytes(item.length), 0);
-    assert.equal(list.memoryUsage(), objectBytes(3) + objectBytes(1) + arrayBytes(store.items.length) + strings, `${label}: memory`);
     return;
   }
-  let chunks = 0;
-  let bytes = 0;
   for (let chunk = store.head ?? null; chunk; chunk = chunk.next) {
     const count = chunk.last - chunk.first;
     assert.ok(count >= 1 && count <= 512, `${label}: a chunk of ${count} elements`);
@@ -55,14 +42,7 @@ function checkChunks(list: List, label: string): void {
       assert.equal(chunk.starts[chunk.first + k], pos, `${label}: where element ${k} of a chunk starts`);
       pos = chunk.buf.indexOf(13, pos) + 4 + elements[k].length;
     }
-    chunks++;
-    bytes += chunk.buf.length + chunk.starts.byteLength;
   }
-  if (store.spare) {
-    chunks++;
-    bytes += store.spare.buf.length + store.spare.starts.byteLength;
-  }
-  assert.equal(list.memoryUsage(), objectBytes(3) + objectBytes(8) + chunks * (objectBytes(8) + 2 * typedArrayBytesOf(0)) + bytes, `${label}: memory`);
 }
 
 /** Elements from index onwards (or backwards) as walk() visits them, with their indexes. */

@@ -9,7 +9,8 @@ import { RawClient } from '../support/raw-client.js';
 import { startKeyhive } from '../support/servers.js';
 import { Generator } from '../support/random.js';
 import { spawnKeyhive } from '../robustness/keyhive-process.js';
-import { arrayBytes, entryBytes, objectBytes, stringBytes, typedArrayBytesOf } from '../../src/store/memory.js';
+import { entryBytes, stringBytes } from '../../src/store/memory.js';
+import { recountListBytes } from '../support/list-internals.js';
 import { typeOf, type Collection, type Database } from '../../src/store/keyspace.js';
 import type { Hash } from '../../src/store/hash.js';
 import type { SetValue } from '../../src/store/set.js';
@@ -94,24 +95,13 @@ function elementBytes(value: Collection): number {
       break;
     case 'list':
       // A list's figure is its own: elementBytes recounts it from what the list holds (small: strings; packed: arrays).
-      return listBytes(value as List);
+      return recountListBytes(value as List);
     case 'zset':
       (value as ZSet).forEachAscending(add);
       break;
     default:
       assert.fail(`no recount for ${value.type}`);
   }
-  return bytes;
-}
-
-/** A list's memory recounted from what it holds: a small list's strings, or a packed list's chunks' arrays. */
-function listBytes(list: List): number {
-  type Chunk = { next: Chunk | null; buf: Buffer; starts: Uint32Array };
-  const store = (list as unknown as { store: { items?: string[]; head?: Chunk | null; spare?: Chunk | null } }).store;
-  if (store.items !== undefined) return objectBytes(3) + objectBytes(1) + arrayBytes(store.items.length) + store.items.reduce((sum, item) => sum + stringBytes(item.length), 0);
-  const arrays = (chunk: Chunk) => objectBytes(8) + 2 * typedArrayBytesOf(0) + chunk.buf.length + chunk.starts.byteLength;
-  let bytes = objectBytes(3) + objectBytes(8) + (store.spare ? arrays(store.spare) : 0);
-  for (let chunk = store.head ?? null; chunk; chunk = chunk.next) bytes += arrays(chunk);
   return bytes;
 }
 
