@@ -615,7 +615,12 @@ class PackedList implements ListStore {
  * 600 bytes), and lists of a few elements are common.
  */
 class SmallList implements ListStore {
-  constructor(private items: string[] = []) {}
+  /** Bytes of the element strings (see memory.ts), kept as they come and go: the list's figure is read after each write. */
+  private stringBytes = 0;
+
+  constructor(private items: string[] = []) {
+    for (const item of items) this.stringBytes += stringBytes(item.length);
+  }
 
   get length(): number {
     return this.items.length;
@@ -632,30 +637,47 @@ class SmallList implements ListStore {
 
   pushHead(value: string): void {
     this.items.unshift(value);
+    this.stringBytes += stringBytes(value.length);
   }
 
   pushTail(value: string): void {
     this.items.push(value);
+    this.stringBytes += stringBytes(value.length);
   }
 
   popHead(): string {
-    return this.items.shift() as string;
+    return this.counted(this.items.shift() as string);
   }
 
   popTail(): string {
-    return this.items.pop() as string;
+    return this.counted(this.items.pop() as string);
+  }
+
+  /** Counts out an element that left the list; returns it. */
+  private counted(value: string): string {
+    this.stringBytes -= stringBytes(value.length);
+    return value;
   }
 
   popInto(atHead: boolean, sink: ElementSink): void {
     sink.bulk(atHead ? this.popHead() : this.popTail());
   }
 
+  /** Removes items[from, from + n) without the array of them that splice would make (nor Array's copyWithin, a slow generic builtin). */
+  private removeRange(from: number, n: number): void {
+    if (n === 0) return;
+    const items = this.items;
+    for (let i = from; i < from + n; i++) this.stringBytes -= stringBytes(items[i].length);
+    for (let i = from; i + n < items.length; i++) items[i] = items[i + n];
+    items.length -= n;
+  }
+
   removeHead(n: number): void {
-    this.items.splice(0, n);
+    this.removeRange(0, n);
   }
 
   removeTail(n: number): void {
-    this.items.length -= n;
+    this.removeRange(this.items.length - n, n);
   }
 
   get(index: number): string {
@@ -663,11 +685,13 @@ class SmallList implements ListStore {
   }
 
   set(index: number, value: string): void {
+    this.stringBytes += stringBytes(value.length) - stringBytes(this.items[index].length);
     this.items[index] = value;
   }
 
   insert(index: number, value: string): void {
     this.items.splice(index, 0, value);
+    this.stringBytes += stringBytes(value.length);
   }
 
   walk(index: number, backwards: boolean, visit: ListVisitor): void {
@@ -689,14 +713,15 @@ class SmallList implements ListStore {
         items.splice(i, 1);
         removed++;
       }
-      return removed;
+    } else {
+      let kept = 0;
+      for (const item of items) {
+        if (item === value && more()) removed++;
+        else items[kept++] = item;
+      }
+      items.length = kept;
     }
-    let kept = 0;
-    for (const item of items) {
-      if (item === value && more()) removed++;
-      else items[kept++] = item;
-    }
-    items.length = kept;
+    this.stringBytes -= removed * stringBytes(value.length);
     return removed;
   }
 
@@ -705,9 +730,7 @@ class SmallList implements ListStore {
   }
 
   memoryUsage(): number {
-    let bytes = objectBytes(1) + arrayBytes(this.items.length);
-    for (const item of this.items) bytes += stringBytes(item.length);
-    return bytes;
+    return objectBytes(2) + arrayBytes(this.items.length) + this.stringBytes;
   }
 }
 

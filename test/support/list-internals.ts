@@ -24,7 +24,7 @@ export function listStore(list: List): { items?: string[]; head?: ChunkState | n
 
 export function recountListBytes(list: List): number {
   const store = listStore(list);
-  if (store.items !== undefined) return objectBytes(3) + objectBytes(1) + arrayBytes(store.items.length) + store.items.reduce((sum, item) => sum + stringBytes(item.length), 0);
+  if (store.items !== undefined) return objectBytes(3) + objectBytes(2) + arrayBytes(store.items.length) + store.items.reduce((sum, item) => sum + stringBytes(item.length), 0);
   const chunkBytes = (chunk: ChunkState) => objectBytes(8) + 2 * typedArrayBytesOf(0) + chunk.buf.length + chunk.starts.byteLength;
   let bytes = objectBytes(3) + objectBytes(8) + (store.spare ? chunkBytes(store.spare) : 0);
   for (let chunk = store.head ?? null; chunk; chunk = chunk.next) bytes += chunkBytes(chunk);
