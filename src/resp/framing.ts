@@ -5,7 +5,7 @@
  */
 
 /** Up to this length, putBulkString copies a string's chars in a JS loop: cheaper than a native latin1Write call. */
-const SHORT_STRING = 24;
+export const SHORT_STRING = 24;
 
 /**
  * Writes s as a bulk string at pos (which must have room); returns the
@@ -37,7 +37,7 @@ export function putLengthLine(buf: Buffer, pos: number, n: number): number {
 }
 
 /** How many decimal digits n has, for n below 2^32. */
-export function decimalDigits(n: number): number {
+function decimalDigits(n: number): number {
   if (n < 100000) return n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : n < 10000 ? 4 : 5;
   return n < 10000000 ? (n < 1000000 ? 6 : 7) : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
 }

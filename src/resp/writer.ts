@@ -10,7 +10,7 @@
  * so every reply of one read goes out in one write.
  */
 
-import { putBulkString, putDecimal, putLengthLine } from './framing.js';
+import { SHORT_STRING, putBulkString, putDecimal, putLengthLine } from './framing.js';
 
 const SLAB_SIZE = 256 * 1024;
 /**
@@ -100,17 +100,18 @@ function putBulk(s: string): void {
 
 /**
  * putBulk for each of items[from, to), which must have room (claimed).
- * Neighbours of one length (fixed-size values are common) above SHORT_TEXT
- * go out as one string joined with the framing between them: one native
- * write for the group instead of one per element, which halves the cost of
- * a range of 100-byte values.
+ * Neighbours of one length (fixed-size values are common) above
+ * SHORT_STRING, which putBulkString would each write natively, go out as
+ * one string joined with the framing between them: one native write for
+ * the group instead of one per element, which halves the cost of a range
+ * of 100-byte values.
  */
 function putBulks(items: readonly string[], from: number, to: number): void {
   let i = from;
   while (i < to) {
     const n = items[i].length;
     let end = i + 1;
-    if (n > SHORT_TEXT) while (end < to && items[end].length === n) end++;
+    if (n > SHORT_STRING) while (end < to && items[end].length === n) end++;
     if (end - i >= MIN_JOINED) putEqualLengthBulks(items, i, end, n);
     else for (; i < end; i++) putBulk(items[i]);
     i = end;
