@@ -769,10 +769,6 @@ export class List implements Collection {
     this.grown();
   }
 
-  pushHead(value: string): void {
-    this.push(value, true);
-  }
-
   pushTail(value: string): void {
     this.push(value, false);
   }
