@@ -23,7 +23,7 @@ function del(c: Client, argv: string[]): void {
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i];
     // The lookup expires a stale key first, so it counts as already gone.
-    if (c.db.lookup(key) === undefined) continue;
+    if (!c.db.has(key)) continue;
     c.db.delete(key);
     c.db.changed(key, 'g', 'del');
     deleted++;
@@ -33,7 +33,7 @@ function del(c: Client, argv: string[]): void {
 
 function exists(c: Client, argv: string[]): void {
   let found = 0;
-  for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i], false) !== undefined) found++;
+  for (let i = 1; i < argv.length; i++) if (c.db.hasForRead(argv[i], false)) found++;
   c.reply.integer(found);
 }
 
@@ -44,7 +44,7 @@ function type(c: Client, argv: string[]): void {
 
 function touch(c: Client, argv: string[]): void {
   let touched = 0;
-  for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]) !== undefined) touched++;
+  for (let i = 1; i < argv.length; i++) if (c.db.hasForRead(argv[i])) touched++;
   c.reply.integer(touched);
 }
 
@@ -124,9 +124,9 @@ function relocate(from: Database, key: string, to: Database, newKey: string): vo
 
 function renameGeneric(c: Client, argv: string[], nx: boolean): void {
   const [, source, target] = argv;
-  if (c.db.lookupWrite(source) === undefined) fail(NO_SUCH_KEY);
+  if (!c.db.hasForWrite(source)) fail(NO_SUCH_KEY);
   if (source === target) return nx ? c.reply.integer(0) : c.reply.ok();
-  if (c.db.lookupWrite(target) !== undefined && nx) return c.reply.integer(0);
+  if (c.db.hasForWrite(target) && nx) return c.reply.integer(0);
   relocate(c.db, source, c.db, target);
   c.db.changed(source, 'g', 'rename_from');
   c.db.changed(target, 'g', 'rename_to');
@@ -154,7 +154,7 @@ function move(c: Client, argv: string[]): void {
   const source = c.db;
   const target = parseDatabase(c, argv[2]);
   if (target === source) fail(SAME_OBJECT);
-  if (source.lookupWrite(key) === undefined || target.lookupWrite(key) !== undefined) return c.reply.integer(0);
+  if (!source.hasForWrite(key) || target.hasForWrite(key)) return c.reply.integer(0);
   relocate(source, key, target, key);
   source.changed(key, 'g', 'move_from');
   target.changed(key, 'g', 'move_to');
@@ -179,7 +179,7 @@ function copy(c: Client, argv: string[]): void {
   const value = c.db.lookupRead(source);
   if (value === undefined) return c.reply.integer(0);
   const deadline = c.db.getExpire(source);
-  if (targetDb.lookupWrite(target) !== undefined) {
+  if (targetDb.hasForWrite(target)) {
     if (!replace) return c.reply.integer(0);
     // Replaced as Redis does (delete, then add): the copy is a new key.
     targetDb.delete(target);
@@ -242,7 +242,7 @@ function expireGeneric(c: Client, argv: string[], unitMs: number, relative: bool
   const conditions = argv.length > 3 ? parseExpireConditions(argv) : null;
   const now = c.server.clock.now();
   const when = parseDeadline(argv[0].toLowerCase(), argv[2], unitMs, relative ? now : 0);
-  if (c.db.lookupWrite(key) === undefined) return c.reply.integer(0);
+  if (!c.db.hasForWrite(key)) return c.reply.integer(0);
   if (conditions !== null && !conditionsAllow(conditions, c.db.getExpire(key), when)) return c.reply.integer(0);
   if (when <= now) {
     // A deadline already past deletes the key at once, reported as a DEL.
@@ -273,7 +273,7 @@ function pexpireat(c: Client, argv: string[]): void {
 
 /** TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 missing key, -1 no deadline. */
 function ttlGeneric(c: Client, key: string, inMs: boolean, absolute: boolean): void {
-  if (c.db.lookupRead(key, false) === undefined) return c.reply.integer(-2);
+  if (!c.db.hasForRead(key, false)) return c.reply.integer(-2);
   const deadline = c.db.getExpire(key);
   if (deadline === -1) return c.reply.integer(-1);
   const ms = Math.max(0, absolute ? deadline : deadline - c.server.clock.now());
@@ -298,7 +298,7 @@ function pexpiretime(c: Client, argv: string[]): void {
 
 function persist(c: Client, argv: string[]): void {
   const key = argv[1];
-  if (c.db.lookupWrite(key) === undefined || !c.db.persist(key)) return c.reply.integer(0);
+  if (!c.db.hasForWrite(key) || !c.db.persist(key)) return c.reply.integer(0);
   c.db.changed(key, 'g', 'persist');
   c.reply.integer(1);
 }

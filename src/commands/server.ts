@@ -475,7 +475,7 @@ function debugPopulate(c: Client, argv: string[]): void {
   const db = c.db;
   for (let j = 0; j < count; j++) {
     const key = `${prefix}:${j}`;
-    if (db.lookupWrite(key) !== undefined) continue;
+    if (db.hasForWrite(key)) continue;
     const base = `value:${j}`;
     db.set(key, valueSize === 0 ? base : base.slice(0, valueSize).padEnd(valueSize, '\0'));
     db.changed(key, '$', 'set');

@@ -150,7 +150,7 @@ function setGeneric(c: Client, command: string, key: string, value: string, opti
     const old = readString(c, key);
     c.reply.bulkOrNull(old);
     exists = old !== undefined;
-  } else exists = c.db.lookupWrite(key) !== undefined;
+  } else exists = c.db.hasForWrite(key);
   if ((flags & NX && exists) || (flags & XX && !exists)) {
     if (!(flags & GET)) replies.skipped(c);
     return;
@@ -162,7 +162,18 @@ function setGeneric(c: Client, command: string, key: string, value: string, opti
 }
 
 function get(c: Client, argv: string[]): void {
-  c.reply.bulkOrNull(readString(c, argv[1]));
+  replyString(c, argv[1]);
+}
+
+/** Replies with the string at key, or null when it is missing or (with nullForOtherTypes, as MGET) not a string; otherwise WRONGTYPE. */
+function replyString(c: Client, key: string, nullForOtherTypes = false): void {
+  const id = c.db.findRead(key);
+  if (id < 0) return c.reply.nullBulk();
+  if (c.db.writeValueTo(id, c.reply)) return;
+  const v = c.db.main.valueAt(id);
+  if (isString(v)) c.reply.bulk(stringOf(v));
+  else if (nullForOtherTypes) c.reply.nullBulk();
+  else fail(WRONGTYPE);
 }
 
 function set(c: Client, argv: string[]): void {
@@ -223,18 +234,14 @@ function getex(c: Client, argv: string[]): void {
 
 function mget(c: Client, argv: string[]): void {
   c.reply.arrayHeader(argv.length - 1);
-  for (let i = 1; i < argv.length; i++) {
-    const v = c.db.lookupRead(argv[i]);
-    if (v === undefined || !isString(v)) c.reply.nullBulk();
-    else c.reply.bulk(stringOf(v));
-  }
+  for (let i = 1; i < argv.length; i++) replyString(c, argv[i], true);
 }
 
 function msetGeneric(c: Client, argv: string[], onlyIfNoneExists: boolean): void {
   if (argv.length % 2 === 0) fail(`ERR wrong number of arguments for '${onlyIfNoneExists ? 'msetnx' : 'mset'}' command`);
   if (onlyIfNoneExists) {
     for (let i = 1; i < argv.length; i += 2) {
-      if (c.db.lookupWrite(argv[i]) !== undefined) {
+      if (c.db.hasForWrite(argv[i])) {
         c.reply.integer(0);
         return;
       }

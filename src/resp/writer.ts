@@ -313,6 +313,18 @@ export class ReplyWriter {
     else slabPos += src.copy(slab, slabPos, from, to);
   }
 
+  /** src[from, to) as a bulk string: a string's bytes kept outside the heap (store/records.ts). */
+  bulkBytes(src: Buffer, from: number, to: number): void {
+    if (!this.enabled) return;
+    const n = to - from;
+    this.claim(n + BULK_FRAMING);
+    slabPos = putLengthLine(slab, slabPos, n);
+    if (n <= SHORT_FRAMED) for (let i = from; i < to; i++) slab[slabPos++] = src[i];
+    else slabPos += src.copy(slab, slabPos, from, to);
+    slab[slabPos++] = 13;
+    slab[slabPos++] = 10;
+  }
+
   private largeBulk(s: string): void {
     this.raw(`$${s.length}\r\n`);
     this.rawLarge(s);

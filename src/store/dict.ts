@@ -16,6 +16,7 @@
 
 import { ChunkedArray } from './chunked-array.js';
 import { objectBytes, typedArrayBytesOf } from './memory.js';
+import { RECORD_MAX, RecordArena, type ByteSink } from './records.js';
 
 const MIN_BUCKETS = 4;
 /** Tables with fewer buckets than this resize at once; larger ones a step at a time (see resizeStep). */
@@ -25,20 +26,8 @@ const RESIZE_STEP_BUCKETS = 16;
 /** Ids an insert moves along while the table compacts (see compactStep), more than it adds, so compaction always ends. */
 const COMPACT_STEP_IDS = 16;
 const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
-/** With packStrings, the longest key and string value (their lengths together) kept as one string. */
-const PACK_LIMIT = 512;
-/** Where flatCopy copies a string through. */
-const flatScratch = Buffer.allocUnsafeSlow(PACK_LIMIT);
-
-/**
- * A copy of s that is a sequential string of its own. A slice of 13 bytes or
- * more is a V8 SlicedString that keeps the whole string it points into
- * alive; no string method copies one, so it goes through a buffer.
- */
-function flatCopy(s: string): string {
-  flatScratch.write(s, 0, 'latin1');
-  return flatScratch.toString('latin1', 0, s.length);
-}
+/** The keys column's entry for a key kept in a record (see DictOptions.records): live, as the column's entries for ids in use must be. */
+const IN_RECORD = 'in record';
 
 /** Murmur3-style hash of a latin1 string; seeded per process against collision floods. */
 export function hashString(s: string): number {
@@ -94,18 +83,17 @@ export interface DictOptions {
    */
   packValues?: boolean;
   /**
-   * For the keyspace, whose tag column holds the LRU clock: a new entry's
-   * short string value (PACK_LIMIT bytes with its key) is packed with its
-   * key as packValues does, but with the key's length in the value column,
-   * as the negative number -1 - length (so values that are numbers, the
-   * keyspace's counters, must not be negative). Other values, and values
-   * added with pack = false, stand apart. Replacing a value unpacks the
-   * entry: a key written again is likely to be written often, and an
-   * unpacked entry compares its key with === and takes a new value without
-   * copying it (a packed one costs a prefix comparison of about 50 ns and a
-   * copy of key and value).
+   * For the keyspace: a new entry's key and short string value (RECORD_MAX
+   * bytes together) are kept as one record outside the V8 heap (see
+   * records.ts), with the record's handle in the value column as the
+   * negative number -1 - handle (so values that are numbers, the keyspace's
+   * counters, must not be negative). A new value that fits replaces the old
+   * one in the record; any other value, or unpackAt, gives the entry a key
+   * string and a value of their own, until packAt puts them back. keyAt and
+   * valueAt make strings of a record's bytes; writeRecordTo hands the value
+   * over with none made.
    */
-  packStrings?: boolean;
+  records?: boolean;
   /**
    * Entries to make room for at once, for a table filled from a known
    * number of them (a collection converted to a table, a copy): growing from
@@ -122,7 +110,7 @@ export interface DictOptions {
 export class Dict<V = undefined> {
   /** Each key, or with packValues each key and value packed into one string. */
   private keys = new ChunkedArray<string>();
-  /** The value column; null for a keysOnly dict (8 bytes an entry saved). With packStrings, a packed entry's key length as -1 - length. */
+  /** The value column; null for a keysOnly dict (8 bytes an entry saved). With records, a record's handle as -1 - handle. */
   private vals: ChunkedArray<V | number> | null;
   // Initialised here rather than in the constructor, which may replace them (capacity): V8 then knows each field's type from the start.
   private hashes = new Int32Array(MIN_BUCKETS);
@@ -164,7 +152,8 @@ export class Dict<V = undefined> {
   private readonly shrinkOnDelete: boolean;
   /** See DictOptions.packValues: the key's length is in the tag column. */
   private readonly packsValues: boolean;
-  private readonly packsStrings: boolean;
+  /** With the records option, where the records are; else null. */
+  private records: RecordArena | null;
   private readonly onRelocate: ((from: number, to: number) => void) | null;
 
   constructor(options: DictOptions = {}) {
@@ -180,7 +169,7 @@ export class Dict<V = undefined> {
     this.nums = options.numbers ? new Float64Array(slots) : null;
     this.packsValues = options.packValues === true;
     this.tagCol = options.tags || this.packsValues ? new Uint32Array(slots) : null;
-    this.packsStrings = options.packStrings === true;
+    this.records = options.records ? new RecordArena() : null;
     this.vals = options.keysOnly || this.packsValues ? null : new ChunkedArray<V | number>();
     this.onRelocate = options.onRelocate ?? null;
   }
@@ -203,25 +192,38 @@ export class Dict<V = undefined> {
 
   /** Whether entry id holds key (false for a free id). */
   hasKeyAt(id: number, key: string): boolean {
+    const record = this.recordAt(id);
+    if (record >= 0) return (this.records as RecordArena).hasKey(record, key);
     const stored = this.keys.get(id) as string;
-    const keyLength = this.packedKeyLength(id);
+    if (!this.packsValues) return stored === key;
     // lastIndexOf from 0 tries the one position startsWith would, in about 40 ns against 65 for a 20-byte key.
-    return keyLength < 0 ? stored === key : keyLength === key.length && stored.lastIndexOf(key, 0) === 0;
+    return (this.tagCol as Uint32Array)[id] === key.length && stored.lastIndexOf(key, 0) === 0;
   }
 
-  /** The length of entry id's key when its key and value are packed into one string, else -1. */
-  private packedKeyLength(id: number): number {
-    if (this.packsValues) return (this.tagCol as Uint32Array)[id];
-    if (this.packsStrings) {
-      const v = (this.vals as ChunkedArray<V | number>).get(id);
-      if (typeof v === 'number' && v < 0) return -1 - v;
-    }
-    return -1;
+  /** With the records option, the record holding entry id's key and value, else -1. */
+  private recordAt(id: number): number {
+    if (this.records === null) return -1;
+    const v = (this.vals as ChunkedArray<V | number>).get(id);
+    return typeof v === 'number' && v < 0 ? -1 - v : -1;
   }
 
-  /** Whether entry id's key and value are one string (see packValues and packStrings). */
-  isPacked(id: number): boolean {
-    return this.packedKeyLength(id) >= 0;
+  /** Whether entry id's key and value are a record (see DictOptions.records). */
+  isRecord(id: number): boolean {
+    return this.recordAt(id) >= 0;
+  }
+
+  /** The bytes of entry id's record, or -1 when it has none. */
+  recordBytesAt(id: number): number {
+    const record = this.recordAt(id);
+    return record < 0 ? -1 : (this.records as RecordArena).bytesOf(record);
+  }
+
+  /** Hands entry id's value to sink when it is in a record, with no string made; returns whether it was. */
+  writeRecordTo(id: number, sink: ByteSink): boolean {
+    const record = this.recordAt(id);
+    if (record < 0) return false;
+    (this.records as RecordArena).writeValueTo(record, sink);
+    return true;
   }
 
   has(key: string): boolean {
@@ -241,7 +243,7 @@ export class Dict<V = undefined> {
     return id;
   }
 
-  /** Entry id of key; when absent, key is inserted with value first (size tells which). One hash for both. pack: see packStrings. */
+  /** Entry id of key; when absent, key is inserted with value first (size tells which). One hash for both. pack: whether it may be a record. */
   findOrAdd(key: string, value: V, pack = true): number {
     const h = hashString(key);
     const id = this.findHashed(key, h);
@@ -333,6 +335,8 @@ export class Dict<V = undefined> {
   }
 
   private release(id: number): void {
+    const record = this.recordAt(id);
+    if (record >= 0) (this.records as RecordArena).free(record);
     this.keys.set(id, undefined);
     if (this.vals) this.vals.set(id, undefined);
     this.size--;
@@ -359,6 +363,7 @@ export class Dict<V = undefined> {
   }
 
   clear(): void {
+    if (this.records) this.records = new RecordArena();
     this.keys = new ChunkedArray<string>();
     if (this.vals) this.vals = new ChunkedArray<V>();
     this.hashes = new Int32Array(MIN_BUCKETS);
@@ -516,40 +521,67 @@ export class Dict<V = undefined> {
   }
 
   keyAt(id: number): string {
+    const record = this.recordAt(id);
+    if (record >= 0) return (this.records as RecordArena).key(record);
     const stored = this.keys.get(id) as string;
-    const keyLength = this.packedKeyLength(id);
-    return keyLength < 0 ? stored : stored.slice(0, keyLength);
+    return this.packsValues ? stored.slice(0, (this.tagCol as Uint32Array)[id]) : stored;
   }
 
   valueAt(id: number): V {
     if (this.packsValues) return (this.keys.get(id) as string).slice((this.tagCol as Uint32Array)[id]) as V;
     if (this.vals === null) return undefined as V;
     const v = this.vals.get(id);
-    return (typeof v === 'number' && v < 0 && this.packsStrings ? (this.keys.get(id) as string).slice(-1 - v) : v) as V;
+    return (typeof v === 'number' && v < 0 && this.records ? this.records.value(-1 - v) : v) as V;
   }
 
   /**
-   * Replaces entry id's value. With packStrings, a packed entry is unpacked
-   * (see packStrings); key, when given, is its key as a string of its own
-   * (the caller's), which the entry then keeps instead of a copy. With
-   * packValues the pair is packed again, from key rather than a slice.
+   * Replaces entry id's value. A record keeps a string value that fits it;
+   * any other value takes the key out of its record, as key when the
+   * caller has it as a string of its own. With packValues the pair is packed
+   * again, from key rather than a slice.
    */
   setValueAt(id: number, value: V, key?: string): void {
-    if (this.packsValues) this.storePacked(id, key ?? this.keyAt(id), value as string);
-    else if (this.isPacked(id)) this.storeApart(id, key ?? flatCopy(this.keyAt(id)), value);
-    else if (this.vals) this.vals.set(id, value);
+    if (this.packsValues) return this.storePacked(id, key ?? this.keyAt(id), value as string);
+    const record = this.recordAt(id);
+    if (record < 0) this.vals?.set(id, value);
+    else if (typeof value === 'string' && (this.records as RecordArena).keyLength(record) + value.length <= RECORD_MAX) {
+      (this.vals as ChunkedArray<V | number>).set(id, -1 - (this.records as RecordArena).replaceValue(record, value));
+    } else {
+      const k = key ?? this.keyAt(id);
+      (this.records as RecordArena).free(record);
+      this.storeApart(id, k, value);
+    }
   }
 
-  /** With packStrings: keeps entry id's key and value as two strings of their own from now on (key as for setValueAt). */
+  /** Takes entry id's key and value out of their record, if they are in one, as two strings of their own from now on (key as for setValueAt). */
   unpackAt(id: number, key?: string): void {
-    if (this.isPacked(id)) this.storeApart(id, key ?? flatCopy(this.keyAt(id)), flatCopy(this.valueAt(id) as string) as V);
+    const record = this.recordAt(id);
+    if (record < 0) return;
+    const records = this.records as RecordArena;
+    const k = key ?? records.key(record);
+    const value = records.value(record) as V;
+    records.free(record);
+    this.storeApart(id, k, value);
   }
 
-  /** Stores a new entry's key and value: as one string with packValues, or when packStrings, pack and their size allow. */
+  /** With the records option, puts entry id's key and value in a record if its value is a string that fits one; returns whether it did. */
+  packAt(id: number): boolean {
+    if (this.records === null || this.recordAt(id) >= 0) return false;
+    const value = (this.vals as ChunkedArray<V | number>).get(id);
+    const key = this.keys.get(id) as string;
+    if (typeof value !== 'string' || key.length + value.length > RECORD_MAX) return false;
+    this.keys.set(id, IN_RECORD);
+    (this.vals as ChunkedArray<V | number>).set(id, -1 - this.records.add(key, value));
+    return true;
+  }
+
+  /** Stores a new entry's key and value: as one string with packValues, as a record when the records option, pack and their size allow. */
   private store(id: number, key: string, value: V, pack: boolean): void {
     if (this.packsValues) this.storePacked(id, key, value as string);
-    else if (this.packsStrings && pack && typeof value === 'string' && key.length + value.length <= PACK_LIMIT) this.storePacked(id, key, value);
-    else this.storeApart(id, key, value);
+    else if (this.records !== null && pack && typeof value === 'string' && key.length + value.length <= RECORD_MAX) {
+      this.keys.set(id, IN_RECORD);
+      (this.vals as ChunkedArray<V | number>).set(id, -1 - this.records.add(key, value));
+    } else this.storeApart(id, key, value);
   }
 
   private storeApart(id: number, key: string, value: V): void {
@@ -559,17 +591,16 @@ export class Dict<V = undefined> {
 
   /**
    * Packs key then value into one sequential string, the key's length going
-   * to the tag column (packValues) or the value column (packStrings).
-   * `key + value` would make a ConsString (a 32-byte object keeping both
-   * parts alive); Array.prototype.join copies both into one flat string.
+   * to the tag column (packValues). `key + value` would make a ConsString (a
+   * 32-byte object keeping both parts alive); Array.prototype.join copies
+   * both into one flat string.
    */
   private storePacked(id: number, key: string, value: string): void {
     this.keys.set(id, [key, value].join(''));
-    if (this.packsValues) (this.tagCol as Uint32Array)[id] = key.length;
-    else (this.vals as ChunkedArray<V | number>).set(id, -1 - key.length);
+    (this.tagCol as Uint32Array)[id] = key.length;
   }
 
-  /** The length of packed entry id's key and value together. */
+  /** With packValues, the length of entry id's key and value together. */
   pairLength(id: number): number {
     return (this.keys.get(id) as string).length;
   }

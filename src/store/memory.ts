@@ -13,8 +13,8 @@
  *               + client buffers              unparsed query bytes + replies not yet sent
  *
  *   entryBytes(key, value) = stringBytes(key) + valueBytes(value) + MAIN_ENTRY_BYTES
- *                            (a key packed with its string value: stringBytes(key + value)
- *                            + MAIN_ENTRY_BYTES)
+ *                            (a key kept with its string value as a record outside the
+ *                            heap, see records.ts: recordBytes(key, value) + MAIN_ENTRY_BYTES)
  *   stringBytes(n)         = 16 + n rounded up to 8: a sequential one-byte string
  *                            (map, hash and length header, then the bytes)
  *   valueBytes             = stringBytes for a string, Collection.memoryUsage() for a
@@ -43,6 +43,7 @@
  * memory (typed arrays keep their elements outside the heap) after a full GC.
  */
 import type { Database, Keyspace, StringValue, Value } from './keyspace.js';
+import { recordBytes } from './records.js';
 
 /** What used_memory counts before any key: measured as an idle server's heap growth over bare Node's. */
 export const BASELINE_BYTES = 3.5 * 1024 * 1024;
@@ -106,15 +107,15 @@ export function valueBytes(value: Value): number {
   return typeof value === 'object' ? value.memoryUsage() : stringValueBytes(value);
 }
 
-/** What one key costs in its database: the number MEMORY USAGE answers. packed: its string value is packed with it (see Database.main). */
-export function entryBytes(key: string, value: Value, packed = false): number {
-  if (packed) return packedEntryBytes(key.length + (value as string).length);
+/** What one key costs in its database: the number MEMORY USAGE answers. inRecord: it is kept with its string value as a record (see Database.main). */
+export function entryBytes(key: string, value: Value, inRecord = false): number {
+  if (inRecord) return recordEntryBytes(recordBytes(key.length, (value as string).length));
   return keyEntryBytes(key) + valueBytes(value);
 }
 
-/** A key whose string value is packed with it: one string of both, and the keyspace's columns. */
-export function packedEntryBytes(pairLength: number): number {
-  return stringBytes(pairLength) + MAIN_ENTRY_BYTES;
+/** A key kept with its string value as a record of recordSize bytes, and the keyspace's columns. */
+export function recordEntryBytes(recordSize: number): number {
+  return recordSize + MAIN_ENTRY_BYTES;
 }
 
 /** A key's entry without its value: the key string and the keyspace's columns. */

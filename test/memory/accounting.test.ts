@@ -165,7 +165,7 @@ function checkBookkeeping(dbs: Database[]): void {
     for (const id of db.main.idList()) {
       const key = db.main.keyAt(id);
       const v = db.main.valueAt(id);
-      assert.equal(db.accountedBytesAt(id), entryBytes(key, v, db.main.isPacked(id)), `recorded size of ${key} (${typeOf(v)})`);
+      assert.equal(db.accountedBytesAt(id), entryBytes(key, v, db.main.isRecord(id)), `recorded size of ${key} (${typeOf(v)})`);
       if (typeof v === 'object') assert.equal(runningElementBytes(v), elementBytes(v), `element bytes of ${key} (${v.type}, ${v.encoding()})`);
       total += db.accountedBytesAt(id);
     }

@@ -5,15 +5,17 @@
  * (the table shrinks and compacts); and what it stores is one flat string
  * per pair, not a ConsString.
  *
- * A Dict with packStrings (the keyspace) the same way, with values that are
- * short strings, long strings and objects, added packed or not as asked and
- * unpacked when replaced; and an entry unpacked keeps no slice of the string
- * it was packed in.
+ * A Dict with records (the keyspace) the same way, with values that are
+ * short strings, strings about and past the size a record holds, and
+ * objects, added in a record or not as asked, kept there while they fit, and
+ * taken out into strings of their own; a record's bytes handed to a sink; and
+ * freed slots reused.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import { Dict } from '../../src/store/dict.js';
+import { RECORD_MAX, recordBytes } from '../../src/store/records.js';
 import { Generator } from '../support/prng.js';
 
 function assertSameAs<V>(dict: Dict<V>, model: Map<string, V>): void {
@@ -95,30 +97,39 @@ function isSequential(s: string): boolean {
 
 type Stored = string | { n: number };
 
-describe('Dict with packStrings', () => {
-  it('matches a Map, whatever is packed and unpacked', () => {
+/** The record buffers a Dict with records has allocated. */
+function recordBuffers(dict: Dict<Stored>): number {
+  return (dict as unknown as { records: { buffers: Buffer[] } }).records.buffers.length;
+}
+
+describe('Dict with records', () => {
+  it('matches a Map, whatever is kept in records and taken out of them', () => {
     const gen = new Generator(12);
-    const dict = new Dict<Stored>({ packStrings: true, tags: true });
+    const dict = new Dict<Stored>({ records: true, tags: true });
     const model = new Map<string, Stored>();
-    const stored = (): Stored => [value(gen), 'x'.repeat(600 + gen.int(100)), { n: gen.int(100) }][gen.int(3)];
+    // Short values, values about the size where key and value no longer fit a record, values far past it, and objects.
+    const stored = (): Stored => [value(gen), 'y'.repeat(990 + gen.int(40)), 'x'.repeat(1100 + gen.int(100)), { n: gen.int(100) }][gen.int(4)];
     for (let wave = 0; wave < 4; wave++) {
       for (let i = 0; i < 3000; i++) {
         const key = field(gen) + String(gen.int(1500));
         const id = dict.find(key);
         if (id >= 0 && gen.int(5) === 0) {
           dict.unpackAt(id);
-          assert.ok(!dict.isPacked(id), `${key} is unpacked`);
+          assert.ok(!dict.isRecord(id), `${key} is out of its record`);
           continue;
         }
         const v = stored();
         const pack = gen.int(3) !== 0;
+        const fits = typeof v === 'string' && key.length + v.length <= RECORD_MAX;
+        const wasRecord = id >= 0 && dict.isRecord(id);
         if (id < 0) dict.findOrAdd(key, v, pack);
         else dict.setValueAt(id, v, gen.int(2) === 0 ? key : undefined);
         model.set(key, v);
         const at = dict.find(key);
-        const packs = id < 0 && pack && typeof v === 'string' && v.length < 600;
-        assert.equal(dict.isPacked(at), packs, `${key} is packed if new, short and asked to`);
+        const inRecord = fits && (id < 0 ? pack : wasRecord);
+        assert.equal(dict.isRecord(at), inRecord, `${key} is in a record if added short and asked to, and while its values fit`);
         assert.ok(dict.hasKeyAt(at, key));
+        assert.equal(dict.recordBytesAt(at), inRecord ? recordBytes(key.length, (v as string).length) : -1);
       }
       assertSameAs(dict, model);
       for (const key of [...model.keys()]) {
@@ -130,16 +141,17 @@ describe('Dict with packStrings', () => {
     }
   });
 
-  it('packs a new short string unless told not to, and unpacks into strings of their own', () => {
-    const dict = new Dict<Stored>({ packStrings: true, tags: true });
+  it('keeps a new short string in a record unless told not to, and takes it out into strings of their own', () => {
+    const dict = new Dict<Stored>({ records: true, tags: true });
     const columns = dict as unknown as { keys: { get(id: number): string }; vals: { get(id: number): string } };
     const key = 'a key long enough to slice';
     const id = dict.findOrAdd(key, 'a value long enough to slice');
-    assert.ok(dict.isPacked(id));
-    assert.ok(!dict.isPacked(dict.findOrAdd('another key', 'a value', false)));
-    assert.ok(!dict.isPacked(dict.findOrAdd('long', 'v'.repeat(10_000))));
+    assert.ok(dict.isRecord(id));
+    assert.ok(!dict.isRecord(dict.findOrAdd('another key', 'a value', false)));
+    assert.ok(!dict.isRecord(dict.findOrAdd('long', 'v'.repeat(RECORD_MAX))));
+    assert.ok(dict.isRecord(dict.findOrAdd('long enough', 'v'.repeat(RECORD_MAX - 'long enough'.length))));
     dict.unpackAt(id);
-    assert.ok(!dict.isPacked(id));
+    assert.ok(!dict.isRecord(id));
     assert.ok(isSequential(columns.keys.get(id)), 'the key stands alone');
     assert.ok(isSequential(columns.vals.get(id)), 'the value stands alone');
     assert.equal(dict.keyAt(id), key);
@@ -147,14 +159,41 @@ describe('Dict with packStrings', () => {
 
     const replaced = dict.findOrAdd('a second key, long enough', 'and its value, long enough');
     dict.setValueAt(replaced, { n: 1 });
-    assert.ok(!dict.isPacked(replaced));
-    assert.ok(isSequential(columns.keys.get(replaced)), 'the key left by a packed entry stands alone');
+    assert.ok(!dict.isRecord(replaced));
+    assert.equal(dict.keyAt(replaced), 'a second key, long enough');
     assert.deepEqual(dict.get('a second key, long enough'), { n: 1 });
 
     const callersKey = Buffer.from('a third key, long enough').toString('latin1');
     const third = dict.findOrAdd('a third key, long enough', 'a value to replace');
-    dict.setValueAt(third, 'its new value', callersKey);
+    dict.setValueAt(third, 'v'.repeat(RECORD_MAX), callersKey);
     assert.equal(columns.keys.get(third), callersKey, "the caller's key is kept");
-    assert.ok(!isSequential(dict.keyAt(dict.findOrAdd('key of a packed pair', 'and its value'))), 'the check tells a slice apart');
+  });
+
+  it('hands a record value over as bytes, and reuses the slots of deleted records', () => {
+    const dict = new Dict<Stored>({ records: true });
+    const written: string[] = [];
+    const sink = { bulkBytes: (src: Buffer, from: number, to: number) => written.push(src.latin1Slice(from, to)) };
+    const binary = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
+    assert.ok(dict.writeRecordTo(dict.add('k', binary), sink));
+    assert.ok(!dict.writeRecordTo(dict.add('n', 'x'.repeat(RECORD_MAX)), sink));
+    assert.deepEqual(written, [binary]);
+
+    for (let i = 0; i < 5000; i++) dict.set(`key:${i}`, `value:${i}`);
+    const buffers = recordBuffers(dict);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 5000; i++) dict.delete(`key:${i}`);
+      for (let i = 0; i < 5000; i++) dict.set(`key:${i}`, `VALUE:${i}`);
+    }
+    assert.equal(recordBuffers(dict), buffers, 'records of the same size take the slots freed');
+    const growAndShrink = () => {
+      for (let i = 0; i < 5000; i++) dict.set(`key:${i}`, `value ${i} grown past its slot`);
+      for (let i = 0; i < 5000; i++) dict.set(`key:${i}`, `value:${i}`);
+    };
+    growAndShrink();
+    const grown = recordBuffers(dict);
+    assert.ok(grown > buffers);
+    growAndShrink();
+    for (let i = 0; i < 5000; i++) assert.equal(dict.get(`key:${i}`), `value:${i}`);
+    assert.equal(recordBuffers(dict), grown, 'a value moved to another slot size gives its old slot back');
   });
 });

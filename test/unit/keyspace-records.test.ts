@@ -1,8 +1,10 @@
 /**
- * The keyspace packs a new key's short string value with the key unless the
- * key gets a deadline (see Database.main): random writes of every kind
- * against a model of values and deadlines, checking that no packed entry has
- * a deadline, and that a SET packs a new key only.
+ * The keyspace keeps a key with its short string value as a record unless
+ * the key has a deadline or was used within the last second (see
+ * Database.main and isHot): random writes of every kind against a model of
+ * values, deadlines and last uses, on a clock that moves only when told,
+ * checking that no record has a deadline and that a SET leaves a key in a
+ * record exactly when it is new or was not used in the last second.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,15 +18,26 @@ function assertConsistent(db: Database, values: Map<string, string>, deadlines: 
     const id = db.main.find(key);
     assert.equal(db.main.valueAt(id), value, `${key}'s value`);
     assert.equal(db.getExpire(key), deadlines.get(key) ?? -1, `${key}'s deadline`);
-    if (db.main.isPacked(id)) assert.ok(!deadlines.has(key), `${key} is packed and has a deadline`);
+    if (db.main.isRecord(id)) assert.ok(!deadlines.has(key), `${key} is in a record and has a deadline`);
   }
 }
 
-describe('keyspace string packing', () => {
-  it('never packs a key that has a deadline', () => {
+/** A clock that stands still until moved. */
+class StillClock extends Clock {
+  at = 1_700_000_000_000;
+  override now(): number {
+    return this.at;
+  }
+}
+
+describe('keyspace records', () => {
+  it('never keeps a key that has a deadline in a record', () => {
     const gen = new Generator(21);
-    const clock = new Clock();
-    const db = new Keyspace(1, clock).dbs[0];
+    const clock = new StillClock();
+    const keyspace = new Keyspace(1, clock);
+    keyspace.refreshClock();
+    const db = keyspace.dbs[0];
+    const lastUse = new Map<string, number>();
     const values = new Map<string, string>();
     const deadlines = new Map<string, number>();
     const later = () => clock.now() + 1_000_000 + gen.int(1000);
@@ -32,13 +45,22 @@ describe('keyspace string packing', () => {
       const key = `key:${gen.int(300)}:long-enough-to-slice`;
       const value = `value ${i}`.repeat(1 + gen.int(3));
       const exists = values.has(key);
-      switch (gen.int(7)) {
-        case 0:
+      const lastUseBefore = lastUse.get(key);
+      if (gen.int(50) === 0) {
+        clock.at += 5000;
+        keyspace.refreshClock();
+      }
+      const op = gen.int(7);
+      if (op <= 3 && (exists || op < 3)) lastUse.set(key, clock.at);
+      switch (op) {
+        case 0: {
+          const cold = !exists || clock.at - (lastUseBefore ?? 0) >= 1000;
           db.set(key, value);
           values.set(key, value);
           deadlines.delete(key);
-          assert.equal(db.main.isPacked(db.main.find(key)), !exists, 'a SET packs a new key only');
+          assert.equal(db.main.isRecord(db.main.find(key)), cold, 'a SET leaves a key in a record when it is new or was not used in the last second');
           break;
+        }
         case 1:
           db.set(key, value, true);
           values.set(key, value);

@@ -1,0 +1,167 @@
+/**
+ * Keys with their string values, kept as bytes outside the V8 heap: the
+ * keyspace's records (see Dict's records option). A record is the key's
+ * length and the value's (16 bits each), then the key's bytes and the
+ * value's, in a slot of a 64 KB buffer. Slots come in classes of 8-byte
+ * steps; a freed slot goes on its class's free list, linked through its own
+ * first bytes.
+ *
+ * Why: a key and value held as JS strings are objects the garbage collector
+ * copies and visits, and every overwrite stores a new young string into the
+ * old table, which the next scavenge must then find through its remembered
+ * set. At ten million keys that took most of a write's time and stopped the
+ * server for 30-50 ms at each scavenge. A record is bytes the collector never
+ * sees, overwritten in place while its slot size stays, and read by a GET
+ * straight into the reply.
+ *
+ * A record is named by a handle, (buffer index << 13) | (offset / 8): a
+ * non-negative Smi below 2^31, so up to 16 GB of records.
+ */
+import { latin1 } from '../resp/latin1.js';
+
+const BUFFER_BYTES = 64 * 1024;
+const OFFSET_BITS = 13;
+const OFFSET_MASK = (1 << OFFSET_BITS) - 1;
+const HEADER_BYTES = 4;
+const SLOT_MAX = 1024;
+/** The most bytes a record holds of key and value together. */
+export const RECORD_MAX = SLOT_MAX - HEADER_BYTES;
+const NONE = -1;
+/** Up to this length, strings are copied in a JS loop: cheaper than a native call. */
+const SHORT = 32;
+
+/** The bytes a record of a key and a value of these lengths takes. */
+export function recordBytes(keyLength: number, valueLength: number): number {
+  return (HEADER_BYTES + keyLength + valueLength + 7) & ~7;
+}
+
+/** Where a record's value goes when it is written out (the reply writer). */
+export interface ByteSink {
+  /** src[from, to) as a bulk string. */
+  bulkBytes(src: Buffer, from: number, to: number): void;
+}
+
+function putLatin1(buf: Buffer, at: number, s: string): void {
+  const n = s.length;
+  if (n > SHORT) buf.latin1Write(s, at, n);
+  else for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
+}
+
+export class RecordArena {
+  private readonly buffers: Buffer[] = [];
+  /** Head of each slot class's free list (class i holds slots of 8 * (i + 1) bytes), NONE when empty. */
+  private readonly freeHeads = new Int32Array(SLOT_MAX / 8).fill(NONE);
+  /** Where the last buffer's unused space starts. */
+  private top = BUFFER_BYTES;
+
+  /** A new record of key and value (their lengths together at most RECORD_MAX). */
+  add(key: string, value: string): number {
+    const handle = this.allocate(recordBytes(key.length, value.length));
+    const buf = this.bufferOf(handle);
+    const at = this.offsetOf(handle);
+    buf[at] = key.length & 0xff;
+    buf[at + 1] = key.length >>> 8;
+    putLatin1(buf, at + HEADER_BYTES, key);
+    this.putValue(buf, at, key.length, value);
+    return handle;
+  }
+
+  /** Gives the record a new value, in place while its slot size stays; returns the handle that now holds it. */
+  replaceValue(handle: number, value: string): number {
+    const buf = this.bufferOf(handle);
+    const at = this.offsetOf(handle);
+    const keyLength = buf[at] | (buf[at + 1] << 8);
+    const slot = recordBytes(keyLength, value.length);
+    if (slot === recordBytes(keyLength, buf[at + 2] | (buf[at + 3] << 8))) {
+      this.putValue(buf, at, keyLength, value);
+      return handle;
+    }
+    const moved = this.allocate(slot);
+    const to = this.bufferOf(moved);
+    const toAt = this.offsetOf(moved);
+    buf.copy(to, toAt, at, at + HEADER_BYTES + keyLength);
+    this.putValue(to, toAt, keyLength, value);
+    this.free(handle);
+    return moved;
+  }
+
+  free(handle: number): void {
+    const cls = (this.bytesOf(handle) >>> 3) - 1;
+    this.bufferOf(handle).writeInt32LE(this.freeHeads[cls], this.offsetOf(handle));
+    this.freeHeads[cls] = handle;
+  }
+
+  /** The bytes the record's slot takes. */
+  bytesOf(handle: number): number {
+    const buf = this.bufferOf(handle);
+    const at = this.offsetOf(handle);
+    return recordBytes(buf[at] | (buf[at + 1] << 8), buf[at + 2] | (buf[at + 3] << 8));
+  }
+
+  keyLength(handle: number): number {
+    const buf = this.bufferOf(handle);
+    const at = this.offsetOf(handle);
+    return buf[at] | (buf[at + 1] << 8);
+  }
+
+  hasKey(handle: number, key: string): boolean {
+    const buf = this.bufferOf(handle);
+    const at = this.offsetOf(handle);
+    const n = key.length;
+    if ((buf[at] | (buf[at + 1] << 8)) !== n) return false;
+    const from = at + HEADER_BYTES;
+    for (let i = 0; i < n; i++) if (buf[from + i] !== key.charCodeAt(i)) return false;
+    return true;
+  }
+
+  key(handle: number): string {
+    const buf = this.bufferOf(handle);
+    const from = this.offsetOf(handle) + HEADER_BYTES;
+    return latin1(buf, from, from + (buf[from - 4] | (buf[from - 3] << 8)));
+  }
+
+  value(handle: number): string {
+    const buf = this.bufferOf(handle);
+    const at = this.offsetOf(handle);
+    const from = at + HEADER_BYTES + (buf[at] | (buf[at + 1] << 8));
+    return latin1(buf, from, from + (buf[at + 2] | (buf[at + 3] << 8)));
+  }
+
+  /** Hands the record's value to sink, with no string made. */
+  writeValueTo(handle: number, sink: ByteSink): void {
+    const buf = this.bufferOf(handle);
+    const at = this.offsetOf(handle);
+    const from = at + HEADER_BYTES + (buf[at] | (buf[at + 1] << 8));
+    sink.bulkBytes(buf, from, from + (buf[at + 2] | (buf[at + 3] << 8)));
+  }
+
+  private putValue(buf: Buffer, at: number, keyLength: number, value: string): void {
+    buf[at + 2] = value.length & 0xff;
+    buf[at + 3] = value.length >>> 8;
+    putLatin1(buf, at + HEADER_BYTES + keyLength, value);
+  }
+
+  private allocate(slot: number): number {
+    const cls = (slot >>> 3) - 1;
+    const head = this.freeHeads[cls];
+    if (head !== NONE) {
+      this.freeHeads[cls] = this.bufferOf(head).readInt32LE(this.offsetOf(head));
+      return head;
+    }
+    if (this.top + slot > BUFFER_BYTES) {
+      this.buffers.push(Buffer.allocUnsafeSlow(BUFFER_BYTES));
+      this.top = 0;
+    }
+    const handle = ((this.buffers.length - 1) << OFFSET_BITS) | (this.top >>> 3);
+    this.top += slot;
+    return handle;
+  }
+
+  private bufferOf(handle: number): Buffer {
+    return this.buffers[handle >>> OFFSET_BITS];
+  }
+
+  private offsetOf(handle: number): number {
+    return (handle & OFFSET_MASK) << 3;
+  }
+}
