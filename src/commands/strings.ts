@@ -150,9 +150,12 @@ function setGeneric(c: Client, command: string, key: string, value: string, opti
     const old = readString(c, key);
     c.reply.bulkOrNull(old);
     exists = old !== undefined;
-  } else exists = c.db.hasForWrite(key);
+  } else exists = c.db.hasBeforeSet(key);
   if ((flags & NX && exists) || (flags & XX && !exists)) {
-    if (!(flags & GET)) replies.skipped(c);
+    if (!(flags & GET)) {
+      c.db.touchForWrite(key);
+      replies.skipped(c);
+    }
     return;
   }
   c.db.set(key, value, (flags & KEEPTTL) !== 0, deadline);

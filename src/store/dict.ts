@@ -212,6 +212,12 @@ export class Dict<V = undefined> {
     return this.recordAt(id) >= 0;
   }
 
+  /** Whether entry id is a record that value, a new value for it, fits. */
+  recordTakes(id: number, value: V): boolean {
+    const record = this.recordAt(id);
+    return record >= 0 && typeof value === 'string' && (this.records as RecordArena).keyLength(record) + value.length <= RECORD_MAX;
+  }
+
   /** The bytes of entry id's record, or -1 when it has none. */
   recordBytesAt(id: number): number {
     const record = this.recordAt(id);

@@ -98,10 +98,10 @@ function maintainForCron(dict: Dict<unknown>): void {
 export class Database {
   /**
    * Values, with each key's LRU clock or LFU word in the entry tag (see
-   * access.ts). A key added with a short string value and no deadline is
-   * kept with its value as a record outside the V8 heap (Dict's records),
-   * for as long as its value is a string that fits; a key with a deadline
-   * keeps a string of its own, which the expires table can share.
+   * access.ts). A key added with a short string value is kept with its
+   * value as a record outside the V8 heap (Dict's records), for as long as
+   * its value is a string that fits and it is not hot (see isHot). A key of
+   * its own shares its string with the expires table.
    */
   readonly main = new Dict<Value>({ tags: true, records: true, shrinkByCall: true });
   /** Sum of the accounted bytes of the keys. */
@@ -172,6 +172,21 @@ export class Database {
     return this.findLive(key, true) >= 0;
   }
 
+  /**
+   * hasForWrite for a command that sets the key next unless it exists (or
+   * does not): under LRU its clock is left for set() to restart, as touching
+   * it first would only make the key look hot (see isHot); the command
+   * touches it itself when it does not write (touchForWrite).
+   */
+  hasBeforeSet(key: string): boolean {
+    return this.findLive(key, this.keyspace.lfu !== null) >= 0;
+  }
+
+  /** The touch of a write lookup, for a command that looked with hasBeforeSet and then did not write. */
+  touchForWrite(key: string): void {
+    if (this.keyspace.lfu === null) this.findLive(key, true);
+  }
+
   /** Whether key exists, as lookupRead would find it (hits and misses counted). */
   hasForRead(key: string, touch = true): boolean {
     return this.findRead(key, touch) >= 0;
@@ -181,15 +196,15 @@ export class Database {
   set(key: string, value: Value, keepTtl = false, deadline?: number): void {
     const main = this.main;
     const size = main.size;
-    const id = main.findOrAdd(key, value, deadline === undefined);
+    const id = main.findOrAdd(key, value);
     const added = main.size !== size;
     if (added) this.bytes += main.isRecord(id) ? recordEntryBytes(main.recordBytesAt(id)) : keyEntryBytes(key) + this.countValue(value);
-    else this.replaceAt(id, key, value, deadline === undefined && !keepTtl);
+    else this.replaceAt(id, key, value);
     // An overwritten key keeps its LFU counter, as in Redis's dbOverwrite.
     if (added || this.keyspace.lfu === null) main.setTagAt(id, this.keyspace.newTag());
     this.lastFound = id;
     if (deadline !== undefined) this.setExpire(key, deadline);
-    else if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    else if (!keepTtl) this.persist(key);
     if (added && this.keyspace.reportNewKeys) this.keyspace.emit(this, key, 'n', 'new');
   }
 
@@ -200,7 +215,8 @@ export class Database {
    * that lookup would change nothing, so it is skipped (MSET pays it per key).
    */
   replace(key: string, value: Value): void {
-    if (this.expires.size !== 0 || this.keyspace.lfu !== null) this.findLive(key, true);
+    // Under LRU, set() restarts the clock: touching it first would only make the key look hot (see isHot).
+    if (this.expires.size !== 0 || this.keyspace.lfu !== null) this.findLive(key, this.keyspace.lfu !== null);
     this.set(key, value);
   }
 
@@ -210,22 +226,20 @@ export class Database {
    * there, a collection changed in place: its old figure is taken out before
    * the new one is read.
    */
-  private replaceAt(id: number, key: string, value: Value, mayBeRecord = false): void {
+  private replaceAt(id: number, key: string, value: Value): void {
     const main = this.main;
     const hot = this.isHot(id);
-    if (hot) this.unpack(id, key);
+    if (hot || !main.recordTakes(id, value)) this.unpack(id, key);
     const recordBefore = main.recordBytesAt(id);
-    if (recordBefore < 0) {
-      this.bytes -= accountedValueBytes(main.valueAt(id));
-      main.setValueAt(id, value, key);
-      this.bytes += this.countValue(value);
-      if (mayBeRecord && !hot) this.pack(id);
+    if (recordBefore >= 0) {
+      main.setValueAt(id, value);
+      this.bytes += main.recordBytesAt(id) - recordBefore;
       return;
     }
+    this.bytes -= accountedValueBytes(main.valueAt(id));
     main.setValueAt(id, value, key);
-    const recordAfter = main.recordBytesAt(id);
-    // A value that leaves the record leaves the key a string of its own.
-    this.bytes += (recordAfter >= 0 ? recordAfter : stringBytes(key.length) + this.countValue(value)) - recordBefore;
+    this.bytes += this.countValue(value);
+    if (!hot) this.pack(id, key);
   }
 
   /**
@@ -242,17 +256,24 @@ export class Database {
   }
 
   /** Takes the key in entry id and its value out of their record, if they are in one. */
-  private unpack(id: number, key?: string): void {
+  private unpack(id: number, key: string): void {
     if (!this.main.isRecord(id)) return;
     const before = this.accountedBytesAt(id);
-    this.main.unpackAt(id, key);
-    this.bytes += this.accountedBytesAt(id) - before;
+    const deadline = this.expires.size === 0 ? -1 : this.expires.find(key);
+    // With a deadline, the key string the expires table holds becomes the entry's too.
+    this.main.unpackAt(id, deadline < 0 ? key : this.expires.keyAt(deadline));
+    this.bytes += this.accountedBytesAt(id) - before - (deadline < 0 ? 0 : stringBytes(key.length));
   }
 
   /** Puts the key in entry id and its value in a record, if its value is a string that fits one. */
-  private pack(id: number): void {
+  private pack(id: number, key: string): void {
     const before = this.accountedBytesAt(id);
-    if (this.main.packAt(id)) this.bytes += this.accountedBytesAt(id) - before;
+    if (!this.main.packAt(id)) return;
+    this.bytes += this.accountedBytesAt(id) - before + (this.hasDeadline(key) ? stringBytes(key.length) : 0);
+  }
+
+  private hasDeadline(key: string): boolean {
+    return this.expires.size !== 0 && this.expires.find(key) >= 0;
   }
 
   /** The bytes of a value being stored; a collection records them, to be taken out again when it changes or goes. */
@@ -284,9 +305,9 @@ export class Database {
   delete(key: string): boolean {
     const id = this.main.find(key);
     if (id < 0) return false;
+    this.persist(key);
     this.bytes -= this.accountedBytesAt(id);
     this.main.deleteAt(id);
-    if (this.expires.size !== 0) this.expires.delete(key);
     return true;
   }
 
@@ -296,20 +317,31 @@ export class Database {
     return id < 0 ? -1 : this.expires.numberAt(id);
   }
 
+  /**
+   * Sets key's deadline. A key in a record keeps it, and the expires table
+   * gets a string of the key of its own (counted in bytes); a key of its own
+   * shares its string with the expires table.
+   */
   setExpire(key: string, atMs: number): void {
-    const id = this.idOf(key);
-    if (id >= 0) this.unpack(id, key);
-    this.storeDeadline(key, atMs);
-  }
-
-  private storeDeadline(key: string, atMs: number): void {
-    const id = this.expires.set(key, undefined);
-    this.expires.setNumberAt(id, atMs);
+    let deadline = this.expires.size === 0 ? -1 : this.expires.find(key);
+    if (deadline < 0) {
+      const id = this.idOf(key);
+      const inRecord = id >= 0 && this.main.isRecord(id);
+      if (inRecord) this.bytes += stringBytes(key.length);
+      deadline = this.expires.add(id < 0 || inRecord ? key : this.main.keyAt(id), undefined);
+    }
+    this.expires.setNumberAt(deadline, atMs);
   }
 
   /** Removes the deadline; returns whether there was one. */
   persist(key: string): boolean {
-    return this.expires.delete(key);
+    if (this.expires.size === 0) return false;
+    const deadline = this.expires.find(key);
+    if (deadline < 0) return false;
+    const id = this.idOf(key);
+    if (id >= 0 && this.main.isRecord(id)) this.bytes -= stringBytes(key.length);
+    this.expires.deleteAt(deadline);
+    return true;
   }
 
   /** Deletes the key if its deadline has passed; returns whether it did. */

@@ -128,6 +128,18 @@ describe('maxmemory eviction', () => {
     assert.deepEqual(await present(names), names.slice(6));
   });
 
+  it("a SET NX or XX that does not write still counts as a use of the key, as Redis's lookupKeyWrite does", async () => {
+    await c.call('SET', 'used', 'v');
+    advance(10_000);
+    assert.equal(await c.call('OBJECT', 'IDLETIME', 'used'), 10);
+    assert.equal(await c.call('SET', 'used', 'w', 'NX'), null);
+    assert.equal(await c.call('OBJECT', 'IDLETIME', 'used'), 0);
+    advance(10_000);
+    assert.equal(await c.call('SET', 'used', 'w', 'XX', 'EX', '100'), 'OK');
+    assert.equal(await c.call('OBJECT', 'IDLETIME', 'used'), 0);
+    assert.equal(await c.call('GET', 'used'), 'w');
+  });
+
   it('allkeys-lru keeps the keys read recently', async () => {
     const names = keys('k', 60);
     await setAll(names);
