@@ -249,11 +249,11 @@ export class Dict<V = undefined> {
     return id;
   }
 
-  /** Entry id of key; when absent, key is inserted with value first (size tells which). One hash for both. pack: whether it may be a record. */
-  findOrAdd(key: string, value: V, pack = true): number {
+  /** Entry id of key; when absent, key is inserted with value first (size tells which). One hash for both. */
+  findOrAdd(key: string, value: V): number {
     const h = hashString(key);
     const id = this.findHashed(key, h);
-    return id >= 0 ? id : this.insertNew(key, value, h, pack);
+    return id >= 0 ? id : this.insertNew(key, value, h);
   }
 
   /** Inserts a key known to be absent. */
@@ -261,13 +261,13 @@ export class Dict<V = undefined> {
     return this.insertNew(key, value, hashString(key));
   }
 
-  private insertNew(key: string, value: V, h: number, pack = true): number {
+  private insertNew(key: string, value: V, h: number): number {
     if (this.size >= this.buckets.length) this.startResize(true);
     const id = this.allocateId();
     this.hashes[id] = h;
     if (this.nums) this.nums[id] = 0;
     if (this.tagCol) this.tagCol[id] = 0;
-    this.store(id, key, value, pack);
+    this.store(id, key, value);
     this.link(id);
     this.size++;
     return id;
@@ -581,10 +581,10 @@ export class Dict<V = undefined> {
     return true;
   }
 
-  /** Stores a new entry's key and value: as one string with packValues, as a record when the records option, pack and their size allow. */
-  private store(id: number, key: string, value: V, pack: boolean): void {
+  /** Stores a new entry's key and value: as one string with packValues, as a record when the records option and their size allow. */
+  private store(id: number, key: string, value: V): void {
     if (this.packsValues) this.storePacked(id, key, value as string);
-    else if (this.records !== null && pack && typeof value === 'string' && key.length + value.length <= RECORD_MAX) {
+    else if (this.records !== null && typeof value === 'string' && key.length + value.length <= RECORD_MAX) {
       this.keys.set(id, IN_RECORD);
       (this.vals as ChunkedArray<V | number>).set(id, -1 - this.records.add(key, value));
     } else this.storeApart(id, key, value);

@@ -239,7 +239,7 @@ export class Database {
     this.bytes -= accountedValueBytes(main.valueAt(id));
     main.setValueAt(id, value, key);
     this.bytes += this.countValue(value);
-    if (!hot) this.pack(id, key);
+    if (!hot && typeof value === 'string') this.pack(id, key);
   }
 
   /**
@@ -366,7 +366,7 @@ export class Database {
     this.keyspace.emit(this, key, eventClass, event);
   }
 
-  /** Records the current size of key's collection, if it still has one (a string, packed or not, was counted when it was stored). */
+  /** Records the current size of key's collection, if it still has one (a string, in a record or not, was counted when it was stored). */
   recount(key: string): void {
     const id = this.idOf(key);
     if (id < 0 || this.main.isRecord(id)) return;

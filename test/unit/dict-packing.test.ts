@@ -122,8 +122,10 @@ describe('Dict with records', () => {
         const pack = gen.int(3) !== 0;
         const fits = typeof v === 'string' && key.length + v.length <= RECORD_MAX;
         const wasRecord = id >= 0 && dict.isRecord(id);
-        if (id < 0) dict.findOrAdd(key, v, pack);
-        else dict.setValueAt(id, v, gen.int(2) === 0 ? key : undefined);
+        if (id < 0) {
+          const added = dict.findOrAdd(key, v);
+          if (!pack) dict.unpackAt(added);
+        } else dict.setValueAt(id, v, gen.int(2) === 0 ? key : undefined);
         model.set(key, v);
         const at = dict.find(key);
         const inRecord = fits && (id < 0 ? pack : wasRecord);
@@ -141,13 +143,13 @@ describe('Dict with records', () => {
     }
   });
 
-  it('keeps a new short string in a record unless told not to, and takes it out into strings of their own', () => {
+  it('keeps a new short string in a record, and takes it out into strings of their own', () => {
     const dict = new Dict<Stored>({ records: true, tags: true });
     const columns = dict as unknown as { keys: { get(id: number): string }; vals: { get(id: number): string } };
     const key = 'a key long enough to slice';
     const id = dict.findOrAdd(key, 'a value long enough to slice');
     assert.ok(dict.isRecord(id));
-    assert.ok(!dict.isRecord(dict.findOrAdd('another key', 'a value', false)));
+
     assert.ok(!dict.isRecord(dict.findOrAdd('long', 'v'.repeat(RECORD_MAX))));
     assert.ok(dict.isRecord(dict.findOrAdd('long enough', 'v'.repeat(RECORD_MAX - 'long enough'.length))));
     dict.unpackAt(id);
