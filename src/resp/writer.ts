@@ -22,8 +22,8 @@ const SLAB_SIZE = 256 * 1024;
 const LARGE_VALUE = 128 * 1024;
 /** Up to this length, raw() copies chars in a JS loop instead of calling latin1Write. */
 const SHORT_TEXT = 24;
-/** Up to this many bytes, framedBulks copies in a JS loop rather than by a native copy (about 60 ns a call). */
-const SHORT_FRAMED = 32;
+/** Up to this many bytes, putBytes copies in a JS loop rather than by a native copy (about 60 ns a call). */
+const SHORT_BYTES = 32;
 /** Fewest neighbouring bulk strings of one length that putBulks joins into one write. */
 const MIN_JOINED = 4;
 
@@ -91,6 +91,12 @@ export function recycleSlabs(): void {
   while (filledSlabs.length > 0 && spareSlabs.length < MAX_SPARE_SLABS) spareSlabs.push(filledSlabs.pop() as Buffer);
   filledSlabs.length = 0;
   slabPos = 0;
+}
+
+/** Copies src[from, to) to slabPos, which must have room (claimed). */
+function putBytes(src: Buffer, from: number, to: number): void {
+  if (to - from <= SHORT_BYTES) for (let i = from; i < to; i++) slab[slabPos++] = src[i];
+  else slabPos += src.copy(slab, slabPos, from, to);
 }
 
 /** Writes $<length>\r\n<s>\r\n at slabPos, which must have room (claimed). */
@@ -309,8 +315,7 @@ export class ReplyWriter {
     const n = to - from;
     if (n > LARGE_VALUE) return this.ownChunk(Buffer.from(src.subarray(from, to)));
     this.claim(n);
-    if (n <= SHORT_FRAMED) for (let i = from; i < to; i++) slab[slabPos++] = src[i];
-    else slabPos += src.copy(slab, slabPos, from, to);
+    putBytes(src, from, to);
   }
 
   /** src[from, to) as a bulk string: a string's bytes kept outside the heap (store/records.ts). */
@@ -319,8 +324,7 @@ export class ReplyWriter {
     const n = to - from;
     this.claim(n + BULK_FRAMING);
     slabPos = putLengthLine(slab, slabPos, n);
-    if (n <= SHORT_FRAMED) for (let i = from; i < to; i++) slab[slabPos++] = src[i];
-    else slabPos += src.copy(slab, slabPos, from, to);
+    putBytes(src, from, to);
     slab[slabPos++] = 13;
     slab[slabPos++] = 10;
   }
