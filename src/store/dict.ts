@@ -67,6 +67,8 @@ export function hashString(s: string): number {
  */
 const STAGGERED_FROM = 1 << 20;
 const STAGGER_STEPS = 16;
+/** The most per-entry columns a table has: hashes, links, numbers, tags. */
+const COLUMNS = 4;
 
 type Column = Int32Array | Uint32Array | Float64Array;
 
@@ -80,7 +82,7 @@ function withLength<T extends Column>(column: T, length: number, make: (n: numbe
 
 /** The id at which a table whose columns have this length next grows one (see STAGGERED_FROM). */
 function growthPoint(length: number): number {
-  return length < STAGGERED_FROM ? length : length - 4 * (length / STAGGER_STEPS);
+  return length < STAGGERED_FROM ? length : length - COLUMNS * Math.floor(length / STAGGER_STEPS);
 }
 
 function reverseBits32(v: number): number {
@@ -326,7 +328,7 @@ export class Dict<V = undefined> {
     else if (this.tagCol && this.tagCol.length === capacity) this.tagCol = withLength(this.tagCol, doubled, (n) => new Uint32Array(n));
     else if (this.next.length === capacity) this.next = withLength(this.next, doubled, (n) => new Int32Array(n));
     else this.hashes = withLength(this.hashes, doubled, (n) => new Int32Array(n));
-    this.growthAt = this.hashes.length === doubled ? growthPoint(doubled) : this.growthAt + capacity / STAGGER_STEPS;
+    this.growthAt = this.hashes.length === doubled ? growthPoint(doubled) : this.growthAt + Math.floor(capacity / STAGGER_STEPS);
   }
 
   /** Gives every per-entry column capacity entries. */
