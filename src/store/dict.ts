@@ -58,33 +58,6 @@ export function hashString(s: string): number {
   return h ^ (h >>> 16);
 }
 
-/**
- * From this many entries on, a table's per-entry columns grow one at a time,
- * each at a different insert, instead of all four in one: allocating and
- * copying them when a table of 8M keys doubled held that one insert for up to
- * 164 ms (each 64 MB column takes 15-30 ms). The first grows when the table
- * is 12/16 full, the next 1/16 later, and so on (see growForNextId).
- */
-const STAGGERED_FROM = 1 << 20;
-const STAGGER_STEPS = 16;
-/** The most per-entry columns a table has: hashes, links, numbers, tags. */
-const COLUMNS = 4;
-
-type Column = Int32Array | Uint32Array | Float64Array;
-
-/** column with length entries: its first ones copied, the rest zero. */
-function withLength<T extends Column>(column: T, length: number, make: (n: number) => T): T {
-  if (column.length === length) return column;
-  const resized = make(length);
-  resized.set(column.subarray(0, Math.min(column.length, length)));
-  return resized;
-}
-
-/** The id at which a table whose columns have this length next grows one (see STAGGERED_FROM). */
-function growthPoint(length: number): number {
-  return length < STAGGERED_FROM ? length : length - COLUMNS * Math.floor(length / STAGGER_STEPS);
-}
-
 function reverseBits32(v: number): number {
   v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
   v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2);
@@ -159,8 +132,6 @@ export class Dict<V = undefined> {
   private resizeCursor = 0;
   /** Entry ids below this have been handed out at least once. */
   private used = 0;
-  /** When used reaches this, a column grows (see growForNextId). */
-  private growthAt = MIN_BUCKETS;
   /** Head of the free list of recycled entry ids, as id + 1 (0 = empty). */
   private freeHead = 0;
   /**
@@ -193,7 +164,6 @@ export class Dict<V = undefined> {
       this.next = new Int32Array(slots);
       this.buckets = new Int32Array(slots);
       this.mask = slots - 1;
-      this.growthAt = growthPoint(slots);
     }
     this.shrinkOnDelete = !options.shrinkByCall;
     this.nums = options.numbers ? new Float64Array(slots) : null;
@@ -310,34 +280,20 @@ export class Dict<V = undefined> {
       this.freeHead = this.next[id];
       return id;
     }
-    if (this.used >= this.growthAt) this.growForNextId();
+    if (this.used === this.hashes.length) this.growColumns(this.used * 2);
     return this.used++;
   }
 
-  /**
-   * Grows the per-entry columns ahead of the ids: a small table's all at
-   * once when it is full, a large one's one column a call, numbers, tags,
-   * links, then hashes (whose length is the table's capacity) last, a
-   * sixteenth of the capacity apart (see STAGGERED_FROM).
-   */
-  private growForNextId(): void {
-    const capacity = this.hashes.length;
-    if (capacity < STAGGERED_FROM) return this.growColumns(capacity * 2);
-    const doubled = capacity * 2;
-    if (this.nums && this.nums.length === capacity) this.nums = withLength(this.nums, doubled, (n) => new Float64Array(n));
-    else if (this.tagCol && this.tagCol.length === capacity) this.tagCol = withLength(this.tagCol, doubled, (n) => new Uint32Array(n));
-    else if (this.next.length === capacity) this.next = withLength(this.next, doubled, (n) => new Int32Array(n));
-    else this.hashes = withLength(this.hashes, doubled, (n) => new Int32Array(n));
-    this.growthAt = this.hashes.length === doubled ? growthPoint(doubled) : this.growthAt + Math.floor(capacity / STAGGER_STEPS);
-  }
-
-  /** Gives every per-entry column capacity entries. */
   private growColumns(capacity: number): void {
-    this.hashes = withLength(this.hashes, capacity, (n) => new Int32Array(n));
-    this.next = withLength(this.next, capacity, (n) => new Int32Array(n));
-    if (this.nums) this.nums = withLength(this.nums, capacity, (n) => new Float64Array(n));
-    if (this.tagCol) this.tagCol = withLength(this.tagCol, capacity, (n) => new Uint32Array(n));
-    this.growthAt = growthPoint(capacity);
+    const grow = <T extends Int32Array | Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a.subarray(0, Math.min(a.length, capacity)));
+      return b;
+    };
+    this.hashes = grow(this.hashes, (n) => new Int32Array(n));
+    this.next = grow(this.next, (n) => new Int32Array(n));
+    if (this.nums) this.nums = grow(this.nums, (n) => new Float64Array(n));
+    if (this.tagCol) this.tagCol = grow(this.tagCol, (n) => new Uint32Array(n));
   }
 
   /** Removes key; returns whether it was present. */
@@ -424,7 +380,6 @@ export class Dict<V = undefined> {
     this.mask = MIN_BUCKETS - 1;
     this.resizing = false;
     this.used = 0;
-    this.growthAt = MIN_BUCKETS;
     this.freeHead = 0;
     this.compacting = false;
     this.holeCursor = 0;
@@ -676,22 +631,16 @@ export class Dict<V = undefined> {
    * Bytes of the table itself, keys and values aside (see memory.ts): the
    * object, its arrays and typed columns. A collection's figure is taken
    * after each write to it, so this reads two lengths rather than each typed
-   * array's where it can: below STAGGERED_FROM entries the per-entry columns
-   * share one length, and the buckets number mask + 1.
+   * array's: the per-entry columns always share one length, and the buckets
+   * number mask + 1.
    */
   memoryUsage(): number {
-    let bytes = objectBytes(12) + this.keys.memoryUsage() + typedArrayBytesOf(4 * (this.mask + 1));
+    let bytes = objectBytes(12) + this.keys.memoryUsage();
     if (this.vals) bytes += this.vals.memoryUsage();
     const entries = this.hashes.length;
-    if (entries < STAGGERED_FROM) {
-      bytes += 2 * typedArrayBytesOf(4 * entries);
-      if (this.nums) bytes += typedArrayBytesOf(8 * entries);
-      if (this.tagCol) bytes += typedArrayBytesOf(4 * entries);
-      return bytes;
-    }
-    bytes += typedArrayBytesOf(4 * entries) + typedArrayBytesOf(4 * this.next.length);
-    if (this.nums) bytes += typedArrayBytesOf(8 * this.nums.length);
-    if (this.tagCol) bytes += typedArrayBytesOf(4 * this.tagCol.length);
+    bytes += 2 * typedArrayBytesOf(4 * entries) + typedArrayBytesOf(4 * (this.mask + 1));
+    if (this.nums) bytes += typedArrayBytesOf(8 * entries);
+    if (this.tagCol) bytes += typedArrayBytesOf(4 * entries);
     return bytes;
   }
 

@@ -8,7 +8,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Dict } from '../../src/store/dict.js';
-import { objectBytes, typedArrayBytes, typedArrayBytesOf } from '../../src/store/memory.js';
+import { objectBytes, typedArrayBytes } from '../../src/store/memory.js';
 import { Generator } from '../support/prng.js';
 
 function assertSameAs(dict: Dict<string>, model: Map<string, string>): void {
@@ -103,46 +103,6 @@ describe('Dict', () => {
     for (let i = 0; i < 290; i++) assert.equal(dict.delete(`key:${i}`), model.delete(`key:${i}`));
     assertSameAs(dict, model);
     assert.ok(inner.buckets.length < 128, 'it shrank once sparse');
-  });
-
-  it('past a million entries, grows one column at a time, each with room to spare, and counts each at its own length', () => {
-    const dict = new Dict<string>({ numbers: true, tags: true });
-    type Inner = Record<'hashes' | 'next' | 'nums' | 'tagCol', Int32Array | Uint32Array | Float64Array> & { mask: number } & Record<'keys' | 'vals', { memoryUsage(): number }>;
-    const inner = dict as unknown as Inner;
-    const columns = () => [inner.hashes, inner.next, inner.nums, inner.tagCol];
-    // memoryUsage as memory.ts defines it, each column at its own length.
-    const recounted = () =>
-      objectBytes(12) + inner.keys.memoryUsage() + inner.vals.memoryUsage() + typedArrayBytesOf(4 * (inner.mask + 1)) + columns().reduce((sum, c) => sum + typedArrayBytesOf(c.byteLength), 0);
-    let before = columns();
-    let allAtOnce = 0;
-    let oneAtATime = 0;
-    const n = (1 << 21) + 1000;
-    for (let i = 0; i < n; i++) {
-      const id = dict.add(`k${i}`, '');
-      dict.setNumberAt(id, i);
-      dict.setTagAt(id, i);
-      const after = columns();
-      const grown = after.filter((column, c) => column !== before[c]).length;
-      const capacity = before[0].length;
-      before = after;
-      if (grown === 0) continue;
-      if (capacity < 1 << 20) {
-        assert.equal(grown, 4, `all columns grew together at entry ${i}`);
-        allAtOnce++;
-        continue;
-      }
-      assert.equal(grown, 1, `one column grew at entry ${i}`);
-      oneAtATime++;
-      for (const column of after) assert.ok(column.length - i >= inner.hashes.length / 32, `every column has room to spare at entry ${i}`);
-      assert.equal(dict.memoryUsage(), recounted(), `memoryUsage at entry ${i}`);
-    }
-    assert.ok(allAtOnce > 10);
-    assert.equal(oneAtATime, 8, 'two rounds of four columns');
-    for (const i of [0, 1, 1 << 20, (1 << 21) - 1, n - 1]) {
-      const id = dict.find(`k${i}`);
-      assert.equal(dict.numberAt(id), i);
-      assert.equal(dict.tagAt(id), i);
-    }
   });
 
   it('SCAN visits every key present throughout, while the table shrinks and grows', () => {
