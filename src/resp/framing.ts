@@ -3,9 +3,7 @@
  * writer frames replies with it, and lists keep their elements framed so
  * (store/list.ts), so that a range of them goes out as it is stored.
  */
-
-/** Up to this length, putBulkString copies a string's chars in a JS loop: cheaper than a native latin1Write call. */
-export const SHORT_STRING = 24;
+import { putLatin1 } from './latin1.js';
 
 /**
  * Writes s as a bulk string at pos (which must have room); returns the
@@ -14,9 +12,7 @@ export const SHORT_STRING = 24;
  */
 export function putBulkString(buf: Buffer, pos: number, s: string): number {
   const n = s.length;
-  pos = putLengthLine(buf, pos, n);
-  if (n <= SHORT_STRING) for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
-  else pos += buf.latin1Write(s, pos);
+  pos = putLatin1(buf, putLengthLine(buf, pos, n), s);
   buf[pos++] = 13;
   buf[pos++] = 10;
   return pos;

@@ -39,6 +39,23 @@ export function latin1(b: Buffer, s: number, end: number): string {
   }
 }
 
+/** Up to this length, putLatin1 copies a string's chars in a JS loop: cheaper than a native latin1Write call. */
+export const SHORT_LATIN1 = 24;
+
+/** Writes s's bytes at pos, which must have room; returns the position after them. */
+export function putLatin1(buf: Buffer, pos: number, s: string): number {
+  const n = s.length;
+  if (n <= SHORT_LATIN1) for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
+  else pos += buf.latin1Write(s, pos);
+  return pos;
+}
+
+/** Whether buf holds s's bytes from at (its length checked by the caller). */
+export function latin1At(buf: Buffer, at: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (buf[at + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
 declare module 'node:buffer' {
   interface Buffer {
     latin1Slice(start: number, end: number): string;

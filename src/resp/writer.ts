@@ -10,7 +10,8 @@
  * so every reply of one read goes out in one write.
  */
 
-import { SHORT_STRING, putBulkString, putDecimal, putLengthLine } from './framing.js';
+import { putBulkString, putDecimal, putLengthLine } from './framing.js';
+import { SHORT_LATIN1, putLatin1 } from './latin1.js';
 
 const SLAB_SIZE = 256 * 1024;
 /**
@@ -20,8 +21,6 @@ const SLAB_SIZE = 256 * 1024;
  * chunk each and 30k/s in slabs (Redis 32k).
  */
 const LARGE_VALUE = 128 * 1024;
-/** Up to this length, raw() copies chars in a JS loop instead of calling latin1Write. */
-const SHORT_TEXT = 24;
 /** Up to this many bytes, putBytes copies in a JS loop rather than by a native copy (about 60 ns a call). */
 const SHORT_BYTES = 32;
 /** Fewest neighbouring bulk strings of one length that putBulks joins into one write. */
@@ -107,7 +106,7 @@ function putBulk(s: string): void {
 /**
  * putBulk for each of items[from, to), which must have room (claimed).
  * Neighbours of one length (fixed-size values are common) above
- * SHORT_STRING, which putBulkString would each write natively, go out as
+ * SHORT_LATIN1, which putBulkString would each write natively, go out as
  * one string joined with the framing between them: one native write for
  * the group instead of one per element, which halves the cost of a range
  * of 100-byte values.
@@ -117,7 +116,7 @@ function putBulks(items: readonly string[], from: number, to: number): void {
   while (i < to) {
     const n = items[i].length;
     let end = i + 1;
-    if (n > SHORT_STRING) while (end < to && items[end].length === n) end++;
+    if (n > SHORT_LATIN1) while (end < to && items[end].length === n) end++;
     if (end - i >= MIN_JOINED) putEqualLengthBulks(items, i, end, n);
     else for (; i < end; i++) putBulk(items[i]);
     i = end;
@@ -211,15 +210,11 @@ export class ReplyWriter {
     owner = null;
   }
 
-  /** Appends protocol text (latin1). Short text is copied in JS: cheaper than a native write call. */
+  /** Appends protocol text (latin1). */
   raw(s: string): void {
     if (!this.enabled) return;
-    const n = s.length;
-    this.claim(n);
-    if (n <= SHORT_TEXT) {
-      for (let i = 0; i < n; i++) slab[slabPos + i] = s.charCodeAt(i);
-      slabPos += n;
-    } else slabPos += slab.latin1Write(s, slabPos);
+    this.claim(s.length);
+    slabPos = putLatin1(slab, slabPos, s);
   }
 
   private rawLarge(s: string): void {

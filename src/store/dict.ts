@@ -16,7 +16,7 @@
 
 import { ChunkedArray } from './chunked-array.js';
 import { objectBytes, typedArrayBytesOf } from './memory.js';
-import { RECORD_MAX, RecordArena, type ByteSink } from './records.js';
+import { RecordArena, fitsRecord, type ByteSink } from './records.js';
 
 const MIN_BUCKETS = 4;
 /** Tables with fewer buckets than this resize at once; larger ones a step at a time (see resizeStep). */
@@ -215,7 +215,7 @@ export class Dict<V = undefined> {
   /** Whether entry id is a record that value, a new value for it, fits. */
   recordTakes(id: number, value: V): boolean {
     const record = this.recordAt(id);
-    return record >= 0 && typeof value === 'string' && (this.records as RecordArena).keyLength(record) + value.length <= RECORD_MAX;
+    return record >= 0 && typeof value === 'string' && fitsRecord((this.records as RecordArena).keyLength(record), value.length);
   }
 
   /** The bytes of entry id's record, or -1 when it has none. */
@@ -550,7 +550,7 @@ export class Dict<V = undefined> {
     if (this.packsValues) return this.storePacked(id, key ?? this.keyAt(id), value as string);
     const record = this.recordAt(id);
     if (record < 0) this.vals?.set(id, value);
-    else if (typeof value === 'string' && (this.records as RecordArena).keyLength(record) + value.length <= RECORD_MAX) {
+    else if (typeof value === 'string' && fitsRecord((this.records as RecordArena).keyLength(record), value.length)) {
       (this.vals as ChunkedArray<V | number>).set(id, -1 - (this.records as RecordArena).replaceValue(record, value));
     } else {
       const k = key ?? this.keyAt(id);
@@ -575,19 +575,21 @@ export class Dict<V = undefined> {
     if (this.records === null || this.recordAt(id) >= 0) return false;
     const value = (this.vals as ChunkedArray<V | number>).get(id);
     const key = this.keys.get(id) as string;
-    if (typeof value !== 'string' || key.length + value.length > RECORD_MAX) return false;
-    this.keys.set(id, IN_RECORD);
-    (this.vals as ChunkedArray<V | number>).set(id, -1 - this.records.add(key, value));
+    if (typeof value !== 'string' || !fitsRecord(key.length, value.length)) return false;
+    this.storeRecord(id, key, value);
     return true;
   }
 
   /** Stores a new entry's key and value: as one string with packValues, as a record when the records option and their size allow. */
   private store(id: number, key: string, value: V): void {
     if (this.packsValues) this.storePacked(id, key, value as string);
-    else if (this.records !== null && typeof value === 'string' && key.length + value.length <= RECORD_MAX) {
-      this.keys.set(id, IN_RECORD);
-      (this.vals as ChunkedArray<V | number>).set(id, -1 - this.records.add(key, value));
-    } else this.storeApart(id, key, value);
+    else if (this.records !== null && typeof value === 'string' && fitsRecord(key.length, value.length)) this.storeRecord(id, key, value);
+    else this.storeApart(id, key, value);
+  }
+
+  private storeRecord(id: number, key: string, value: string): void {
+    this.keys.set(id, IN_RECORD);
+    (this.vals as ChunkedArray<V | number>).set(id, -1 - (this.records as RecordArena).add(key, value));
   }
 
   private storeApart(id: number, key: string, value: V): void {

@@ -23,7 +23,7 @@
  * lists came in 7.2).
  */
 import { bulkLength, putBulkString } from '../resp/framing.js';
-import { latin1 } from '../resp/latin1.js';
+import { latin1, latin1At } from '../resp/latin1.js';
 import type { Collection } from './keyspace.js';
 import { arrayBytes, objectBytes, stringBytes, typedArrayBytesOf } from './memory.js';
 
@@ -57,9 +57,7 @@ function readAt(buf: Buffer, pos: number): number {
 
 /** Whether the element read last holds exactly s. */
 function elementEquals(buf: Buffer, s: string): boolean {
-  if (elementEnd - elementStart !== s.length) return false;
-  for (let i = 0; i < s.length; i++) if (buf[elementStart + i] !== s.charCodeAt(i)) return false;
-  return true;
+  return elementEnd - elementStart === s.length && latin1At(buf, elementStart, s);
 }
 
 /**

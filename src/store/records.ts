@@ -17,7 +17,7 @@
  * A record is named by a handle, (buffer index << 13) | (offset / 8): a
  * non-negative Smi below 2^31, so up to 16 GB of records.
  */
-import { latin1 } from '../resp/latin1.js';
+import { latin1, latin1At, putLatin1 } from '../resp/latin1.js';
 
 const BUFFER_BYTES = 64 * 1024;
 const OFFSET_BITS = 13;
@@ -27,24 +27,31 @@ const SLOT_MAX = 1024;
 /** The most bytes a record holds of key and value together. */
 export const RECORD_MAX = SLOT_MAX - HEADER_BYTES;
 const NONE = -1;
-/** Up to this length, strings are copied in a JS loop: cheaper than a native call. */
-const SHORT = 32;
 
 /** The bytes a record of a key and a value of these lengths takes. */
 export function recordBytes(keyLength: number, valueLength: number): number {
   return (HEADER_BYTES + keyLength + valueLength + 7) & ~7;
 }
 
+/** Whether a key and a value of these lengths fit one record. */
+export function fitsRecord(keyLength: number, valueLength: number): boolean {
+  return keyLength + valueLength <= RECORD_MAX;
+}
+
+/** The key length in the header of the record at buf[at]. */
+function keyLengthAt(buf: Buffer, at: number): number {
+  return buf[at] | (buf[at + 1] << 8);
+}
+
+/** The value length in the header of the record at buf[at]. */
+function valueLengthAt(buf: Buffer, at: number): number {
+  return buf[at + 2] | (buf[at + 3] << 8);
+}
+
 /** Where a record's value goes when it is written out (the reply writer). */
 export interface ByteSink {
   /** src[from, to) as a bulk string. */
   bulkBytes(src: Buffer, from: number, to: number): void;
-}
-
-function putLatin1(buf: Buffer, at: number, s: string): void {
-  const n = s.length;
-  if (n > SHORT) buf.latin1Write(s, at, n);
-  else for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
 }
 
 export class RecordArena {
@@ -70,9 +77,9 @@ export class RecordArena {
   replaceValue(handle: number, value: string): number {
     const buf = this.bufferOf(handle);
     const at = this.offsetOf(handle);
-    const keyLength = buf[at] | (buf[at + 1] << 8);
+    const keyLength = keyLengthAt(buf, at);
     const slot = recordBytes(keyLength, value.length);
-    if (slot === recordBytes(keyLength, buf[at + 2] | (buf[at + 3] << 8))) {
+    if (slot === recordBytes(keyLength, valueLengthAt(buf, at))) {
       this.putValue(buf, at, keyLength, value);
       return handle;
     }
@@ -95,44 +102,38 @@ export class RecordArena {
   bytesOf(handle: number): number {
     const buf = this.bufferOf(handle);
     const at = this.offsetOf(handle);
-    return recordBytes(buf[at] | (buf[at + 1] << 8), buf[at + 2] | (buf[at + 3] << 8));
+    return recordBytes(keyLengthAt(buf, at), valueLengthAt(buf, at));
   }
 
   keyLength(handle: number): number {
-    const buf = this.bufferOf(handle);
-    const at = this.offsetOf(handle);
-    return buf[at] | (buf[at + 1] << 8);
+    return keyLengthAt(this.bufferOf(handle), this.offsetOf(handle));
   }
 
   hasKey(handle: number, key: string): boolean {
     const buf = this.bufferOf(handle);
     const at = this.offsetOf(handle);
-    const n = key.length;
-    if ((buf[at] | (buf[at + 1] << 8)) !== n) return false;
-    const from = at + HEADER_BYTES;
-    for (let i = 0; i < n; i++) if (buf[from + i] !== key.charCodeAt(i)) return false;
-    return true;
+    return keyLengthAt(buf, at) === key.length && latin1At(buf, at + HEADER_BYTES, key);
   }
 
   key(handle: number): string {
     const buf = this.bufferOf(handle);
-    const from = this.offsetOf(handle) + HEADER_BYTES;
-    return latin1(buf, from, from + (buf[from - 4] | (buf[from - 3] << 8)));
+    const at = this.offsetOf(handle);
+    return latin1(buf, at + HEADER_BYTES, at + HEADER_BYTES + keyLengthAt(buf, at));
   }
 
   value(handle: number): string {
     const buf = this.bufferOf(handle);
     const at = this.offsetOf(handle);
-    const from = at + HEADER_BYTES + (buf[at] | (buf[at + 1] << 8));
-    return latin1(buf, from, from + (buf[at + 2] | (buf[at + 3] << 8)));
+    const from = at + HEADER_BYTES + keyLengthAt(buf, at);
+    return latin1(buf, from, from + valueLengthAt(buf, at));
   }
 
   /** Hands the record's value to sink, with no string made. */
   writeValueTo(handle: number, sink: ByteSink): void {
     const buf = this.bufferOf(handle);
     const at = this.offsetOf(handle);
-    const from = at + HEADER_BYTES + (buf[at] | (buf[at + 1] << 8));
-    sink.bulkBytes(buf, from, from + (buf[at + 2] | (buf[at + 3] << 8)));
+    const from = at + HEADER_BYTES + keyLengthAt(buf, at);
+    sink.bulkBytes(buf, from, from + valueLengthAt(buf, at));
   }
 
   private putValue(buf: Buffer, at: number, keyLength: number, value: string): void {
