@@ -468,7 +468,9 @@ export class Dict<V = undefined> {
 
   /**
    * A shrunk table gives its upper buckets back, and the ids of the entries
-   * left are compacted afterwards, a step at a time too (see compactStep).
+   * left are compacted afterwards, a step at a time too (see compactStep),
+   * after which the per-entry columns shrink to fit. With no holes left
+   * from an earlier compaction, that is all the next step does.
    */
   private endResize(): void {
     this.resizing = false;
@@ -476,7 +478,7 @@ export class Dict<V = undefined> {
     const half = this.buckets.length >> 1;
     this.buckets = this.buckets.slice(0, half);
     this.mask = half - 1;
-    if (this.used > this.size && !this.compacting) {
+    if (!this.compacting) {
       this.compacting = true;
       this.freeHead = 0;
       this.holeCursor = 0;

@@ -110,15 +110,16 @@ export class ActiveExpiry {
   /**
    * Starts a slow cycle, as serverCron does hz times a second; effort (1..10)
    * is active-expire-effort: more keys per loop, more CPU, less tolerated
-   * staleness. Its first slice runs now, the rest in the event-loop turns
-   * that follow. A cycle still unfinished from the last tick is dropped.
+   * staleness. Its slices run in the event-loop turns that follow, the
+   * first one too, so that it does not lengthen the cron's own turn. A cycle
+   * still unfinished from the last tick is dropped.
    */
   cron(hz: number, effort = 1): void {
     this.cancelPending();
     if (this.cycle !== null) this.endCycle(true);
     const settings = effortOf(effort);
     this.startCycle(settings, Math.max(1, (settings.slowTimePercent * 1_000_000) / Math.max(1, hz) / 100));
-    this.runSlice();
+    this.nextSlice = setImmediate(() => this.continueCycle());
   }
 
   /** Cancels whatever is scheduled (the server is closing). */

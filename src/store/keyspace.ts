@@ -84,15 +84,14 @@ function changesCollection(eventClass: EventClass): boolean {
 
 /** A key used more recently than this is hot (see Database.isHot). */
 const HOT_KEY_MS = 1000;
+/** The cron's time for resizing and compacting tables, shared by all of them, in ms per tick. */
 const CRON_MAINTENANCE_MS = 1;
-const CRON_MAINTENANCE_STEP = 1000;
+/** Buckets or ids per step, between two looks at the clock. */
+const CRON_MAINTENANCE_STEP = 100;
 
-/** The cron's share of resizing one table's buckets and compacting its ids: steps until done or CRON_MAINTENANCE_MS have passed. */
-function maintainForCron(dict: Dict<unknown>): void {
-  if (!dict.maintenancePending) return;
-  const start = performance.now();
-  do dict.maintenanceStep(CRON_MAINTENANCE_STEP);
-  while (dict.maintenancePending && performance.now() - start < CRON_MAINTENANCE_MS);
+/** Takes steps of dict's resizing and id compaction until it is done or the clock passes deadline (performance.now()). */
+function maintainUntil(dict: Dict<unknown>, deadline: number): void {
+  while (dict.maintenancePending && performance.now() < deadline) dict.maintenanceStep(CRON_MAINTENANCE_STEP);
 }
 
 export class Database {
@@ -458,16 +457,17 @@ export class Keyspace {
   /**
    * The cron's upkeep of the databases' tables (Redis's tryResizeHashTables
    * and incrementallyRehash): at most one table shrinks per tick, so a mass
-   * expiry never pays for two in one event-loop turn, and each table gets up
-   * to about a millisecond of id compaction, so a quiet one still gives its
-   * memory back.
+   * expiry never pays for two in one event-loop turn, and the tables share
+   * about a millisecond of bucket moves and id compaction, so a quiet one
+   * still gives its memory back without the tick holding the server longer.
    */
   maintainTables(): void {
+    const deadline = performance.now() + CRON_MAINTENANCE_MS;
     let shrunk = false;
     for (const db of this.dbs) {
       for (const table of [db.main, db.expires]) {
         if (!shrunk) shrunk = table.shrinkIfSparse();
-        maintainForCron(table);
+        maintainUntil(table, deadline);
       }
     }
   }

@@ -5,6 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { RawClient } from '../support/raw-client.js';
 import { startKeyhive } from '../support/servers.js';
 import type { RunningServer } from '../../src/index.js';
@@ -146,21 +147,23 @@ describe('keys: active expiry of many keys sharing one deadline', () => {
     }
   }
 
-  it('one cycle stops at its time budget instead of expiring everything at once', () => {
+  it('one cycle stops at its time budget instead of expiring everything at once', async () => {
     const { server } = keyhive;
     const active = server.activeExpiry;
     const db = server.keyspace.dbs[0];
-    server.activeExpireEnabled = false;
+    server.cronPaused = true;
     try {
       fill(server.clock.now() - 1);
       const capsBefore = active.stats.timeCapReachedCount;
       // At hz 1000 the budget is 250us: far too little for 200k deletions on any machine.
       active.cron(1000);
+      assert.equal(db.size, KEYS, 'the cycle starts after the cron turn');
+      await nextTurn();
       assert.ok(db.size > 0 && db.size < KEYS, `one cycle left ${db.size} of ${KEYS}`);
       assert.equal(active.stats.timeCapReachedCount, capsBefore + 1);
     } finally {
       db.flush();
-      server.activeExpireEnabled = true;
+      server.cronPaused = false;
     }
   });
 
@@ -170,8 +173,9 @@ describe('keys: active expiry of many keys sharing one deadline', () => {
     server.cronPaused = true;
     try {
       fill(server.clock.now() - 1);
-      // At hz 1 the budget is 250 ms, but one slice lasts about 1 ms: the rest runs after this turn.
+      // At hz 1 the budget is 250 ms, but one slice lasts about 1 ms: the rest runs in later turns.
       server.activeExpiry.cron(1);
+      await nextTurn();
       assert.ok(db.size > 0 && db.size < KEYS, `the first slice left ${db.size} of ${KEYS}`);
       while (db.size > 0) await new Promise((r) => setTimeout(r, 5));
       assert.equal(db.expires.size, 0);
@@ -203,6 +207,31 @@ describe('keys: active expiry of many keys sharing one deadline', () => {
       assert.equal(server.keyspace.stats.expiredKeys - expiredBefore, KEYS);
       assert.equal(expiredEvents, KEYS);
     } finally {
+      client.close();
+    }
+  });
+
+  it('the cron alone shrinks and compacts both of a database\'s tables once most keys are gone, sharing its time between them', async () => {
+    const { server } = keyhive;
+    const db = server.keyspace.dbs[0];
+    const client = await RawClient.connect(keyhive.port);
+    try {
+      // hz 100 only makes the ticks, each with its millisecond of upkeep, come sooner.
+      await client.call('CONFIG', 'SET', 'hz', '100');
+      db.flush();
+      fill(server.clock.now() + 3_600_000);
+      const full = db.main.memoryUsage() + db.expires.memoryUsage();
+      // Deletes leave the keyspace's tables as they are (they shrink only when the cron says so); one key in 1,000 stays.
+      for (let i = 0; i < KEYS; i++) if (i % 1000 !== 0) db.delete(`volatile:${i}`);
+      assert.equal(db.main.memoryUsage() + db.expires.memoryUsage(), full);
+      const shrunk = () => !db.main.maintenancePending && !db.expires.maintenancePending && db.main.memoryUsage() + db.expires.memoryUsage() < full / 100;
+      for (let polls = 0; polls < 3000 && !shrunk(); polls++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(shrunk(), `both tables shrank: ${db.main.memoryUsage()} and ${db.expires.memoryUsage()} bytes of ${full}`);
+      assert.equal(db.size, KEYS / 1000);
+      assert.equal(db.expires.size, KEYS / 1000);
+    } finally {
+      db.flush();
+      await client.call('CONFIG', 'SET', 'hz', '10');
       client.close();
     }
   });
