@@ -151,7 +151,7 @@ export class Dict<V = undefined> {
 
   private readonly shrinkOnDelete: boolean;
   /** See DictOptions.packValues: the key's length is in the tag column. */
-  private readonly packsValues: boolean;
+  readonly packsValues: boolean;
   /** With the records option, where the records are; else null. */
   private records: RecordArena | null;
   private readonly onRelocate: ((from: number, to: number) => void) | null;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Hash, type HashLimits } from '../../src/store/hash.js';
 import { distinctRandomSlots } from '../../src/store/sample.js';
 import { SetValue } from '../../src/store/set.js';
+import { stringBytes } from '../../src/store/memory.js';
 
 const LIMITS: HashLimits = { maxListpackEntries: 4, maxListpackValue: 8 };
 
@@ -108,6 +109,41 @@ describe('Hash', () => {
     const longField = new Hash();
     longField.set('123456789', 'v', LIMITS);
     assert.equal(longField.encoding(), 'hashtable');
+  });
+
+  it('keeps fields and values apart in a table made for a long value, and packs them once it holds more than the entry limit', () => {
+    const hash = new Hash();
+    const packed = () => hash.dict?.packsValues;
+    const model = new Map<string, string>();
+    const put = (field: string, value: string) => {
+      hash.set(field, value, LIMITS);
+      model.set(field, value);
+    };
+    // Its running count of string bytes, against one from its contents: one string per field and value, or one per pair once packed.
+    const assertCounted = () => {
+      let bytes = 0;
+      hash.forEach((f, v) => (bytes += packed() ? stringBytes(f.length + v.length) : stringBytes(f.length) + stringBytes(v.length)));
+      assert.equal((hash as unknown as { stringBytes: number }).stringBytes, bytes);
+      assert.deepEqual(new Map(hash.slots().map((slot) => [hash.fieldAt(slot), hash.valueAt(slot)])), model);
+    };
+    put('f0', 'a long value');
+    assert.equal(hash.encoding(), 'hashtable');
+    assert.equal(packed(), false);
+    for (let i = 1; i < 4; i++) put(`f${i}`, `v${i}`);
+    put('f0', 'v0');
+    assert.equal(packed(), false, 'four fields: within the entry limit');
+    assertCounted();
+    put('f4', 'v4');
+    assert.equal(packed(), true, 'five fields: past it');
+    assertCounted();
+    for (const field of ['f4', 'f3']) {
+      assert.equal(hash.delete(field), true);
+      model.delete(field);
+    }
+    assert.equal(packed(), true, 'it stays packed');
+    put('f1', 'changed');
+    assertCounted();
+    assert.equal(hash.clone().dict?.packsValues, true, 'a copy is packed as the original');
   });
 
   it('converts for a long HINCRBYFLOAT increment even though the stored value is short', () => {

@@ -79,8 +79,8 @@ function elementBytes(value: Collection): number {
   const add = (s: string) => (bytes += stringBytes(s.length));
   switch (value.type) {
     case 'hash': {
-      // The hashtable encoding keeps each field and its value as one packed string.
-      const packed = value.encoding() === 'hashtable';
+      // A large hashtable keeps each field and its value as one packed string.
+      const packed = (value as Hash).dict?.packsValues === true;
       (value as Hash).forEach((field, v) => {
         if (packed) bytes += stringBytes(field.length + v.length);
         else {
