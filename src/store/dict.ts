@@ -174,9 +174,9 @@ export class Dict<V = undefined> {
     this.onRelocate = options.onRelocate ?? null;
   }
 
-  /** Entry id of key, or -1. */
-  find(key: string): number {
-    return this.size === 0 ? -1 : this.findHashed(key, hashString(key));
+  /** Entry id of key, or -1; h is hashString(key), for a caller that has it already. */
+  find(key: string, h?: number): number {
+    return this.size === 0 ? -1 : this.findHashed(key, h ?? hashString(key));
   }
 
   /** Entry id of key, whose hash is h, or -1. */
@@ -249,16 +249,15 @@ export class Dict<V = undefined> {
     return id;
   }
 
-  /** Entry id of key; when absent, key is inserted with value first (size tells which). One hash for both. */
-  findOrAdd(key: string, value: V): number {
-    const h = hashString(key);
+  /** Entry id of key; when absent, key is inserted with value first (size tells which). One hash for both (h as for find). */
+  findOrAdd(key: string, value: V, h = hashString(key)): number {
     const id = this.findHashed(key, h);
     return id >= 0 ? id : this.insertNew(key, value, h);
   }
 
-  /** Inserts a key known to be absent. */
-  add(key: string, value: V): number {
-    return this.insertNew(key, value, hashString(key));
+  /** Inserts a key known to be absent (h as for find). */
+  add(key: string, value: V, h = hashString(key)): number {
+    return this.insertNew(key, value, h);
   }
 
   private insertNew(key: string, value: V, h: number): number {

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Clock } from './clock.js';
-import { Dict } from './dict.js';
+import { Dict, hashString } from './dict.js';
 import { accountedValueBytes, keyEntryBytes, recordEntryBytes, stringBytes, stringValueBytes } from './memory.js';
 import type { ByteSink } from './records.js';
 import { lfuMinutesAt, lfuNewWord, lfuTouched, lruClockAt, lruIdleMs, type LfuSettings } from './access.js';
@@ -151,11 +151,15 @@ export class Database {
     return id < 0 ? undefined : this.main.valueAt(id);
   }
 
-  /** lookup's entry id, or -1. */
-  private findLive(key: string, touch: boolean): number {
-    const id = this.main.find(key);
+  /**
+   * lookup's entry id, or -1. h is hashString(key): the main table and the
+   * expires table hash alike, so one hash serves a command's lookups of its
+   * key in both (about 26 ns for a 16-byte key, 160 for a 100-byte one).
+   */
+  private findLive(key: string, touch: boolean, h = hashString(key)): number {
+    const id = this.main.find(key, h);
     if (id < 0) return -1;
-    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return -1;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key, h)) return -1;
     if (touch && !this.keyspace.noTouch) this.main.setTagAt(id, this.keyspace.touchedTag(this.main.tagAt(id)));
     this.lastFound = id;
     return id;
@@ -191,19 +195,19 @@ export class Database {
     return this.findRead(key, touch) >= 0;
   }
 
-  /** Sets a key's value. Unless keepTtl, any deadline is dropped (as SET does), or replaced by deadline when one is given. */
-  set(key: string, value: Value, keepTtl = false, deadline?: number): void {
+  /** Sets a key's value. Unless keepTtl, any deadline is dropped (as SET does), or replaced by deadline when one is given (h as for findLive). */
+  set(key: string, value: Value, keepTtl = false, deadline?: number, h = hashString(key)): void {
     const main = this.main;
     const size = main.size;
-    const id = main.findOrAdd(key, value);
+    const id = main.findOrAdd(key, value, h);
     const added = main.size !== size;
     if (added) this.bytes += main.isRecord(id) ? recordEntryBytes(main.recordBytesAt(id)) : keyEntryBytes(key) + this.countValue(value);
     else this.replaceAt(id, key, value);
     // An overwritten key keeps its LFU counter, as in Redis's dbOverwrite.
     if (added || this.keyspace.lfu === null) main.setTagAt(id, this.keyspace.newTag());
     this.lastFound = id;
-    if (deadline !== undefined) this.setExpire(key, deadline);
-    else if (!keepTtl) this.persist(key);
+    if (deadline !== undefined) this.setExpire(key, deadline, h);
+    else if (!keepTtl) this.persist(key, h);
     if (added && this.keyspace.reportNewKeys) this.keyspace.emit(this, key, 'n', 'new');
   }
 
@@ -214,9 +218,10 @@ export class Database {
    * that lookup would change nothing, so it is skipped (MSET pays it per key).
    */
   replace(key: string, value: Value): void {
+    const h = hashString(key);
     // Under LRU, set() restarts the clock: touching it first would only make the key look hot (see isHot).
-    if (this.expires.size !== 0 || this.keyspace.lfu !== null) this.findLive(key, this.keyspace.lfu !== null);
-    this.set(key, value);
+    if (this.expires.size !== 0 || this.keyspace.lfu !== null) this.findLive(key, this.keyspace.lfu !== null, h);
+    this.set(key, value, false, undefined, h);
   }
 
   /**
@@ -302,9 +307,10 @@ export class Database {
   }
 
   delete(key: string): boolean {
-    const id = this.main.find(key);
+    const h = hashString(key);
+    const id = this.main.find(key, h);
     if (id < 0) return false;
-    this.persist(key);
+    this.persist(key, h);
     this.bytes -= this.accountedBytesAt(id);
     this.main.deleteAt(id);
     return true;
@@ -321,31 +327,31 @@ export class Database {
    * gets a string of the key of its own (counted in bytes); a key of its own
    * shares its string with the expires table.
    */
-  setExpire(key: string, atMs: number): void {
-    let deadline = this.expires.size === 0 ? -1 : this.expires.find(key);
+  setExpire(key: string, atMs: number, h = hashString(key)): void {
+    let deadline = this.expires.size === 0 ? -1 : this.expires.find(key, h);
     if (deadline < 0) {
-      const id = this.idOf(key);
+      const id = this.idOf(key, h);
       const inRecord = id >= 0 && this.main.isRecord(id);
       if (inRecord) this.bytes += stringBytes(key.length);
-      deadline = this.expires.add(id < 0 || inRecord ? key : this.main.keyAt(id), undefined);
+      deadline = this.expires.add(id < 0 || inRecord ? key : this.main.keyAt(id), undefined, h);
     }
     this.expires.setNumberAt(deadline, atMs);
   }
 
-  /** Removes the deadline; returns whether there was one. */
-  persist(key: string): boolean {
+  /** Removes the deadline; returns whether there was one (h as for findLive). */
+  persist(key: string, h?: number): boolean {
     if (this.expires.size === 0) return false;
-    const deadline = this.expires.find(key);
+    const deadline = this.expires.find(key, h);
     if (deadline < 0) return false;
-    const id = this.idOf(key);
+    const id = this.idOf(key, h);
     if (id >= 0 && this.main.isRecord(id)) this.bytes -= stringBytes(key.length);
     this.expires.deleteAt(deadline);
     return true;
   }
 
-  /** Deletes the key if its deadline has passed; returns whether it did. */
-  expireIfNeeded(key: string): boolean {
-    const id = this.expires.find(key);
+  /** Deletes the key if its deadline has passed; returns whether it did (h as for findLive). */
+  expireIfNeeded(key: string, h?: number): boolean {
+    const id = this.expires.find(key, h);
     if (id < 0) return false;
     const when = this.expires.numberAt(id);
     if (this.keyspace.clock.now() <= when) return false;
@@ -375,11 +381,11 @@ export class Database {
     this.bytes += this.countValue(value) - before;
   }
 
-  /** key's entry id, or -1; usually the last one found, which saves a search. */
-  private idOf(key: string): number {
+  /** key's entry id, or -1; usually the last one found, which saves a search (h as for findLive). */
+  private idOf(key: string, h?: number): number {
     const hint = this.lastFound;
     // An id may have been reused or moved since: the key it holds now tells.
-    return hint >= 0 && this.main.hasKeyAt(hint, key) ? hint : this.main.find(key);
+    return hint >= 0 && this.main.hasKeyAt(hint, key) ? hint : this.main.find(key, h);
   }
 
   /** Reports a change that Redis signals without a keyspace notification (a bare signalModifiedKey, as PFCOUNT's cache update). */
