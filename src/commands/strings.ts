@@ -1,6 +1,6 @@
 /** String commands (t_string.c). */
 import type { Client } from '../server/client.js';
-import { counterValue, isString, stringOf, type StringValue, type Value } from '../store/keyspace.js';
+import { conditionHolds, counterValue, isString, stringOf, type SetCondition, type StringValue, type Value } from '../store/keyspace.js';
 import { INT64_MAX, INT64_MIN, isInt64 } from '../store/int64.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, addInt64, fail, isKeyword, parseBigInteger, parseIncrement, parseInteger, toInt64 } from './args.js';
@@ -145,20 +145,14 @@ function storeString(c: Client, key: string, value: string): void {
 function setGeneric(c: Client, command: string, key: string, value: string, options: StringOptions, replies: SetReplies): void {
   const { flags, expiry } = options;
   const deadline = expiry === undefined ? undefined : expireDeadline(c, command, expiry, flags);
-  let exists: boolean;
+  const condition: SetCondition = flags & NX ? 'absent' : flags & XX ? 'present' : 'always';
+  const keepTtl = (flags & KEEPTTL) !== 0;
   if (flags & GET) {
     const old = readString(c, key);
     c.reply.bulkOrNull(old);
-    exists = old !== undefined;
-  } else exists = c.db.hasBeforeSet(key);
-  if ((flags & NX && exists) || (flags & XX && !exists)) {
-    if (!(flags & GET)) {
-      c.db.touchForWrite(key);
-      replies.skipped(c);
-    }
-    return;
-  }
-  c.db.set(key, value, (flags & KEEPTTL) !== 0, deadline);
+    if (!conditionHolds(condition, old !== undefined)) return;
+    c.db.set(key, value, keepTtl, deadline);
+  } else if (!c.db.setIf(key, value, condition, keepTtl, deadline)) return replies.skipped(c);
   c.db.changed(key, '$', 'set');
   if (deadline !== undefined) c.db.changed(key, 'g', 'expire');
   if (!(flags & GET)) replies.done(c);

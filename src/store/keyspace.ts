@@ -82,6 +82,14 @@ function changesCollection(eventClass: EventClass): boolean {
   return eventClass === 'h' || eventClass === 'l' || eventClass === 's' || eventClass === 'z' || eventClass === 't';
 }
 
+/** When a conditional set (Database.setIf) writes: whatever the key holds, or only when it is absent (NX) or present (XX). */
+export type SetCondition = 'always' | 'absent' | 'present';
+
+/** Whether condition lets a set go ahead, found telling whether the key exists. */
+export function conditionHolds(condition: SetCondition, found: boolean): boolean {
+  return condition === 'always' || (condition === 'absent') !== found;
+}
+
 /** A key used more recently than this is hot (see Database.isHot). */
 const HOT_KEY_MS = 1000;
 /** The cron's time for resizing and compacting tables, shared by all of them, in ms per tick. */
@@ -176,18 +184,23 @@ export class Database {
   }
 
   /**
-   * hasForWrite for a command that sets the key next unless it exists (or
-   * does not): under LRU its clock is left for set() to restart, as touching
-   * it first would only make the key look hot (see isHot); the command
-   * touches it itself when it does not write (touchForWrite).
+   * SET's lookup and write (Redis's setGenericCommand and setKey): key is
+   * looked up for writing, a stale one expiring first, then set as set()
+   * sets it unless condition rules that out; returns whether it wrote. One
+   * hash serves the lookups and the write. Under LRU the lookup leaves the
+   * clock to set(), which restarts it: touching it first would only make the
+   * key look hot (see isHot). A write ruled out touches it, as Redis's
+   * lookupKeyWrite does.
    */
-  hasBeforeSet(key: string): boolean {
-    return this.findLive(key, this.keyspace.lfu !== null) >= 0;
-  }
-
-  /** The touch of a write lookup, for a command that looked with hasBeforeSet and then did not write. */
-  touchForWrite(key: string): void {
-    if (this.keyspace.lfu === null) this.findLive(key, true);
+  setIf(key: string, value: Value, condition: SetCondition, keepTtl: boolean, deadline?: number): boolean {
+    const h = hashString(key);
+    const lfu = this.keyspace.lfu !== null;
+    if (!conditionHolds(condition, this.findLive(key, lfu, h) >= 0)) {
+      if (!lfu) this.findLive(key, true, h);
+      return false;
+    }
+    this.set(key, value, keepTtl, deadline, h);
+    return true;
   }
 
   /** Whether key exists, as lookupRead would find it (hits and misses counted). */
