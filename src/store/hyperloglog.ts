@@ -366,18 +366,28 @@ export class HyperLogLog {
   raise(index: number, value: number, sparseMaxBytes: number): number {
     if (!this.isSparse) return this.raiseDense(index, value) ? 1 : 0;
     if (value > SPARSE_VAL_MAX_VALUE) return this.promoteAndRaise(index, value);
-    // Find the opcode covering the register.
+    // Find the opcode covering the register: a walk over every opcode before it, so its steps are written out here.
+    const bytes = this.bytes;
+    const length = this.length;
     let p = HEADER_SIZE;
     let first = 0;
     let previous = -1;
     let span = 0;
-    for (; p < this.length; p += this.opcodeSize(p)) {
-      span = this.span(p);
-      if (index <= first + span - 1) break;
+    while (p < length) {
+      const op = bytes[p];
+      let size = 1;
+      if (op & 0x80) span = valLength(op);
+      else if (isZero(op)) span = (op & 0x3f) + 1;
+      else {
+        span = (((op & 0x3f) << 8) | (p + 1 < length ? bytes[p + 1] : 0)) + 1;
+        size = 2;
+      }
+      if (index < first + span) break;
       previous = p;
       first += span;
+      p += size;
     }
-    if (span === 0 || p >= this.length) return -1;
+    if (span === 0 || p >= length) return -1;
     const op = this.bytes[p];
     if (op & 0x80) {
       if (valValue(op) >= value) return 0;
