@@ -17,6 +17,7 @@ export interface LongDouble {
 }
 
 const SIGNIFICAND_BITS = 64;
+const SIGNIFICAND_LIMIT = 1n << BigInt(SIGNIFICAND_BITS);
 /** Exponent of the least significant significand bit of the smallest subnormal (2^-16445). */
 const MIN_EXPONENT = -16382 - (SIGNIFICAND_BITS - 1);
 /** Values of 2^16384 and above overflow. */
@@ -33,8 +34,40 @@ function infinity(negative: boolean): LongDouble {
   return { negative, significand: 0n, exponent: 0, infinite: true };
 }
 
+const TWO_32 = 2 ** 32;
+const TWO_53 = 2n ** 53n;
+
+/** The bits of n ≥ 0 up to its highest set bit. */
 function bitLength(n: bigint): number {
-  return n === 0n ? 0 : n.toString(2).length;
+  if (n < TWO_53) {
+    const x = Number(n);
+    const high = Math.floor(x / TWO_32);
+    return high > 0 ? 64 - Math.clz32(high) : 32 - Math.clz32(x);
+  }
+  if (n < POWERS_OF_TWO[POWERS_OF_TWO.length - 1]) {
+    // log2 of n rounded to a double is within one of the highest set bit; two comparisons settle it.
+    let high = Math.min(Math.floor(Math.log2(Number(n))), POWERS_OF_TWO.length - 2);
+    if (POWERS_OF_TWO[high] > n) high--;
+    else if (POWERS_OF_TWO[high + 1] <= n) high++;
+    return high + 1;
+  }
+  // Four bits a hex digit: a quarter of the digits a binary string would take.
+  const hex = n.toString(16);
+  return 4 * hex.length - Math.clz32(parseInt(hex[0], 16)) + 28;
+}
+
+/** 2^k for the bit lengths sums and quotients of everyday operands reach. */
+const POWERS_OF_TWO = Array.from({ length: 256 }, (_, k) => 1n << BigInt(k));
+
+function powerOfTwo(k: number): bigint {
+  return k < POWERS_OF_TWO.length ? POWERS_OF_TWO[k] : 1n << BigInt(k);
+}
+
+/** 10^k, kept for the exponents short literals use. */
+const POWERS_OF_TEN = Array.from({ length: 64 }, (_, k) => 10n ** BigInt(k));
+
+function powerOfTen(k: number): bigint {
+  return k < POWERS_OF_TEN.length ? POWERS_OF_TEN[k] : 10n ** BigInt(k);
 }
 
 /**
@@ -48,8 +81,8 @@ function roundToLongDouble(negative: boolean, n: bigint, e: number, sticky = fal
   let significand = n;
   let exponent = e;
   if (shift > 0) {
-    const dropped = n & ((1n << BigInt(shift)) - 1n);
-    const half = 1n << BigInt(shift - 1);
+    const dropped = BigInt.asUintN(shift, n);
+    const half = powerOfTwo(shift - 1);
     significand = n >> BigInt(shift);
     exponent += shift;
     if (dropped > half || (dropped === half && (sticky || (significand & 1n) === 1n))) significand++;
@@ -57,11 +90,12 @@ function roundToLongDouble(negative: boolean, n: bigint, e: number, sticky = fal
     significand <<= BigInt(-shift);
     exponent += shift;
   }
-  if (significand >> BigInt(SIGNIFICAND_BITS) !== 0n) {
+  if (significand >= SIGNIFICAND_LIMIT) {
     significand >>= 1n;
     exponent++;
   }
-  if (significand !== 0n && bitLength(significand) + exponent > MAX_BIT_LENGTH) return infinity(negative);
+  // A significand has at most 64 bits: only an exponent near the top needs its exact length.
+  if (significand !== 0n && exponent + SIGNIFICAND_BITS > MAX_BIT_LENGTH && bitLength(significand) + exponent > MAX_BIT_LENGTH) return infinity(negative);
   return { negative, significand, exponent, infinite: false };
 }
 
@@ -80,8 +114,8 @@ function exponentValue(digits: string | undefined): number {
 
 /** ±mantissa · 10^power rounded to long double. */
 function fromDecimal(negative: boolean, mantissa: bigint, power: number): LongDouble {
-  if (power >= 0) return roundToLongDouble(negative, mantissa * 10n ** BigInt(power), 0);
-  const divisor = 10n ** BigInt(-power);
+  if (power >= 0) return roundToLongDouble(negative, mantissa * powerOfTen(power), 0);
+  const divisor = powerOfTen(-power);
   // Scale so the quotient has at least 66 bits: the rounding bit and one more above the sticky remainder.
   const scale = Math.max(0, bitLength(divisor) - bitLength(mantissa) + SIGNIFICAND_BITS + 2);
   const scaled = mantissa << BigInt(scale);
@@ -112,12 +146,45 @@ function fromLiteral(hex: boolean, sign: string, intDigits: string, fracDigits: 
  */
 export function parseLongDouble(s: string): LongDouble | null {
   if (s.length === 0 || s.length > MAX_INPUT_LENGTH) return null;
+  const plain = parsePlainDecimal(s);
+  if (plain !== undefined) return plain;
   for (const [re, hex] of LITERALS) {
     const m = re.exec(s);
     if (m && (m[2].length > 0 || (m[3] ?? '').length > 0)) return fromLiteral(hex, m[1], m[2], m[3] ?? '', m[4]);
   }
   const m = INFINITY_RE.exec(s);
   return m ? infinity(m[1] === '-') : null;
+}
+
+/** Most digits a plain decimal may have for its mantissa to be an exact double. */
+const PLAIN_DIGITS_MAX = 15;
+
+/**
+ * The value of a plain decimal ("12.5", "-3", ".5", "7.") of at most 15
+ * digits, read without regular expressions or digit strings, as INCRBYFLOAT's
+ * operands mostly are; undefined for any other form.
+ */
+function parsePlainDecimal(s: string): LongDouble | undefined {
+  const signed = s.charCodeAt(0) === 45 /* - */ || s.charCodeAt(0) === 43; /* + */
+  let mantissa = 0;
+  let digits = 0;
+  let fractionDigits = -1;
+  for (let i = signed ? 1 : 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 /* . */ && fractionDigits < 0) {
+      fractionDigits = 0;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9 || digits === PLAIN_DIGITS_MAX) return undefined;
+    mantissa = mantissa * 10 + d;
+    digits++;
+    if (fractionDigits >= 0) fractionDigits++;
+  }
+  if (digits === 0) return undefined;
+  const negative = s.charCodeAt(0) === 45;
+  if (mantissa === 0) return { ...ZERO, negative };
+  return fromDecimal(negative, BigInt(mantissa), -Math.max(fractionDigits, 0));
 }
 
 function signed(x: LongDouble): bigint {
@@ -140,14 +207,21 @@ export function formatLongDoubleHuman(x: LongDouble): string {
   let text: string;
   if (x.exponent >= 0) text = (x.significand << BigInt(x.exponent)).toString();
   else {
-    const shift = BigInt(-x.exponent);
     const scaled = x.significand * FRACTION_SCALE;
-    let units = scaled >> shift;
-    const rest = scaled - (units << shift);
-    const half = 1n << (shift - 1n);
+    let units = scaled >> BigInt(-x.exponent);
+    const rest = BigInt.asUintN(-x.exponent, scaled);
+    const half = powerOfTwo(-x.exponent - 1);
     if (rest > half || (rest === half && (units & 1n) === 1n)) units++;
-    const fraction = (units % FRACTION_SCALE).toString().padStart(FRACTION_DIGITS, '0').replace(/0+$/, '');
-    text = (units / FRACTION_SCALE).toString() + (fraction.length > 0 ? `.${fraction}` : '');
+    text = decimalOfUnits(units.toString());
   }
   return x.negative && text !== '0' ? `-${text}` : text;
+}
+
+/** A count of units of 10^-17 as a decimal, without trailing fraction zeros. */
+function decimalOfUnits(units: string): string {
+  const digits = units.padStart(FRACTION_DIGITS + 1, '0');
+  const whole = digits.slice(0, -FRACTION_DIGITS);
+  let end = digits.length;
+  while (end > whole.length && digits.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  return end > whole.length ? `${whole}.${digits.slice(whole.length, end)}` : whole;
 }
