@@ -159,9 +159,11 @@ export function formatG17(d: number): string {
 }
 
 function stripFractionZeros(s: string): string {
-  if (!s.includes('.')) return s;
-  s = s.replace(/0+$/, '');
-  return s.endsWith('.') ? s.slice(0, -1) : s;
+  if (s.indexOf('.') < 0) return s;
+  let end = s.length;
+  while (s.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  if (s.charCodeAt(end - 1) === 46 /* . */) end--;
+  return s.slice(0, end);
 }
 
 export class ReplyWriter {
