@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatG17, recycleSlabs, ReplyWriter } from '../../src/resp/writer.js';
+import { Generator } from '../support/random.js';
 
 /** The bytes the writer produced for what write did, as latin1 text. */
 function encode(write: (w: ReplyWriter) => void): string {
@@ -61,6 +62,30 @@ describe('ReplyWriter encodings', () => {
       [42, '42'],
     ];
     for (const [d, text] of cases) assert.equal(formatG17(d), text, String(d));
+  });
+
+  it('doubles as toPrecision(17) reads them, over random values of every kind', () => {
+    // The model: %.17g as toPrecision(17) gives it, in printf's notation, trailing fraction zeros dropped.
+    const model = (d: number): string => {
+      const text = Math.abs(d) < 1e-4 || Math.abs(d) >= 1e17 ? d.toExponential(16) : d.toPrecision(17);
+      const [mantissa, exponent] = text.split('e');
+      const trimmed = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
+      if (exponent === undefined) return trimmed;
+      const e = Number(exponent);
+      return `${trimmed}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+    };
+    const g = new Generator(17);
+    const kinds: (() => number)[] = [
+      () => g.int(1 << 20) / 2 ** g.int(24), // exact binary fractions: 1.5, 0.125, ...
+      () => (g.int(1e6) - 5e5) / 10 ** g.int(8), // short decimals: 3.14, 0.001
+      () => (g.int(2 ** 30) * 2 ** 23 + g.int(2 ** 23)) / 2 ** g.int(60), // full 53-bit significands
+      () => 1700000000 + g.int(1e6) / 1000, // timestamps with milliseconds
+      () => 10 ** (g.int(40) - 20) * (1 + g.int(1000) / 1000), // either side of the notation limits
+    ];
+    for (let i = 0; i < 100_000; i++) {
+      const d = kinds[i % kinds.length]() * (g.int(2) === 0 ? 1 : -1);
+      if (d !== 0) assert.equal(formatG17(d), model(d), String(d));
+    }
   });
 
   it('bulk strings of every length class, alone and as a run', () => {
