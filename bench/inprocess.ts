@@ -78,6 +78,7 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   zadd_bench: () => ['ZADD', 'benchzset', '0', 'element:__rand_int__'],
   lpop: () => ['LPOP', 'mylist'],
   lrange_100: () => ['LRANGE', 'rangelist', '0', '99'],
+  lset: () => ['LSET', 'setlist', '5', 'yyy'],
   lrange_100_d100: () => ['LRANGE', 'rangelist100', '0', '99'],
   // Beyond redis-benchmark's tests: common commands whose cost is not the request path's (each found a slow path once).
   get_ttl: (i) => ['GET', `ttl:${i % 100}`],
@@ -102,6 +103,7 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
 const SETUP: string[][] = [
   ['RPUSH', 'rangelist', ...Array.from({ length: 600 }, () => 'xxx')],
   ['RPUSH', 'rangelist100', ...Array.from({ length: 600 }, () => 'x'.repeat(100))],
+  ['RPUSH', 'setlist', ...Array.from({ length: 600 }, () => 'xxx')],
   ['HSET', 'tablehash', ...Array.from({ length: 1000 }, (_, i) => [`field:${i}`, `value:${i}`]).flat()],
   ['HSET', 'convertedhash', 'element:__rand_int__', 'x'.repeat(100)],
   ['SET', 'key:__rand_int__', 'x'.repeat(100)],

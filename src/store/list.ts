@@ -355,7 +355,8 @@ class PackedList implements ListStore {
       chunk.starts[i] = at;
       chunk.last++;
     }
-    chunk.shiftStarts(k + 1, delta);
+    // An LSET of a value as long as the old one moves nothing: skip the walk over the rest of the chunk.
+    if (delta !== 0) chunk.shiftStarts(k + 1, delta);
   }
 
   /** Finds index (0 <= index < length) into foundChunk/foundOffset, walking chunks from the nearer end. */
