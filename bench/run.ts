@@ -8,8 +8,10 @@
  *   npm run bench -- --only memory,startup  just these sections (any profile)
  *   npm run bench -- --tests set,lpush      redis-benchmark tests of the throughput section
  *
- * Sections: throughput, floor, latency, startup, memory, expiry (default) and
- * scale (--full or --only: it loads ten million keys). Servers run pinned
+ * Sections: throughput, floor, latency, startup, memory, expiry (default),
+ * commands (--full or --only: some fifty commands beyond redis-benchmark's
+ * tests, a few minutes) and scale (--full or --only: it loads ten million
+ * keys). Servers run pinned
  * to CPU 0, everything that loads them (redis-benchmark, and this process's
  * loaders and latency clients) on CPU 1. Each section's table is printed and
  * written as its own section of bench/RESULTS.md, with how it was made;
@@ -21,6 +23,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { REDIS_SERVER } from '../test/support/servers.js';
 import { loadAverage, log, PINNED, pinSelfToLoadCpu, REPO_ROOT, serverCommand, shellJoin, SERVER_KINDS, type ProfileName, type RunOptions, type Section } from './common.js';
+import { commands } from './commands.js';
 import { expiry } from './expiry.js';
 import { latency } from './latency.js';
 import { memory } from './memory.js';
@@ -31,7 +34,7 @@ import { CORE_TESTS, MORE_TESTS, throughput } from './throughput.js';
 import { floor } from './floor.js';
 
 const RESULTS_FILE = path.join(REPO_ROOT, 'bench/RESULTS.md');
-const SECTIONS: Section[] = [throughput, floor, latency, startup, memory, expiry, scale];
+const SECTIONS: Section[] = [throughput, floor, latency, startup, memory, expiry, commands, scale];
 const ROUNDS: Record<ProfileName, number> = { quick: 1, default: 3, full: 5 };
 
 interface Plan {
