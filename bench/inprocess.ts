@@ -82,6 +82,7 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   lrange_100_d100: () => ['LRANGE', 'rangelist100', '0', '99'],
   // Beyond redis-benchmark's tests: common commands whose cost is not the request path's (each found a slow path once).
   get_ttl: (i) => ['GET', `ttl:${i % 100}`],
+  getrange: () => ['GETRANGE', 'float', '0', '1'],
   set_ex: (i) => ['SET', `ttl:${i % 100}`, 'xxx', 'EX', '100000'],
   expire: (i) => ['EXPIRE', `ttl:${i % 100}`, '100000'],
   mget_10: (i) => ['MGET', ...Array.from({ length: 10 }, (_, j) => `ttl:${(i + j) % 100}`)],

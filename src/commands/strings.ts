@@ -3,7 +3,7 @@ import type { Client } from '../server/client.js';
 import { conditionHolds, counterValue, isString, stringOf, type SetCondition, type StringValue, type Value } from '../store/keyspace.js';
 import { INT64_MAX, INT64_MIN, isInt64 } from '../store/int64.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
-import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, addInt64, fail, isKeyword, parseBigInteger, parseIncrement, parseInteger, toInt64 } from './args.js';
+import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, addInt64, fail, isKeyword, parseIncrement, parseInteger, toInt64 } from './args.js';
 import type { CommandSpec, KeyRange, KeySpec, KeySpecFlag } from './table.js';
 
 /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
@@ -297,22 +297,28 @@ function setrange(c: Client, argv: string[]): void {
 }
 
 /** GETRANGE's slice of s: inclusive offsets, negative ones counted from the end, clamped to s. */
-function substring(s: string, start: bigint, end: bigint): string {
-  if (start < 0n && end < 0n && start > end) return '';
-  const length = BigInt(s.length);
-  if (start < 0n) start += length;
-  if (end < 0n) end += length;
-  if (start < 0n) start = 0n;
-  if (end < 0n) end = 0n;
-  if (end >= length) end = length - 1n;
-  if (start > end || length === 0n) return '';
-  return s.slice(Number(start), Number(end) + 1);
+/** An int64 as a number clamped to ±2^53: past that, every bound clamps to the same part of a string (shorter than 2^53). */
+function safeBound(n: number | bigint): number {
+  return typeof n === 'number' ? n : n < 0n ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
+}
+
+/** s[start..end] with Redis's GETRANGE rules: negative offsets count from the end, then both clamp to the string. */
+function substring(s: string, start: number, end: number): string {
+  const length = s.length;
+  if (start < 0) start = Math.max(0, start + length);
+  if (end < 0) end = Math.max(0, end + length);
+  end = Math.min(end, length - 1);
+  if (start > end || length === 0) return '';
+  return s.slice(start, end + 1);
 }
 
 function getrange(c: Client, argv: string[]): void {
-  const start = parseBigInteger(argv[2]);
-  const end = parseBigInteger(argv[3]);
-  c.reply.bulk(substring(readString(c, argv[1]) ?? '', start, end));
+  const start = parseIncrement(argv[2]);
+  const end = parseIncrement(argv[3]);
+  const value = readString(c, argv[1]) ?? '';
+  // Compared before clamping, exactly: both from the end and start past end is empty.
+  if (start < 0 && end < 0 && start > end) return c.reply.bulk('');
+  c.reply.bulk(substring(value, safeBound(start), safeBound(end)));
 }
 
 // ---- counters -----------------------------------------------------------------
