@@ -83,6 +83,7 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   // Beyond redis-benchmark's tests: common commands whose cost is not the request path's (each found a slow path once).
   get_ttl: (i) => ['GET', `ttl:${i % 100}`],
   getrange: () => ['GETRANGE', 'float', '0', '1'],
+  bitcount: () => ['BITCOUNT', 'bits'],
   set_ex: (i) => ['SET', `ttl:${i % 100}`, 'xxx', 'EX', '100000'],
   expire: (i) => ['EXPIRE', `ttl:${i % 100}`, '100000'],
   mget_10: (i) => ['MGET', ...Array.from({ length: 10 }, (_, j) => `ttl:${(i + j) % 100}`)],
@@ -116,6 +117,7 @@ const SETUP: string[][] = [
   ['PFADD', 'hll', ...Array.from({ length: 1000 }, (_, i) => `e${i}`)],
   ['GEOADD', 'geo', ...Array.from({ length: 100 }, (_, i) => [String(-10 + i * 0.2), String(40 + i * 0.1), `p${i}`]).flat()],
   ['SET', 'float', '3.5'],
+  ['SETBIT', 'bits', '5000', '1'],
 ];
 
 async function main(): Promise<void> {

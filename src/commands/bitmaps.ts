@@ -118,6 +118,11 @@ function popcount32(x: number): number {
 /** Bytes from which counting a word at a time pays for copying the string into a buffer. */
 const WORDWISE_COUNT = 256;
 
+/** Where countBytes copies a string's bytes to count them a word at a time, a piece at a time; its words view the same memory. */
+const COUNT_PIECE_BYTES = 64 * 1024;
+const countPiece = Buffer.allocUnsafeSlow(COUNT_PIECE_BYTES);
+const countPieceWords = new Int32Array(countPiece.buffer, countPiece.byteOffset, COUNT_PIECE_BYTES >> 2);
+
 /** The set bits of value's bytes from first to last, inclusive. */
 function countBytes(value: string, first: number, last: number): number {
   let n = 0;
@@ -125,12 +130,13 @@ function countBytes(value: string, first: number, last: number): number {
     for (let i = first; i <= last; i++) n += POPCOUNT[value.charCodeAt(i)];
     return n;
   }
-  const bytes = Buffer.from(value.slice(first, last + 1), 'latin1');
-  let i = 0;
-  for (; (bytes.byteOffset + i) % 4 !== 0; i++) n += POPCOUNT[bytes[i]];
-  const words = new Int32Array(bytes.buffer, bytes.byteOffset + i, (bytes.length - i) >> 2);
-  for (let w = 0; w < words.length; w++) n += popcount32(words[w]);
-  for (i += words.length * 4; i < bytes.length; i++) n += POPCOUNT[bytes[i]];
+  for (let from = first; from <= last; from += COUNT_PIECE_BYTES) {
+    const length = Math.min(COUNT_PIECE_BYTES, last + 1 - from);
+    countPiece.latin1Write(value.slice(from, from + length), 0);
+    const words = length >> 2;
+    for (let w = 0; w < words; w++) n += popcount32(countPieceWords[w]);
+    for (let i = words << 2; i < length; i++) n += POPCOUNT[countPiece[i]];
+  }
   return n;
 }
 

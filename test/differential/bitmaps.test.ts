@@ -39,6 +39,17 @@ describeDifferential('bitmaps', (t) => {
     ['GETBIT', 'l', 'x'],
     ['EXISTS', 'b'],
   ]);
+  // Past 256 bytes BITCOUNT counts words, 64 KB of the string at a time: ranges across those pieces' edges.
+  const LARGE = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 2654435761) >>> 24));
+  t.sequence('BITCOUNT of a value of several 64 KB pieces', [
+    ['SET', 'big', LARGE],
+    ['BITCOUNT', 'big'],
+    ['BITCOUNT', 'big', '1', '65536'],
+    ['BITCOUNT', 'big', '65535', '131073'],
+    ['BITCOUNT', 'big', '3', '-3'],
+    ['BITCOUNT', 'big', '65537', '65537'],
+    ['BITCOUNT', 'big', '524281', '1048583', 'BIT'],
+  ]);
   t.sequence('SETBIT keeps the TTL', [
     ['SET', 'k', 'abc', 'EX', '100'],
     ['SETBIT', 'k', '100', '1'],
