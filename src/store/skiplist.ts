@@ -57,6 +57,8 @@ export class SkipList {
   private liveWords = 0;
   /** Freed blocks by level, for reuse. */
   private readonly freeBlocks: number[][] = Array.from({ length: MAX_LEVEL + 1 }, () => []);
+  /** What freeBlocks and its lists take (memoryUsage), kept as blocks come and go: sizing every list at each write cost more than the write. */
+  private freeListBytes = arrayBytes(MAX_LEVEL + 1) + (MAX_LEVEL + 1) * arrayBytes(0);
   private level = 1;
   length = 0;
   /** The highest node, 0 when empty. */
@@ -73,8 +75,10 @@ export class SkipList {
   // ---- node storage ------------------------------------------------------
 
   private allocate(level: number, ref: number, score: number): number {
-    let node = this.freeBlocks[level].pop();
-    if (node === undefined) {
+    const free = this.freeBlocks[level];
+    let node = free.pop();
+    if (node !== undefined) this.freeListBytes += arrayBytes(free.length) - arrayBytes(free.length + 1);
+    else {
       node = this.top;
       this.top += blockWords(level);
       if (this.top > this.words.length) this.grow();
@@ -87,18 +91,18 @@ export class SkipList {
   }
 
   private release(node: number, level: number): void {
-    this.freeBlocks[level].push(node);
+    const free = this.freeBlocks[level];
+    this.freeListBytes += arrayBytes(free.length + 1) - arrayBytes(free.length);
+    free.push(node);
     this.liveWords -= blockWords(level);
   }
 
   /** Bytes of the structure (see memory.ts); the member strings are the caller's to count. */
   memoryUsage(): number {
-    let bytes = objectBytes(9) + typedArrayBytes(this.words);
+    let bytes = objectBytes(10) + typedArrayBytes(this.words);
     // floats is a second view of the words' buffer: only its object counts.
     bytes += typedArrayBytesOf(0);
-    bytes += arrayBytes(this.freeBlocks.length);
-    for (const blocks of this.freeBlocks) bytes += arrayBytes(blocks.length);
-    return bytes;
+    return bytes + this.freeListBytes;
   }
 
   /** Whether freed blocks fill most of a large buffer: time for compacted(). */
