@@ -93,6 +93,7 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   zrangebyscore_10: () => ['ZRANGEBYSCORE', 'decimalzset', '10', '20'],
   pfadd: (i) => ['PFADD', 'hll', `x${i % 5000}`],
   geopos: () => ['GEOPOS', 'geo', 'p1', 'p2'],
+  geosearch: () => ['GEOSEARCH', 'geo', 'FROMLONLAT', '0', '45', 'BYRADIUS', '200', 'km', 'ASC'],
   incrbyfloat: () => ['INCRBYFLOAT', 'float', '0.5'],
 };
 

@@ -113,45 +113,59 @@ function decodeArea(hash: GeoHash, longRange = WGS84_LONG, latRange = WGS84_LAT)
 
 function areaOf(hash: GeoHash, latCell: number, longCell: number, longRange: Range, latRange: Range): Area {
   const cells = 2 ** hash.step;
-  const latScale = latRange.max - latRange.min;
-  const longScale = longRange.max - longRange.min;
-  // C adds 1 to the cell numbers in uint32.
-  const nextLat = (latCell + 1) >>> 0;
-  const nextLong = (longCell + 1) >>> 0;
   return {
     hash,
-    latitude: { min: latRange.min + (latCell / cells) * latScale, max: latRange.min + (nextLat / cells) * latScale },
-    longitude: { min: longRange.min + (longCell / cells) * longScale, max: longRange.min + (nextLong / cells) * longScale },
+    latitude: { min: cellStart(latCell, cells, latRange), max: cellEnd(latCell, cells, latRange) },
+    longitude: { min: cellStart(longCell, cells, longRange), max: cellEnd(longCell, cells, longRange) },
   };
 }
 
-/** The centre of a cell, clamped to the valid ranges: [longitude, latitude]. */
-function centre(area: Area): [number, number] {
-  const longitude = (area.longitude.min + area.longitude.max) / 2;
-  const latitude = (area.latitude.min + area.latitude.max) / 2;
-  return [Math.min(LONG_MAX, Math.max(LONG_MIN, longitude)), Math.min(LAT_MAX, Math.max(LAT_MIN, latitude))];
+/** Where cell number `cell` of `cells` along range begins. */
+function cellStart(cell: number, cells: number, range: Range): number {
+  return range.min + (cell / cells) * (range.max - range.min);
 }
 
+/** Where it ends: C adds 1 to the cell number in uint32. */
+function cellEnd(cell: number, cells: number, range: Range): number {
+  return cellStart((cell + 1) >>> 0, cells, range);
+}
+
+/** The middle of a cell of the finest step, clamped to [low, high]: one coordinate of decodeGeohash's centre. */
+function cellMiddle(cell: number, range: Range, low: number, high: number): number {
+  const cells = 2 ** STEP_MAX;
+  const middle = (cellStart(cell, cells, range) + cellEnd(cell, cells, range)) / 2;
+  return Math.min(high, Math.max(low, middle));
+}
+
+/** The 64-bit halves of the score scoreHalves read last; module state rather than a pair per call (GEOSEARCH decodes every point it scans). */
+let scoreHi = 0;
+let scoreLo = 0;
+
 /**
- * The 64-bit halves C gets converting a score to uint64_t on x86-64: exact
- * for hashes; truncated, wrapped or saturated as cvttsd2si does for scores
- * no GEOADD would store.
+ * The 64-bit halves C gets converting a score to uint64_t on x86-64, into
+ * scoreHi and scoreLo: exact for hashes; truncated, wrapped or saturated as
+ * cvttsd2si does for scores no GEOADD would store.
  */
-function scoreHalves(score: number): [number, number] {
+function scoreHalves(score: number): void {
   if (score >= 0 && score < 2 ** 53) {
     const n = Math.trunc(score);
-    return [Math.floor(n / TWO_32), n >>> 0];
+    scoreHi = Math.floor(n / TWO_32);
+    scoreLo = n >>> 0;
+    return;
   }
   let n: bigint;
   if (!(score < 2 ** 63)) n = score >= 2 ** 63 && score < 2 ** 64 ? BigInt(score) : 0n;
   else n = score > -(2 ** 63) ? BigInt.asUintN(64, BigInt(Math.trunc(score))) : 1n << 63n;
-  return [Number(n >> 32n), Number(n & 0xffffffffn)];
+  scoreHi = Number(n >> 32n);
+  scoreLo = Number(n & 0xffffffffn);
 }
 
 /** The position a sorted-set score stands for: [longitude, latitude] (decodeGeohash). */
 export function decodeScore(score: number): [number, number] {
-  const [hi, lo] = scoreHalves(score);
-  return centre(areaOf({ bits: score, step: STEP_MAX }, evenHalf(hi, lo), evenHalf(hi >>> 1, lo >>> 1), WGS84_LONG, WGS84_LAT));
+  scoreHalves(score);
+  const latCell = evenHalf(scoreHi, scoreLo);
+  const longCell = evenHalf(scoreHi >>> 1, scoreLo >>> 1);
+  return [cellMiddle(longCell, WGS84_LONG, LONG_MIN, LONG_MAX), cellMiddle(latCell, WGS84_LAT, LAT_MIN, LAT_MAX)];
 }
 
 const GEOHASH_ALPHABET = '0123456789bcdefghjkmnpqrstuvwxyz';
@@ -260,10 +274,15 @@ function move(hash: GeoHash, d: number, longitude: boolean): GeoHash {
   const size = 2 ** (2 * hash.step);
   const evenInStep = (size - 1) / 3;
   const oddInStep = evenInStep * 2;
-  const [own, ownInStep, other, otherInStep] = longitude ? [ODD_BITS, oddInStep, EVEN_BITS, evenInStep] : [EVEN_BITS, evenInStep, ODD_BITS, oddInStep];
+  const own = longitude ? ODD_BITS : EVEN_BITS;
+  const ownInStep = longitude ? oddInStep : evenInStep;
+  const other = longitude ? EVEN_BITS : ODD_BITS;
+  const otherInStep = longitude ? evenInStep : oddInStep;
   let value = and53(hash.bits, own);
   value = d > 0 ? value + otherInStep + 1 : or53(value, otherInStep) - (otherInStep + 1);
-  value = ((value % size) + size) % size;
+  // Modulo size: the sum lies in [-size, 2 size), so one correction does, without a floating-point remainder.
+  if (value >= size) value -= size;
+  else if (value < 0) value += size;
   return { bits: or53(and53(value, ownInStep), and53(hash.bits, other)), step: hash.step };
 }
 
