@@ -32,8 +32,8 @@ export function parseInteger(s: string, message = NOT_INTEGER): number {
   return n;
 }
 
-/** An int64 increment argument (INCRBY, HINCRBY): a number while exact, a bigint beyond 2^53. */
-export function parseIncrement(arg: string): number | bigint {
+/** An int64 argument (INCRBY's increment, GETRANGE's offsets): a number while exact, a bigint beyond 2^53. */
+export function parseExactInt64(arg: string): number | bigint {
   const n = parseInteger(arg);
   return Number.isSafeInteger(n) ? n : BigInt(arg);
 }

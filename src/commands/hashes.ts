@@ -2,7 +2,7 @@
 import type { Client } from '../server/client.js';
 import { Hash } from '../store/hash.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
-import { NOT_FLOAT, addInt64, fail, parseIncrement, parseRandomCount, toInt64 } from './args.js';
+import { NOT_FLOAT, addInt64, fail, parseExactInt64, parseRandomCount, toInt64 } from './args.js';
 import { ofType, removeMembers, replyRandomPicks } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
 import { COLLECTION_SCAN_COMPLEXITY, parseScanCursor, replyEmptyScan, scanCollection } from './scan.js';
@@ -60,7 +60,7 @@ function hdel(c: Client, argv: string[]): void {
 }
 
 function hincrby(c: Client, argv: string[]): void {
-  const incr = parseIncrement(argv[3]);
+  const incr = parseExactInt64(argv[3]);
   const hash = hashForUpdate(c, argv[1]);
   const current = hash.get(argv[2]);
   const value = current === undefined ? 0 : toInt64(current);

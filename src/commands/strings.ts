@@ -3,7 +3,7 @@ import type { Client } from '../server/client.js';
 import { conditionHolds, counterValue, isString, stringOf, type SetCondition, type StringValue, type Value } from '../store/keyspace.js';
 import { INT64_MAX, INT64_MIN, isInt64 } from '../store/int64.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double.js';
-import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, addInt64, fail, isKeyword, parseIncrement, parseInteger, toInt64 } from './args.js';
+import { NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE, addInt64, fail, isKeyword, parseExactInt64, parseInteger, toInt64 } from './args.js';
 import type { CommandSpec, KeyRange, KeySpec, KeySpecFlag } from './table.js';
 
 /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
@@ -296,13 +296,12 @@ function setrange(c: Client, argv: string[]): void {
   c.reply.integer(value.length);
 }
 
-/** GETRANGE's slice of s: inclusive offsets, negative ones counted from the end, clamped to s. */
-/** An int64 as a number clamped to ±2^53: past that, every bound clamps to the same part of a string (shorter than 2^53). */
+/** An int64 as a number, clamped to ±(2^53 - 1): past that, every bound clamps to the same end of a string (which is shorter). */
 function safeBound(n: number | bigint): number {
   return typeof n === 'number' ? n : n < 0n ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
 }
 
-/** s[start..end] with Redis's GETRANGE rules: negative offsets count from the end, then both clamp to the string. */
+/** GETRANGE's slice of s: inclusive offsets, negative ones counted from the end, then both clamped to s. */
 function substring(s: string, start: number, end: number): string {
   const length = s.length;
   if (start < 0) start = Math.max(0, start + length);
@@ -313,8 +312,8 @@ function substring(s: string, start: number, end: number): string {
 }
 
 function getrange(c: Client, argv: string[]): void {
-  const start = parseIncrement(argv[2]);
-  const end = parseIncrement(argv[3]);
+  const start = parseExactInt64(argv[2]);
+  const end = parseExactInt64(argv[3]);
   const value = readString(c, argv[1]) ?? '';
   // Compared before clamping, exactly: both from the end and start past end is empty.
   if (start < 0 && end < 0 && start > end) return c.reply.bulk('');
@@ -349,11 +348,11 @@ function decr(c: Client, argv: string[]): void {
 }
 
 function incrby(c: Client, argv: string[]): void {
-  incrementBy(c, argv[1], parseIncrement(argv[2]));
+  incrementBy(c, argv[1], parseExactInt64(argv[2]));
 }
 
 function decrby(c: Client, argv: string[]): void {
-  const by = parseIncrement(argv[2]);
+  const by = parseExactInt64(argv[2]);
   if (by === INT64_MIN) fail('ERR decrement would overflow');
   incrementBy(c, argv[1], -by);
 }
