@@ -78,11 +78,11 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   zadd_bench: () => ['ZADD', 'benchzset', '0', 'element:__rand_int__'],
   lpop: () => ['LPOP', 'mylist'],
   lrange_100: () => ['LRANGE', 'rangelist', '0', '99'],
-  lset: () => ['LSET', 'setlist', '5', 'yyy'],
   lrange_100_d100: () => ['LRANGE', 'rangelist100', '0', '99'],
   // Beyond redis-benchmark's tests: common commands whose cost is not the request path's (each found a slow path once).
   get_ttl: (i) => ['GET', `ttl:${i % 100}`],
   getrange: () => ['GETRANGE', 'float', '0', '1'],
+  lset: () => ['LSET', 'setlist', '5', 'yyy'],
   bitcount: () => ['BITCOUNT', 'bits'],
   set_ex: (i) => ['SET', `ttl:${i % 100}`, 'xxx', 'EX', '100000'],
   expire: (i) => ['EXPIRE', `ttl:${i % 100}`, '100000'],
