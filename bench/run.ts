@@ -12,9 +12,10 @@
  * commands (--full or --only: some fifty commands beyond redis-benchmark's
  * tests, a few minutes) and scale (--full or --only: it loads ten million
  * keys). Servers run pinned to CPU 0, everything that loads them
- * (redis-benchmark, and this process's loaders and latency clients) on CPU 1. Each section's table is printed and
- * written as its own section of bench/RESULTS.md, with how it was made;
- * sections not run keep their previous text.
+ * (redis-benchmark, and this process's loaders and latency clients) on CPU 1.
+ * Each section's table is printed and written as its own section of
+ * bench/RESULTS.md, with how it was made; sections not run keep their
+ * previous text.
  */
 import fs from 'node:fs';
 import os from 'node:os';
