@@ -95,6 +95,7 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   geopos: () => ['GEOPOS', 'geo', 'p1', 'p2'],
   geosearch: () => ['GEOSEARCH', 'geo', 'FROMLONLAT', '0', '45', 'BYRADIUS', '200', 'km', 'ASC'],
   incrbyfloat: () => ['INCRBYFLOAT', 'float', '0.5'],
+  decr_below_zero: () => ['DECR', 'negative'],
 };
 
 /**

@@ -26,8 +26,13 @@ const RESIZE_STEP_BUCKETS = 16;
 /** Ids an insert moves along while the table compacts (see compactStep), more than it adds, so compaction always ends. */
 const COMPACT_STEP_IDS = 16;
 const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
-/** The keys column's entry for a key kept in a record (see DictOptions.records): live, as the column's entries for ids in use must be. */
-const IN_RECORD = 'in record';
+/**
+ * The keys column's entry for a key kept in a record (see DictOptions.records):
+ * live, as the column's entries for ids in use must be, and equal to no key
+ * (a symbol, not a string), so that it alone tells a record from a key kept
+ * apart whose value is a negative number.
+ */
+const IN_RECORD = Symbol('in record');
 
 /** Murmur3-style hash of a latin1 string; seeded per process against collision floods. */
 export function hashString(s: string): number {
@@ -109,8 +114,8 @@ export interface DictOptions {
 
 export class Dict<V = undefined> {
   /** Each key, or with packValues each key and value packed into one string. */
-  private keys = new ChunkedArray<string>();
-  /** The value column; null for a keysOnly dict (8 bytes an entry saved). With records, a record's handle as -1 - handle. */
+  private keys = new ChunkedArray<string | typeof IN_RECORD>();
+  /** The value column; null for a keysOnly dict (8 bytes an entry saved). With records, a record's handle as -1 - handle (its key's entry is IN_RECORD). */
   private vals: ChunkedArray<V | number> | null;
   // Initialised here rather than in the constructor, which may replace them (capacity): V8 then knows each field's type from the start.
   private hashes = new Int32Array(MIN_BUCKETS);
@@ -204,7 +209,7 @@ export class Dict<V = undefined> {
   private recordAt(id: number): number {
     if (this.records === null) return -1;
     const v = (this.vals as ChunkedArray<V | number>).get(id);
-    return typeof v === 'number' && v < 0 ? -1 - v : -1;
+    return typeof v === 'number' && v < 0 && this.keys.get(id) === IN_RECORD ? -1 - v : -1;
   }
 
   /** Whether entry id's key and value are a record (see DictOptions.records). */
@@ -538,7 +543,7 @@ export class Dict<V = undefined> {
     if (this.packsValues) return (this.keys.get(id) as string).slice((this.tagCol as Uint32Array)[id]) as V;
     if (this.vals === null) return undefined as V;
     const v = this.vals.get(id);
-    return (typeof v === 'number' && v < 0 && this.records ? this.records.value(-1 - v) : v) as V;
+    return (typeof v === 'number' && v < 0 && this.records !== null && this.keys.get(id) === IN_RECORD ? this.records.value(-1 - v) : v) as V;
   }
 
   /**

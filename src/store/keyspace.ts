@@ -13,9 +13,9 @@ import { lfuMinutesAt, lfuNewWord, lfuTouched, lruClockAt, lruIdleMs, type LfuSe
 
 /**
  * A string value is a latin1 JS string (one char per byte), or a counter: a
- * non-negative safe integer standing for its decimal digits, as INCR and its
- * family store a result (Redis's int encoding), so that counting makes no
- * string and no work for the garbage collector. Other types are objects.
+ * safe integer standing for its decimal digits, as INCR and its family store
+ * a result (Redis's int encoding), so that counting makes no string and no
+ * work for the garbage collector. Other types are objects.
  */
 export type StringValue = string | number;
 export type Value = StringValue | Collection;
@@ -31,7 +31,7 @@ export function stringOf(v: StringValue): string {
 
 /** What INCR and its family store for a result: the number itself while it may stand as a counter (see StringValue). */
 export function counterValue(n: number | bigint): StringValue {
-  return typeof n === 'number' && n >= 0 ? n : String(n);
+  return typeof n === 'number' ? n : String(n);
 }
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';

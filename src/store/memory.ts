@@ -100,7 +100,7 @@ const SMI_MAX = 2 ** 31 - 1;
 /** A string value: its string, or for a counter nothing while a Smi, else a 16-byte HeapNumber. */
 export function stringValueBytes(value: StringValue): number {
   if (typeof value === 'string') return stringBytes(value.length);
-  return value <= SMI_MAX ? 0 : 16;
+  return value <= SMI_MAX && value >= -SMI_MAX - 1 ? 0 : 16;
 }
 
 export function valueBytes(value: Value): number {

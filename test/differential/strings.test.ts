@@ -447,6 +447,28 @@ describeDifferential('strings', (t) => {
     ['INCRBY', 'x', '-0'],
   ]);
 
+  // A counter below zero is kept as a number too, beside keys whose short values are records; 'in record' was the records' marker text.
+  t.sequence('counters below zero read as the strings they stand for', [
+    ['SET', 'in record', '5'],
+    ['SET', 'neighbour', 'a short value'],
+    ['DECRBY', 'in record', '10'],
+    ['GET', 'in record'],
+    ['OBJECT', 'ENCODING', 'in record'],
+    ['STRLEN', 'in record'],
+    ['GETRANGE', 'in record', '0', '0'],
+    ['INCRBY', 'in record', '-2147483650'],
+    ['GET', 'in record'],
+    ['MGET', 'in record', 'neighbour'],
+    ['APPEND', 'in record', '7'],
+    ['GET', 'in record'],
+    ['DECR', 'fresh'],
+    ['DECR', 'fresh'],
+    ['INCRBY', 'fresh', '2'],
+    ['GET', 'fresh'],
+    ['EXISTS', 'in record', 'neighbour', 'fresh'],
+    ['GET', 'neighbour'],
+  ]);
+
   t.sequence('INCR against values that are not integers', [
     ['SET', 'k', '    11'],
     ['INCR', 'k'],
