@@ -50,9 +50,11 @@ function pfadd(c: Client, argv: string[]): void {
   }
   if (updated > 0) {
     hll.invalidateCache();
-    c.db.overwrite(key, hll.toString());
+    const stored = hll.toString();
+    c.db.overwrite(key, stored);
+    hll.holds(stored);
     c.db.changed(key, '$', 'pfadd');
-  }
+  } else if (current !== undefined) hll.holds(current as string);
   c.reply.integer(updated > 0 ? 1 : 0);
 }
 

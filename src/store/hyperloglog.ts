@@ -210,6 +210,8 @@ function valOpcode(value: number, length: number): number {
 }
 
 let loadBuffer = Buffer.allocUnsafeSlow(2 * DENSE_SIZE);
+/** The string whose bytes loadBuffer holds, unchanged since (HyperLogLog.holds); null when unknown. */
+let loadedValue: string | null = null;
 
 /**
  * An HLL being read or changed: its bytes with room to grow (a sparse value
@@ -233,18 +235,32 @@ export class HyperLogLog {
     return hll;
   }
 
-  /** The HLL in a string that passed isHyperLogLog. */
   /**
    * The HLL in a string that passed isHyperLogLog. It borrows a buffer shared
    * by all loads (PFADD on a dense value would otherwise allocate 12 KB per
    * call): a loaded HLL is valid until the next load, so use one at a time.
+   * The buffer is not even copied into when it still holds value's bytes
+   * (see holds).
    */
   static load(value: string): HyperLogLog {
-    if (loadBuffer.length < value.length + 8) loadBuffer = Buffer.allocUnsafeSlow(2 * (value.length + 8));
-    loadBuffer.latin1Write(value, 0);
+    if (value !== loadedValue) {
+      if (loadBuffer.length < value.length + 8) loadBuffer = Buffer.allocUnsafeSlow(2 * (value.length + 8));
+      loadBuffer.latin1Write(value, 0);
+    }
+    // Until holds() says otherwise, the caller may change the bytes.
+    loadedValue = null;
     // Only the spare room needs zeroing: the value overwrites the rest.
     loadBuffer.fill(0, value.length, value.length + 8);
     return new HyperLogLog(loadBuffer, value.length);
+  }
+
+  /**
+   * Tells that this HLL's bytes are exactly value (stored, or loaded and left
+   * unchanged), so that the next load of value need not copy it: PFADD of
+   * elements already counted loads the same 12 KB over and over.
+   */
+  holds(value: string): void {
+    if (this.bytes === loadBuffer && this.length === value.length) loadedValue = value;
   }
 
   toString(): string {

@@ -69,6 +69,31 @@ describeDifferential('hyperloglog', (t) => {
     ['PFCOUNT', 'big'],
     ['CONFIG', 'SET', 'hll-sparse-max-bytes', '3000'],
   ]);
+  // PFADD leaves its value's bytes in a buffer it reuses at the next PFADD of the same value: other values, copies and edits between.
+  t.sequence('PFADD after PFADDs, copies and edits of other values', [
+    ...adds('a', 'x', 5000, 1000),
+    ...adds('b', 'y', 5000, 1000),
+    ['PFADD', 'a', 'x1'],
+    ['PFADD', 'b', 'x1', 'new-in-b'],
+    ['PFADD', 'a', 'new-in-a'],
+    ['COPY', 'a', 'c'],
+    ['PFADD', 'c', 'only-in-c', 'and-this'],
+    ['PFADD', 'a', 'x2'],
+    ['GET', 'a'],
+    ['GET', 'c'],
+    ['PFCOUNT', 'a'],
+    ['PFADD', 'a', 'another'],
+    ['SETRANGE', 'a', '200', 'ZZZZ'],
+    ['PFADD', 'a', 'x3'],
+    ['GET', 'a'],
+    ['PFADD', 's', 'p', 'q'],
+    ['PFADD', 's', 'p'],
+    ['APPEND', 's', ''],
+    ['SETRANGE', 's', '20', '!'],
+    ['PFADD', 's', 'r'],
+    ['GET', 's'],
+    ['GET', 'b'],
+  ]);
   t.sequence('PFMERGE', [
     ['PFADD', 'a', 'x', 'y', 'z'],
     ['PFADD', 'b', 'y', 'z', 'w'],
