@@ -250,40 +250,23 @@ function stepForRadius(meters: number, latitude: number): number {
   return Math.min(26, Math.max(1, step));
 }
 
-/** a AND b for integers below 2^53. */
-function and53(a: number, b: number): number {
-  return (Math.floor(a / TWO_32) & Math.floor(b / TWO_32)) * TWO_32 + ((a & b) >>> 0);
-}
-
-function or53(a: number, b: number): number {
-  return (Math.floor(a / TWO_32) | Math.floor(b / TWO_32)) * TWO_32 + ((a | b) >>> 0);
-}
-
-/** The even and the odd bits below 2^53 (C masks with all 64 bits; hashes of steps below 26 use no more). */
-const EVEN_BITS = 0x15555555555555;
-const ODD_BITS = 0xaaaaaaaaaaaaa;
-
 /**
  * The neighbouring cell d (-1 or 1) cells away along longitude (the odd
- * bits) or latitude (the even bits), wrapping around (geohash_move_x /
- * geohash_move_y). Filling the other coordinate's bits with ones makes the
- * carry of the addition run through them.
+ * bits) or latitude (the even bits), wrapping around: what Redis's
+ * geohash_move_x and geohash_move_y compute with a carry through the
+ * interleaved bits, done here on the coordinate itself.
  */
 function move(hash: GeoHash, d: number, longitude: boolean): GeoHash {
   if (d === 0) return hash;
-  const size = 2 ** (2 * hash.step);
-  const evenInStep = (size - 1) / 3;
-  const oddInStep = evenInStep * 2;
-  const own = longitude ? ODD_BITS : EVEN_BITS;
-  const ownInStep = longitude ? oddInStep : evenInStep;
-  const other = longitude ? EVEN_BITS : ODD_BITS;
-  const otherInStep = longitude ? evenInStep : oddInStep;
-  let value = and53(hash.bits, own);
-  value = d > 0 ? value + otherInStep + 1 : or53(value, otherInStep) - (otherInStep + 1);
-  // Modulo size: the sum lies in [-size, 2 size), so one correction does, without a floating-point remainder.
-  if (value >= size) value -= size;
-  else if (value < 0) value += size;
-  return { bits: or53(and53(value, ownInStep), and53(hash.bits, other)), step: hash.step };
+  const hi = Math.floor(hash.bits / TWO_32);
+  const lo = hash.bits >>> 0;
+  const cells = 2 ** hash.step;
+  let latCell = evenHalf(hi, lo);
+  let longCell = evenHalf(hi >>> 1, lo >>> 1);
+  if (longitude) longCell = (longCell + d + cells) % cells;
+  else latCell = (latCell + d + cells) % cells;
+  interleave(latCell, longCell);
+  return { bits: fromHalves(interleavedHi, interleavedLo), step: hash.step };
 }
 
 const NO_CELL: GeoHash = { bits: 0, step: 0 };
