@@ -12,6 +12,15 @@
  * Entries live in parallel arrays indexed by an entry id; ids of deleted
  * entries are recycled through a free list. Buckets hold (id + 1) of the
  * first entry of their chain, 0 meaning empty.
+ *
+ * An entry's fixed-size fields (its hash, its chain link, and where asked
+ * for its tag and its record's handle) sit side by side in one Int32Array,
+ * not in a column each: in a table too large for the CPU's caches every
+ * column a lookup reads is a cache miss and a TLB miss of its own, and at
+ * ten million keys those misses are most of a GET's time. Beside the
+ * buckets, a GET of a short string so touches the entry's fields and its
+ * record: three places in memory (Redis's dict touches four: the bucket,
+ * the dictEntry, the key and the value object).
  */
 
 import { ChunkedArray } from './chunked-array.js';
@@ -26,12 +35,10 @@ const RESIZE_STEP_BUCKETS = 16;
 /** Ids an insert moves along while the table compacts (see compactStep), more than it adds, so compaction always ends. */
 const COMPACT_STEP_IDS = 16;
 const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
-/**
- * The keys column's entry for a key kept in a record (see DictOptions.records):
- * live, as the column's entries for ids in use must be, and equal to no key
- * (a symbol, not a string), so that it alone tells a record from a key kept
- * apart whose value is a negative number.
- */
+/** An entry's first two fields in Dict.meta: its key's hash, and the next id in its bucket's chain as id + 1 (0 for none; the free list's link for a free id). */
+const HASH = 0;
+const NEXT = 1;
+/** The keys column's entry for a key kept in a record: live (the column's entries for ids in use are), and no key. */
 const IN_RECORD = Symbol('in record');
 
 /** Murmur3-style hash of a latin1 string; seeded per process against collision floods. */
@@ -90,9 +97,9 @@ export interface DictOptions {
   /**
    * For the keyspace: a new entry's key and short string value (RECORD_MAX
    * bytes together) are kept as one record outside the V8 heap (see
-   * records.ts), with the record's handle in the value column as the
-   * negative number -1 - handle (so values that are numbers, the keyspace's
-   * counters, must not be negative). A new value that fits replaces the old
+   * records.ts), with the record's handle among the entry's fields (see
+   * meta), so that a lookup of it reads neither the keys column nor the
+   * value column. A new value that fits replaces the old
    * one in the record; any other value, or unpackAt, gives the entry a key
    * string and a value of their own, until packAt puts them back. keyAt and
    * valueAt make strings of a record's bytes; writeRecordTo hands the value
@@ -113,15 +120,24 @@ export interface DictOptions {
 }
 
 export class Dict<V = undefined> {
-  /** Each key, or with packValues each key and value packed into one string. */
+  /** Each key, or with packValues each key and value packed into one string; IN_RECORD for a record. */
   private keys = new ChunkedArray<string | typeof IN_RECORD>();
-  /** The value column; null for a keysOnly dict (8 bytes an entry saved). With records, a record's handle as -1 - handle (its key's entry is IN_RECORD). */
-  private vals: ChunkedArray<V | number> | null;
-  // Initialised here rather than in the constructor, which may replace them (capacity): V8 then knows each field's type from the start.
-  private hashes = new Int32Array(MIN_BUCKETS);
-  private next = new Int32Array(MIN_BUCKETS);
+  /** The value column; null for a keysOnly dict (8 bytes an entry saved). Unset for a record. */
+  private vals: ChunkedArray<V> | null;
+  /**
+   * Each entry's fixed-size fields, `stride` Int32s from id * stride: HASH,
+   * NEXT, then at tagField its tag (tags, or packValues's key length) and at
+   * recordField its record's handle as ~handle (records; 0, as a new
+   * array is filled, for none, so that an id not yet used reads as no record).
+   */
+  private meta: Int32Array;
+  private readonly stride: number;
+  private readonly tagField: number;
+  private readonly recordField: number;
+  /** The ids meta (and nums) have room for. */
+  private idCapacity: number;
   private nums: Float64Array | null;
-  private tagCol: Uint32Array | null;
+  // Initialised here rather than in the constructor, which may replace it (capacity): V8 then knows the field's type from the start.
   private buckets = new Int32Array(MIN_BUCKETS);
   /** buckets.length - 1; while resizing, the larger of the two sizes is the one allocated. */
   private mask = MIN_BUCKETS - 1;
@@ -165,17 +181,19 @@ export class Dict<V = undefined> {
     let slots = MIN_BUCKETS;
     while (slots < (options.capacity ?? 0)) slots *= 2;
     if (slots > MIN_BUCKETS) {
-      this.hashes = new Int32Array(slots);
-      this.next = new Int32Array(slots);
       this.buckets = new Int32Array(slots);
       this.mask = slots - 1;
     }
     this.shrinkOnDelete = !options.shrinkByCall;
     this.nums = options.numbers ? new Float64Array(slots) : null;
     this.packsValues = options.packValues === true;
-    this.tagCol = options.tags || this.packsValues ? new Uint32Array(slots) : null;
+    this.tagField = options.tags || this.packsValues ? NEXT + 1 : -1;
+    this.recordField = options.records ? Math.max(NEXT, this.tagField) + 1 : -1;
+    this.stride = Math.max(NEXT, this.tagField, this.recordField) + 1;
+    this.idCapacity = slots;
+    this.meta = new Int32Array(slots * this.stride);
     this.records = options.records ? new RecordArena() : null;
-    this.vals = options.keysOnly || this.packsValues ? null : new ChunkedArray<V | number>();
+    this.vals = options.keysOnly || this.packsValues ? null : new ChunkedArray<V>();
     this.onRelocate = options.onRelocate ?? null;
   }
 
@@ -187,10 +205,12 @@ export class Dict<V = undefined> {
   /** Entry id of key, whose hash is h, or -1. */
   private findHashed(key: string, h: number): number {
     if (this.resizing) this.resizeStep(RESIZE_STEP_BUCKETS);
+    const meta = this.meta;
     let id = this.buckets[this.bucketOf(h)] - 1;
     while (id >= 0) {
-      if (this.hashes[id] === h && this.hasKeyAt(id, key)) return id;
-      id = this.next[id] - 1;
+      const at = id * this.stride;
+      if (meta[at + HASH] === h && this.hasKeyAt(id, key)) return id;
+      id = meta[at + NEXT] - 1;
     }
     return -1;
   }
@@ -199,17 +219,15 @@ export class Dict<V = undefined> {
   hasKeyAt(id: number, key: string): boolean {
     const record = this.recordAt(id);
     if (record >= 0) return (this.records as RecordArena).hasKey(record, key);
-    const stored = this.keys.get(id) as string;
+    const stored = this.keys.get(id);
     if (!this.packsValues) return stored === key;
     // lastIndexOf from 0 tries the one position startsWith would, in about 40 ns against 65 for a 20-byte key.
-    return (this.tagCol as Uint32Array)[id] === key.length && stored.lastIndexOf(key, 0) === 0;
+    return this.tagAt(id) === key.length && (stored as string).lastIndexOf(key, 0) === 0;
   }
 
   /** With the records option, the record holding entry id's key and value, else -1. */
   private recordAt(id: number): number {
-    if (this.records === null) return -1;
-    const v = (this.vals as ChunkedArray<V | number>).get(id);
-    return typeof v === 'number' && v < 0 && this.keys.get(id) === IN_RECORD ? -1 - v : -1;
+    return this.recordField < 0 ? -1 : ~this.meta[id * this.stride + this.recordField];
   }
 
   /** Whether entry id's key and value are a record (see DictOptions.records). */
@@ -268,9 +286,10 @@ export class Dict<V = undefined> {
   private insertNew(key: string, value: V, h: number): number {
     if (this.size >= this.buckets.length) this.startResize(true);
     const id = this.allocateId();
-    this.hashes[id] = h;
+    const at = id * this.stride;
+    this.meta[at + HASH] = h;
+    if (this.tagField >= 0) this.meta[at + this.tagField] = 0;
     if (this.nums) this.nums[id] = 0;
-    if (this.tagCol) this.tagCol[id] = 0;
     this.store(id, key, value);
     this.link(id);
     this.size++;
@@ -281,23 +300,22 @@ export class Dict<V = undefined> {
     if (this.compacting) this.compactStep(COMPACT_STEP_IDS);
     else if (this.freeHead !== 0) {
       const id = this.freeHead - 1;
-      this.freeHead = this.next[id];
+      this.freeHead = this.meta[id * this.stride + NEXT];
       return id;
     }
-    if (this.used === this.hashes.length) this.growColumns(this.used * 2);
+    if (this.used === this.idCapacity) this.growColumns(this.used * 2);
     return this.used++;
   }
 
   private growColumns(capacity: number): void {
-    const grow = <T extends Int32Array | Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(capacity);
-      b.set(a.subarray(0, Math.min(a.length, capacity)));
+    const grow = <T extends Int32Array | Float64Array>(a: T, length: number, make: (n: number) => T): T => {
+      const b = make(length);
+      b.set(a.subarray(0, Math.min(a.length, length)));
       return b;
     };
-    this.hashes = grow(this.hashes, (n) => new Int32Array(n));
-    this.next = grow(this.next, (n) => new Int32Array(n));
-    if (this.nums) this.nums = grow(this.nums, (n) => new Float64Array(n));
-    if (this.tagCol) this.tagCol = grow(this.tagCol, (n) => new Uint32Array(n));
+    this.meta = grow(this.meta, capacity * this.stride, (n) => new Int32Array(n));
+    if (this.nums) this.nums = grow(this.nums, capacity, (n) => new Float64Array(n));
+    this.idCapacity = capacity;
   }
 
   /** Removes key; returns whether it was present. */
@@ -309,51 +327,67 @@ export class Dict<V = undefined> {
     let prev = -1;
     let id = this.buckets[b] - 1;
     while (id >= 0) {
-      if (this.hashes[id] === h && this.hasKeyAt(id, key)) {
+      if (this.hashOf(id) === h && this.hasKeyAt(id, key)) {
         this.unlink(b, prev, id);
         return true;
       }
       prev = id;
-      id = this.next[id] - 1;
+      id = this.nextOf(id) - 1;
     }
     return false;
   }
 
   /** Removes the live entry id (as find() returned it), without hashing its key again. */
   deleteAt(id: number): void {
-    const b = this.bucketOf(this.hashes[id]);
+    const b = this.bucketOf(this.hashOf(id));
     this.unlink(b, this.predecessor(b, id), id);
+  }
+
+  private hashOf(id: number): number {
+    return this.meta[id * this.stride + HASH];
+  }
+
+  /** The link after entry id: the next id in its chain (or the free list) + 1, 0 for none. */
+  private nextOf(id: number): number {
+    return this.meta[id * this.stride + NEXT];
+  }
+
+  private setNext(id: number, link: number): void {
+    this.meta[id * this.stride + NEXT] = link;
   }
 
   /** The entry before live entry id in the chain of bucket b, or -1 when id heads it. */
   private predecessor(b: number, id: number): number {
     let prev = -1;
-    for (let at = this.buckets[b] - 1; at !== id; at = this.next[at] - 1) prev = at;
+    for (let at = this.buckets[b] - 1; at !== id; at = this.nextOf(at) - 1) prev = at;
     return prev;
   }
 
   /** Points the link after prev (the bucket's head when prev is -1) in the chain of bucket b at link (an id + 1, 0 for none). */
   private setLinkAfter(b: number, prev: number, link: number): void {
     if (prev < 0) this.buckets[b] = link;
-    else this.next[prev] = link;
+    else this.setNext(prev, link);
   }
 
   /** Takes entry id, found after prev in the chain of bucket b, out of the table. */
   private unlink(b: number, prev: number, id: number): void {
-    this.setLinkAfter(b, prev, this.next[id]);
+    this.setLinkAfter(b, prev, this.nextOf(id));
     this.release(id);
   }
 
   private release(id: number): void {
     const record = this.recordAt(id);
-    if (record >= 0) (this.records as RecordArena).free(record);
+    if (record >= 0) {
+      (this.records as RecordArena).free(record);
+      this.setRecordAt(id, -1);
+    }
     this.keys.set(id, undefined);
     if (this.vals) this.vals.set(id, undefined);
     this.size--;
     if (this.size === 0) return this.clear();
     if (this.compacting) this.holeCursor = Math.min(this.holeCursor, id);
     else {
-      this.next[id] = this.freeHead;
+      this.setNext(id, this.freeHead);
       this.freeHead = id + 1;
     }
     if (this.shrinkOnDelete) this.shrinkIfSparse();
@@ -374,12 +408,11 @@ export class Dict<V = undefined> {
 
   clear(): void {
     if (this.records) this.records = new RecordArena();
-    this.keys = new ChunkedArray<string>();
+    this.keys = new ChunkedArray<string | typeof IN_RECORD>();
     if (this.vals) this.vals = new ChunkedArray<V>();
-    this.hashes = new Int32Array(MIN_BUCKETS);
-    this.next = new Int32Array(MIN_BUCKETS);
+    this.meta = new Int32Array(MIN_BUCKETS * this.stride);
+    this.idCapacity = MIN_BUCKETS;
     if (this.nums) this.nums = new Float64Array(MIN_BUCKETS);
-    if (this.tagCol) this.tagCol = new Uint32Array(MIN_BUCKETS);
     this.buckets = new Int32Array(MIN_BUCKETS);
     this.mask = MIN_BUCKETS - 1;
     this.resizing = false;
@@ -403,8 +436,8 @@ export class Dict<V = undefined> {
   }
 
   private link(id: number): void {
-    const b = this.bucketOf(this.hashes[id]);
-    this.next[id] = this.buckets[b];
+    const b = this.bucketOf(this.hashOf(id));
+    this.setNext(id, this.buckets[b]);
     this.buckets[b] = id + 1;
   }
 
@@ -446,12 +479,12 @@ export class Dict<V = undefined> {
     let low = 0;
     let high = 0;
     for (let id = this.buckets[b] - 1; id >= 0; ) {
-      const following = this.next[id] - 1;
-      if (this.hashes[id] & half) {
-        this.next[id] = high;
+      const following = this.nextOf(id) - 1;
+      if (this.hashOf(id) & half) {
+        this.setNext(id, high);
         high = id + 1;
       } else {
-        this.next[id] = low;
+        this.setNext(id, low);
         low = id + 1;
       }
       id = following;
@@ -465,8 +498,8 @@ export class Dict<V = undefined> {
     const upper = this.buckets[b + half];
     if (upper === 0) return;
     let tail = upper - 1;
-    while (this.next[tail] !== 0) tail = this.next[tail] - 1;
-    this.next[tail] = this.buckets[b];
+    while (this.nextOf(tail) !== 0) tail = this.nextOf(tail) - 1;
+    this.setNext(tail, this.buckets[b]);
     this.buckets[b] = upper;
   }
 
@@ -510,18 +543,18 @@ export class Dict<V = undefined> {
 
   /** Moves live entry `from` into the hole `to`, in place in its bucket's chain. */
   private relocate(from: number, to: number): void {
-    const b = this.bucketOf(this.hashes[from]);
+    const b = this.bucketOf(this.hashOf(from));
     this.setLinkAfter(b, this.predecessor(b, from), to + 1);
-    this.next[to] = this.next[from];
+    // Every field moves as it is, the chain link included: `to` takes from's place in the chain.
+    this.meta.copyWithin(to * this.stride, from * this.stride, (from + 1) * this.stride);
+    if (this.recordField >= 0) this.setRecordAt(from, -1);
     this.keys.set(to, this.keys.get(from));
     this.keys.set(from, undefined);
     if (this.vals) {
       this.vals.set(to, this.vals.get(from));
       this.vals.set(from, undefined);
     }
-    this.hashes[to] = this.hashes[from];
     if (this.nums) this.nums[to] = this.nums[from];
-    if (this.tagCol) this.tagCol[to] = this.tagCol[from];
     this.onRelocate?.(from, to);
   }
 
@@ -536,14 +569,14 @@ export class Dict<V = undefined> {
     const record = this.recordAt(id);
     if (record >= 0) return (this.records as RecordArena).key(record);
     const stored = this.keys.get(id) as string;
-    return this.packsValues ? stored.slice(0, (this.tagCol as Uint32Array)[id]) : stored;
+    return this.packsValues ? stored.slice(0, this.tagAt(id)) : stored;
   }
 
   valueAt(id: number): V {
-    if (this.packsValues) return (this.keys.get(id) as string).slice((this.tagCol as Uint32Array)[id]) as V;
+    if (this.packsValues) return (this.keys.get(id) as string).slice(this.tagAt(id)) as V;
     if (this.vals === null) return undefined as V;
-    const v = this.vals.get(id);
-    return (typeof v === 'number' && v < 0 && this.records !== null && this.keys.get(id) === IN_RECORD ? this.records.value(-1 - v) : v) as V;
+    const record = this.recordAt(id);
+    return (record >= 0 ? (this.records as RecordArena).value(record) : this.vals.get(id)) as V;
   }
 
   /**
@@ -557,7 +590,7 @@ export class Dict<V = undefined> {
     const record = this.recordAt(id);
     if (record < 0) this.vals?.set(id, value);
     else if (typeof value === 'string' && fitsRecord((this.records as RecordArena).keyLength(record), value.length)) {
-      (this.vals as ChunkedArray<V | number>).set(id, -1 - (this.records as RecordArena).replaceValue(record, value));
+      this.setRecordAt(id, (this.records as RecordArena).replaceValue(record, value));
     } else {
       const k = key ?? this.keyAt(id);
       (this.records as RecordArena).free(record);
@@ -579,7 +612,7 @@ export class Dict<V = undefined> {
   /** With the records option, puts entry id's key and value in a record if its value is a string that fits one; returns whether it did. */
   packAt(id: number): boolean {
     if (this.records === null || this.recordAt(id) >= 0) return false;
-    const value = (this.vals as ChunkedArray<V | number>).get(id);
+    const value = (this.vals as ChunkedArray<V>).get(id);
     const key = this.keys.get(id) as string;
     if (typeof value !== 'string' || !fitsRecord(key.length, value.length)) return false;
     this.storeRecord(id, key, value);
@@ -595,12 +628,19 @@ export class Dict<V = undefined> {
 
   private storeRecord(id: number, key: string, value: string): void {
     this.keys.set(id, IN_RECORD);
-    (this.vals as ChunkedArray<V | number>).set(id, -1 - (this.records as RecordArena).add(key, value));
+    (this.vals as ChunkedArray<V>).set(id, undefined);
+    this.setRecordAt(id, (this.records as RecordArena).add(key, value));
   }
 
   private storeApart(id: number, key: string, value: V): void {
     this.keys.set(id, key);
     if (this.vals) this.vals.set(id, value);
+    if (this.recordField >= 0) this.setRecordAt(id, -1);
+  }
+
+  /** Records handle (-1 for none) as entry id's; see meta. */
+  private setRecordAt(id: number, handle: number): void {
+    this.meta[id * this.stride + this.recordField] = ~handle;
   }
 
   /**
@@ -611,7 +651,7 @@ export class Dict<V = undefined> {
    */
   private storePacked(id: number, key: string, value: string): void {
     this.keys.set(id, [key, value].join(''));
-    (this.tagCol as Uint32Array)[id] = key.length;
+    this.setTagAt(id, key.length);
   }
 
   /** With packValues, the length of entry id's key and value together. */
@@ -627,12 +667,13 @@ export class Dict<V = undefined> {
     (this.nums as Float64Array)[id] = n;
   }
 
+  /** Entry id's tag, an unsigned 32-bit number (kept as an Int32). */
   tagAt(id: number): number {
-    return (this.tagCol as Uint32Array)[id];
+    return this.meta[id * this.stride + this.tagField] >>> 0;
   }
 
   setTagAt(id: number, tag: number): void {
-    (this.tagCol as Uint32Array)[id] = tag;
+    this.meta[id * this.stride + this.tagField] = tag;
   }
 
   /**
@@ -645,10 +686,9 @@ export class Dict<V = undefined> {
   memoryUsage(): number {
     let bytes = objectBytes(12) + this.keys.memoryUsage();
     if (this.vals) bytes += this.vals.memoryUsage();
-    const entries = this.hashes.length;
-    bytes += 2 * typedArrayBytesOf(4 * entries) + typedArrayBytesOf(4 * (this.mask + 1));
+    const entries = this.idCapacity;
+    bytes += typedArrayBytesOf(4 * this.stride * entries) + typedArrayBytesOf(4 * (this.mask + 1));
     if (this.nums) bytes += typedArrayBytesOf(8 * entries);
-    if (this.tagCol) bytes += typedArrayBytesOf(4 * entries);
     return bytes;
   }
 
@@ -673,7 +713,7 @@ export class Dict<V = undefined> {
     // The cursor counts in the bucket layout of this call, whatever visit() changes: a delete or lookup may take a resize step.
     const mask = this.mask;
     const chain: number[] = [];
-    for (let id = this.buckets[this.bucketOf(cursor & mask)] - 1; id >= 0; id = this.next[id] - 1) chain.push(id);
+    for (let id = this.buckets[this.bucketOf(cursor & mask)] - 1; id >= 0; id = this.nextOf(id) - 1) chain.push(id);
     for (const id of chain) visit(id);
     let v = (cursor | ~mask) >>> 0;
     v = reverseBits32(v);

@@ -447,25 +447,25 @@ describeDifferential('strings', (t) => {
     ['INCRBY', 'x', '-0'],
   ]);
 
-  // A counter below zero is kept as a number too, beside keys whose short values are records; 'in record' was the records' marker text.
+  // A counter below zero is kept as a number too, beside keys whose short values are records.
   t.sequence('counters below zero read as the strings they stand for', [
-    ['SET', 'in record', '5'],
+    ['SET', 'below zero', '5'],
     ['SET', 'neighbour', 'a short value'],
-    ['DECRBY', 'in record', '10'],
-    ['GET', 'in record'],
-    ['OBJECT', 'ENCODING', 'in record'],
-    ['STRLEN', 'in record'],
-    ['GETRANGE', 'in record', '0', '0'],
-    ['INCRBY', 'in record', '-2147483650'],
-    ['GET', 'in record'],
-    ['MGET', 'in record', 'neighbour'],
-    ['APPEND', 'in record', '7'],
-    ['GET', 'in record'],
+    ['DECRBY', 'below zero', '10'],
+    ['GET', 'below zero'],
+    ['OBJECT', 'ENCODING', 'below zero'],
+    ['STRLEN', 'below zero'],
+    ['GETRANGE', 'below zero', '0', '0'],
+    ['INCRBY', 'below zero', '-2147483650'],
+    ['GET', 'below zero'],
+    ['MGET', 'below zero', 'neighbour'],
+    ['APPEND', 'below zero', '7'],
+    ['GET', 'below zero'],
     ['DECR', 'fresh'],
     ['DECR', 'fresh'],
     ['INCRBY', 'fresh', '2'],
     ['GET', 'fresh'],
-    ['EXISTS', 'in record', 'neighbour', 'fresh'],
+    ['EXISTS', 'below zero', 'neighbour', 'fresh'],
     ['GET', 'neighbour'],
   ]);
 

@@ -28,8 +28,8 @@ function assertSameAs(dict: Dict<string>, model: Map<string, string>): void {
 
 /** memoryUsage, which derives the typed columns' sizes from two lengths, against each typed array's own size. */
 function assertColumnsCounted(dict: Dict<string>): void {
-  const inner = dict as unknown as Record<'hashes' | 'next' | 'buckets' | 'nums' | 'tagCol', ArrayBufferView | null> & Record<'keys' | 'vals', { memoryUsage(): number } | null>;
-  const columns = [inner.hashes, inner.next, inner.buckets, inner.nums, inner.tagCol].filter((a) => a !== null);
+  const inner = dict as unknown as Record<'meta' | 'buckets' | 'nums', ArrayBufferView | null> & Record<'keys' | 'vals', { memoryUsage(): number } | null>;
+  const columns = [inner.meta, inner.buckets, inner.nums].filter((a) => a !== null);
   const expected = objectBytes(12) + (inner.keys?.memoryUsage() ?? 0) + (inner.vals?.memoryUsage() ?? 0) + columns.reduce((sum, a) => sum + typedArrayBytes(a), 0);
   assert.equal(dict.memoryUsage(), expected, 'memoryUsage counts every typed column at its size');
 }
@@ -81,9 +81,9 @@ describe('Dict', () => {
 
   it('given a capacity, allocates its columns once for that many entries, then grows and shrinks as any table', () => {
     const dict = new Dict<string>({ numbers: true, tags: true, capacity: 100 });
-    const inner = dict as unknown as Record<'hashes' | 'buckets', Int32Array>;
-    const [hashes, buckets] = [inner.hashes, inner.buckets];
-    assert.equal(hashes.length, 128, 'room for 100 entries: the next power of two');
+    const inner = dict as unknown as Record<'meta' | 'buckets', Int32Array>;
+    const [meta, buckets] = [inner.meta, inner.buckets];
+    assert.equal(meta.length, 128 * 3, 'room for 100 entries (the next power of two) of three fields: hash, link and tag');
     const model = new Map<string, string>();
     for (let i = 0; i < 100; i++) {
       const id = dict.set(`key:${i}`, `value:${i}`);
@@ -91,7 +91,7 @@ describe('Dict', () => {
       dict.setTagAt(id, `key:${i}`.length);
       model.set(`key:${i}`, `value:${i}`);
     }
-    assert.ok(inner.hashes === hashes && inner.buckets === buckets, 'filling it to its capacity allocated no column again');
+    assert.ok(inner.meta === meta && inner.buckets === buckets, 'filling it to its capacity allocated no column again');
     assertSameAs(dict, model);
     for (let i = 100; i < 300; i++) {
       const id = dict.set(`key:${i}`, 'v');
