@@ -145,7 +145,10 @@ export class Client {
 
   /** Handles bytes from the socket. */
   receive(chunk: Buffer): void {
-    this.lastInteraction = this.server.clock.now();
+    const now = this.server.clock.now();
+    this.lastInteraction = now;
+    // Fresh to the millisecond, the LRU clock tells a key written over and over from one written now and then (see Database.isHot).
+    this.server.keyspace.refreshClock(now);
     this.process(chunk);
   }
 

@@ -91,7 +91,7 @@ export function conditionHolds(condition: SetCondition, found: boolean): boolean
 }
 
 /** A key used more recently than this is hot (see Database.isHot). */
-const HOT_KEY_MS = 1000;
+export const HOT_KEY_MS = 1;
 /** The cron's time for resizing and compacting tables, shared by all of them, in ms per tick. */
 const CRON_MAINTENANCE_MS = 1;
 /** Buckets or ids per step, between two looks at the clock. */
@@ -261,12 +261,17 @@ export class Database {
 
   /**
    * Whether the key in entry id was used less than HOT_KEY_MS ago (by its
-   * LRU clock; under an LFU policy no key counts as hot). A hot key is
-   * written with its value as a string of its own, so that writing it again
-   * stores the new string rather than copying its bytes into a record: at
-   * pipeline 16, SET of one key with 100-byte values ran 8% slower from a
-   * record. Records pay off for the many keys seldom written, which a write
-   * would otherwise turn into new strings for the collector (see records.ts).
+   * LRU clock, which each client's input refreshes; under an LFU policy no
+   * key counts as hot). A hot key is written with its value as a string of
+   * its own, so that writing it again stores the new string rather than
+   * copying its bytes into a record: SET of one key at pipeline 16 took
+   * 15-30% more CPU from a record. Only a key written that often gains: its
+   * strings die young, before the next scavenge. A key written a few
+   * milliseconds apart keeps its record, since under load a scavenge comes
+   * every few milliseconds, and a string stored into the old table outlives
+   * it, to be copied by it and promoted by the next: with 10,000 keys
+   * written in turn at pipeline 16, and a one-second threshold, that was a
+   * third of SET's CPU time (see records.ts).
    */
   private isHot(id: number): boolean {
     return this.keyspace.lfu === null && lruIdleMs(this.keyspace.lruClock, this.main.tagAt(id)) < HOT_KEY_MS;
@@ -491,8 +496,8 @@ export class Keyspace {
     }
   }
 
-  refreshClock(): void {
-    const now = this.clock.now();
+  /** Moves the LRU and LFU clocks to now, the clock's time (which a caller that has just read it passes). */
+  refreshClock(now = this.clock.now()): void {
     this.lruClock = lruClockAt(now);
     this.lfuMinutes = lfuMinutesAt(now);
   }
