@@ -126,17 +126,22 @@ export class Dict<V = undefined> {
   private vals: ChunkedArray<V> | null;
   /**
    * Each entry's fixed-size fields, `stride` Int32s from id * stride: HASH,
-   * NEXT, then at tagField its tag (tags, or packValues's key length) and at
+   * NEXT, then at tagField its tag (tags, or packValues's key length), at
    * recordField its record's handle as ~handle (records; 0, as a new
-   * array is filled, for none, so that an id not yet used reads as no record).
+   * array is filled, for none, so that an id not yet used reads as no
+   * record), and last, 8-byte aligned, its number (numbers), which nums
+   * reads as a Float64Array over the same bytes.
    */
   private meta: Int32Array;
   private readonly stride: number;
   private readonly tagField: number;
   private readonly recordField: number;
-  /** The ids meta (and nums) have room for. */
+  /** Where an entry's number is among its fields, counted in 8-byte units; -1 without numbers. */
+  private readonly numberField: number;
+  /** The ids meta has room for. */
   private idCapacity: number;
-  private nums: Float64Array | null;
+  /** meta's bytes as Float64s, for the numbers; null without them. */
+  private nums: Float64Array | null = null;
   // Initialised here rather than in the constructor, which may replace it (capacity): V8 then knows the field's type from the start.
   private buckets = new Int32Array(MIN_BUCKETS);
   /** buckets.length - 1; while resizing, the larger of the two sizes is the one allocated. */
@@ -185,13 +190,15 @@ export class Dict<V = undefined> {
       this.mask = slots - 1;
     }
     this.shrinkOnDelete = !options.shrinkByCall;
-    this.nums = options.numbers ? new Float64Array(slots) : null;
     this.packsValues = options.packValues === true;
     this.tagField = options.tags || this.packsValues ? NEXT + 1 : -1;
     this.recordField = options.records ? Math.max(NEXT, this.tagField) + 1 : -1;
-    this.stride = Math.max(NEXT, this.tagField, this.recordField) + 1;
+    const int32Fields = Math.max(NEXT, this.tagField, this.recordField) + 1;
+    const aligned = int32Fields + (int32Fields & 1);
+    this.numberField = options.numbers ? aligned / 2 : -1;
+    this.stride = options.numbers ? aligned + 2 : int32Fields;
     this.idCapacity = slots;
-    this.meta = new Int32Array(slots * this.stride);
+    this.meta = this.withNumbers(new Int32Array(slots * this.stride));
     this.records = options.records ? new RecordArena() : null;
     this.vals = options.keysOnly || this.packsValues ? null : new ChunkedArray<V>();
     this.onRelocate = options.onRelocate ?? null;
@@ -289,7 +296,7 @@ export class Dict<V = undefined> {
     const at = id * this.stride;
     this.meta[at + HASH] = h;
     if (this.tagField >= 0) this.meta[at + this.tagField] = 0;
-    if (this.nums) this.nums[id] = 0;
+    if (this.nums) this.setNumberAt(id, 0);
     this.store(id, key, value);
     this.link(id);
     this.size++;
@@ -307,15 +314,18 @@ export class Dict<V = undefined> {
     return this.used++;
   }
 
+  /** Gives meta room for capacity ids (more or fewer), keeping the fields of the ids that still fit. */
   private growColumns(capacity: number): void {
-    const grow = <T extends Int32Array | Float64Array>(a: T, length: number, make: (n: number) => T): T => {
-      const b = make(length);
-      b.set(a.subarray(0, Math.min(a.length, length)));
-      return b;
-    };
-    this.meta = grow(this.meta, capacity * this.stride, (n) => new Int32Array(n));
-    if (this.nums) this.nums = grow(this.nums, capacity, (n) => new Float64Array(n));
+    const meta = new Int32Array(capacity * this.stride);
+    meta.set(this.meta.subarray(0, Math.min(this.meta.length, meta.length)));
+    this.meta = this.withNumbers(meta);
     this.idCapacity = capacity;
+  }
+
+  /** meta, a new array of the fields, after pointing nums at its bytes. */
+  private withNumbers(meta: Int32Array): Int32Array {
+    if (this.numberField >= 0) this.nums = new Float64Array(meta.buffer, meta.byteOffset, meta.length / 2);
+    return meta;
   }
 
   /** Removes key; returns whether it was present. */
@@ -410,9 +420,8 @@ export class Dict<V = undefined> {
     if (this.records) this.records = new RecordArena();
     this.keys = new ChunkedArray<string | typeof IN_RECORD>();
     if (this.vals) this.vals = new ChunkedArray<V>();
-    this.meta = new Int32Array(MIN_BUCKETS * this.stride);
+    this.meta = this.withNumbers(new Int32Array(MIN_BUCKETS * this.stride));
     this.idCapacity = MIN_BUCKETS;
-    if (this.nums) this.nums = new Float64Array(MIN_BUCKETS);
     this.buckets = new Int32Array(MIN_BUCKETS);
     this.mask = MIN_BUCKETS - 1;
     this.resizing = false;
@@ -554,7 +563,6 @@ export class Dict<V = undefined> {
       this.vals.set(to, this.vals.get(from));
       this.vals.set(from, undefined);
     }
-    if (this.nums) this.nums[to] = this.nums[from];
     this.onRelocate?.(from, to);
   }
 
@@ -660,11 +668,11 @@ export class Dict<V = undefined> {
   }
 
   numberAt(id: number): number {
-    return (this.nums as Float64Array)[id];
+    return (this.nums as Float64Array)[id * (this.stride >> 1) + this.numberField];
   }
 
   setNumberAt(id: number, n: number): void {
-    (this.nums as Float64Array)[id] = n;
+    (this.nums as Float64Array)[id * (this.stride >> 1) + this.numberField] = n;
   }
 
   /** Entry id's tag, an unsigned 32-bit number (kept as an Int32). */
@@ -678,18 +686,15 @@ export class Dict<V = undefined> {
 
   /**
    * Bytes of the table itself, keys and values aside (see memory.ts): the
-   * object, its arrays and typed columns. A collection's figure is taken
-   * after each write to it, so this reads two lengths rather than each typed
-   * array's: the per-entry columns always share one length, and the buckets
-   * number mask + 1.
+   * object, its arrays and its typed arrays. A collection's figure is taken
+   * after each write to it, so this reads the sizes the dict keeps rather
+   * than each typed array's: meta holds idCapacity entries' fields (nums
+   * being a view of its bytes), and the buckets number mask + 1.
    */
   memoryUsage(): number {
     let bytes = objectBytes(12) + this.keys.memoryUsage();
     if (this.vals) bytes += this.vals.memoryUsage();
-    const entries = this.idCapacity;
-    bytes += typedArrayBytesOf(4 * this.stride * entries) + typedArrayBytesOf(4 * (this.mask + 1));
-    if (this.nums) bytes += typedArrayBytesOf(8 * entries);
-    return bytes;
+    return bytes + typedArrayBytesOf(4 * this.stride * this.idCapacity) + typedArrayBytesOf(4 * (this.mask + 1));
   }
 
   /** A uniformly random live entry id, or -1 when empty. */
