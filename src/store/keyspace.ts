@@ -90,6 +90,8 @@ export function conditionHolds(condition: SetCondition, found: boolean): boolean
   return condition === 'always' || (condition === 'absent') !== found;
 }
 
+/** The keyspace table's number for a key with no deadline (see Database.main). */
+const NO_DEADLINE = 0;
 /** A key used more recently than this is hot (see Database.isHot). */
 export const HOT_KEY_MS = 1;
 /** The cron's time for resizing and compacting tables, shared by all of them, in ms per tick. */
@@ -108,9 +110,11 @@ export class Database {
    * access.ts). A key added with a short string value is kept with its
    * value as a record outside the V8 heap (Dict's records), for as long as
    * its value is a string that fits and it is not hot (see isHot). A key of
-   * its own shares its string with the expires table.
+   * its own shares its string with the expires table. Each entry's number
+   * is its key's deadline (NO_DEADLINE for none), a copy of the expires
+   * table's (see setExpire) that a lookup reads beside the entry's hash.
    */
-  readonly main = new Dict<Value>({ tags: true, records: true, shrinkByCall: true });
+  readonly main = new Dict<Value>({ tags: true, records: true, numbers: true, shrinkByCall: true });
   /** Sum of the accounted bytes of the keys. */
   bytes = 0;
   /** The entry the last lookup found: usually the key a write then reports, saving recount() a search. */
@@ -167,7 +171,7 @@ export class Database {
   private findLive(key: string, touch: boolean, h = hashString(key)): number {
     const id = this.main.find(key, h);
     if (id < 0) return -1;
-    if (this.expires.size !== 0 && this.expireIfNeeded(key, h)) return -1;
+    if (this.expires.size !== 0 && this.expiredAt(id, key)) return -1;
     if (touch && !this.keyspace.noTouch) this.main.setTagAt(id, this.keyspace.touchedTag(this.main.tagAt(id)));
     this.lastFound = id;
     return id;
@@ -346,14 +350,16 @@ export class Database {
    * shares its string with the expires table.
    */
   setExpire(key: string, atMs: number, h = hashString(key)): void {
+    const id = this.idOf(key, h);
     let deadline = this.expires.size === 0 ? -1 : this.expires.find(key, h);
     if (deadline < 0) {
-      const id = this.idOf(key, h);
       const inRecord = id >= 0 && this.main.isRecord(id);
       if (inRecord) this.bytes += stringBytes(key.length);
       deadline = this.expires.add(id < 0 || inRecord ? key : this.main.keyAt(id), undefined, h);
     }
     this.expires.setNumberAt(deadline, atMs);
+    // The epoch itself, long past, would read as no deadline: -1 is as past.
+    if (id >= 0) this.main.setNumberAt(id, atMs === NO_DEADLINE ? -1 : atMs);
   }
 
   /** Removes the deadline; returns whether there was one (h as for findLive). */
@@ -362,17 +368,24 @@ export class Database {
     const deadline = this.expires.find(key, h);
     if (deadline < 0) return false;
     const id = this.idOf(key, h);
-    if (id >= 0 && this.main.isRecord(id)) this.bytes -= stringBytes(key.length);
+    if (id >= 0) {
+      if (this.main.isRecord(id)) this.bytes -= stringBytes(key.length);
+      this.main.setNumberAt(id, NO_DEADLINE);
+    }
     this.expires.deleteAt(deadline);
     return true;
   }
 
   /** Deletes the key if its deadline has passed; returns whether it did (h as for findLive). */
   expireIfNeeded(key: string, h?: number): boolean {
-    const id = this.expires.find(key, h);
-    if (id < 0) return false;
-    const when = this.expires.numberAt(id);
-    if (this.keyspace.clock.now() <= when) return false;
+    const id = this.main.find(key, h);
+    return id >= 0 && this.expiredAt(id, key);
+  }
+
+  /** Deletes key, in entry id, if its deadline has passed, unless the dataset is frozen; returns whether it had passed. */
+  private expiredAt(id: number, key: string): boolean {
+    const when = this.main.numberAt(id);
+    if (when === NO_DEADLINE || this.keyspace.clock.now() <= when) return false;
     if (!this.keyspace.frozen) this.deleteExpired(key);
     return true;
   }
@@ -449,7 +462,7 @@ export class Keyspace {
   dirty = 0;
   private readonly listeners: ChangeListener[] = [];
   private readonly subscriptions: ChangeSubscription[] = [];
-  /** The LRU clock and LFU's minute clock (see access.ts), refreshed by the cron. */
+  /** The LRU clock and LFU's minute clock (see access.ts), refreshed by the cron and as clients' input arrives. */
   lruClock = 0;
   lfuMinutes = 0;
   /** Set while an LFU maxmemory-policy is in force: key tags are LFU words. */

@@ -19,8 +19,9 @@
  *                            (map, hash and length header, then the bytes)
  *   valueBytes             = stringBytes for a string, Collection.memoryUsage() for a
  *                            collection, 0 or 16 for a counter (see stringValueBytes)
- *   MAIN_ENTRY_BYTES       = one entry of the keyspace Dict's parallel arrays (key and
- *                            value pointers, hash, chain link, LRU/LFU tag) and its share
+ *   MAIN_ENTRY_BYTES       = one entry of the keyspace Dict's arrays (key and value
+ *                            pointers, hash, chain link, LRU/LFU tag, record handle,
+ *                            deadline) and its share
  *                            of the buckets, with average growth slack
  *
  * Collections keep their own figure current as they change, so memoryUsage()
@@ -85,11 +86,11 @@ export function objectBytes(fields: number): number {
 /**
  * Keyspace Dict columns per entry: key and value pointers (counted with the
  * 1.25 average slack of JS arrays; the chunked columns that hold them now have
- * less, so this is a few bytes high), hash, chain link, tag (4 bytes each) and a
- * bucket at load factor 0.75 on average; typed columns double as they grow,
- * so they are 3/4 full on average.
+ * less, so this is a few bytes high), hash, chain link, tag, record handle (4
+ * bytes each), deadline (8) and a bucket at load factor 0.75 on average; typed
+ * arrays double as they grow, so they are 3/4 full on average.
  */
-export const MAIN_ENTRY_BYTES = Math.round(2 * POINTER * 1.25 + (4 + 4 + 4 + 4 / 0.75) * 1.33);
+export const MAIN_ENTRY_BYTES = Math.round(2 * POINTER * 1.25 + (4 + 4 + 4 + 4 + 8 + 4 / 0.75) * 1.33);
 
 /** The expires Dict's columns per entry (it has no value column): key pointer, hash, chain link, deadline, bucket. */
 export const EXPIRES_ENTRY_BYTES = Math.round(POINTER * 1.25 + (4 + 4 + 8 + 4 / 0.75) * 1.33);
