@@ -236,7 +236,7 @@ export class Eviction {
   private score(db: Database, id: number): number {
     const keyspace = this.keyspace;
     // volatile-ttl: the sooner the deadline, the better.
-    if (this.policy.rank === 'ttl') return -db.expires.numberAt(id);
+    if (this.policy.rank === 'ttl') return -db.getExpire(db.expires.keyAt(id));
     const tag = this.policy.allKeys ? db.main.tagAt(id) : db.main.tagAt(db.main.find(db.expires.keyAt(id)));
     if (this.policy.rank === 'lru') return lruIdleMs(keyspace.lruClock, tag);
     return 255 - lfuCounter(tag, keyspace.lfu as LfuSettings, keyspace.lfuMinutes);

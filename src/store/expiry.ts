@@ -251,8 +251,9 @@ export class ActiveExpiry {
     // The buffers are overwritten, never truncated: setting an array's length is a call into the V8 runtime.
     let inBucket = 0;
     const collect = (id: number) => {
-      keys[inBucket] = expires.keyAt(id);
-      deadlines[inBucket++] = expires.numberAt(id);
+      const key = expires.keyAt(id);
+      keys[inBucket] = key;
+      deadlines[inBucket++] = db.getExpire(key);
     };
     let sampled = 0;
     let expired = 0;

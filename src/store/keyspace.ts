@@ -111,16 +111,17 @@ export class Database {
    * value as a record outside the V8 heap (Dict's records), for as long as
    * its value is a string that fits and it is not hot (see isHot). A key of
    * its own shares its string with the expires table. Each entry's number
-   * is its key's deadline (NO_DEADLINE for none), a copy of the expires
-   * table's (see setExpire) that a lookup reads beside the entry's hash.
+   * is its key's deadline in unix milliseconds (NO_DEADLINE for none), which
+   * a lookup reads beside the entry's hash, with no search of the expires
+   * table (Redis searches its expires dict).
    */
   readonly main = new Dict<Value>({ tags: true, records: true, numbers: true, shrinkByCall: true });
   /** Sum of the accounted bytes of the keys. */
   bytes = 0;
   /** The entry the last lookup found: usually the key a write then reports, saving recount() a search. */
   private lastFound = -1;
-  /** Keys with a deadline, in unix milliseconds. */
-  readonly expires = new Dict<undefined>({ numbers: true, keysOnly: true, shrinkByCall: true });
+  /** The keys with a deadline (kept in main): the ones the active expiry cycle samples and INFO counts. */
+  readonly expires = new Dict<undefined>({ keysOnly: true, shrinkByCall: true });
 
   constructor(
     readonly index: number,
@@ -332,47 +333,47 @@ export class Database {
     const h = hashString(key);
     const id = this.main.find(key, h);
     if (id < 0) return false;
+    // persist finds the entry again, unless it is the hint.
+    this.lastFound = id;
     this.persist(key, h);
     this.bytes -= this.accountedBytesAt(id);
     this.main.deleteAt(id);
     return true;
   }
 
-  /** Deadline in unix ms, or -1 when the key has none. Does not check existence. */
+  /** Deadline in unix ms, or -1 when the key has none or is missing. Does not expire it. */
   getExpire(key: string): number {
-    const id = this.expires.find(key);
-    return id < 0 ? -1 : this.expires.numberAt(id);
+    const id = this.main.find(key);
+    const when = id < 0 ? NO_DEADLINE : this.main.numberAt(id);
+    return when === NO_DEADLINE ? -1 : when;
   }
 
   /**
-   * Sets key's deadline. A key in a record keeps it, and the expires table
-   * gets a string of the key of its own (counted in bytes); a key of its own
+   * Sets the deadline of key, which must exist. A key newly given one joins
+   * the expires table: a key in a record keeps it, and the expires table gets
+   * a string of the key of its own (counted in bytes); a key of its own
    * shares its string with the expires table.
    */
   setExpire(key: string, atMs: number, h = hashString(key)): void {
     const id = this.idOf(key, h);
-    let deadline = this.expires.size === 0 ? -1 : this.expires.find(key, h);
-    if (deadline < 0) {
-      const inRecord = id >= 0 && this.main.isRecord(id);
+    if (id < 0) return;
+    if (this.main.numberAt(id) === NO_DEADLINE) {
+      const inRecord = this.main.isRecord(id);
       if (inRecord) this.bytes += stringBytes(key.length);
-      deadline = this.expires.add(id < 0 || inRecord ? key : this.main.keyAt(id), undefined, h);
+      this.expires.add(inRecord ? key : this.main.keyAt(id), undefined, h);
     }
-    this.expires.setNumberAt(deadline, atMs);
     // The epoch itself, long past, would read as no deadline: -1 is as past.
-    if (id >= 0) this.main.setNumberAt(id, atMs === NO_DEADLINE ? -1 : atMs);
+    this.main.setNumberAt(id, atMs === NO_DEADLINE ? -1 : atMs);
   }
 
   /** Removes the deadline; returns whether there was one (h as for findLive). */
   persist(key: string, h?: number): boolean {
     if (this.expires.size === 0) return false;
-    const deadline = this.expires.find(key, h);
-    if (deadline < 0) return false;
     const id = this.idOf(key, h);
-    if (id >= 0) {
-      if (this.main.isRecord(id)) this.bytes -= stringBytes(key.length);
-      this.main.setNumberAt(id, NO_DEADLINE);
-    }
-    this.expires.deleteAt(deadline);
+    if (id < 0 || this.main.numberAt(id) === NO_DEADLINE) return false;
+    if (this.main.isRecord(id)) this.bytes -= stringBytes(key.length);
+    this.main.setNumberAt(id, NO_DEADLINE);
+    this.expires.deleteAt(this.expires.find(key, h));
     return true;
   }
 

@@ -92,8 +92,8 @@ export function objectBytes(fields: number): number {
  */
 export const MAIN_ENTRY_BYTES = Math.round(2 * POINTER * 1.25 + (4 + 4 + 4 + 4 + 8 + 4 / 0.75) * 1.33);
 
-/** The expires Dict's columns per entry (it has no value column): key pointer, hash, chain link, deadline, bucket. */
-export const EXPIRES_ENTRY_BYTES = Math.round(POINTER * 1.25 + (4 + 4 + 8 + 4 / 0.75) * 1.33);
+/** The expires Dict's columns per entry (it has no value column; the deadline is the keyspace table's): key pointer, hash, chain link, bucket. */
+export const EXPIRES_ENTRY_BYTES = Math.round(POINTER * 1.25 + (4 + 4 + 4 / 0.75) * 1.33);
 
 /** V8's largest small integer (Smi) on 64-bit Node without pointer compression: held in the pointer itself. */
 const SMI_MAX = 2 ** 31 - 1;
