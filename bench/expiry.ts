@@ -16,6 +16,8 @@ const VALUE = 'v'.repeat(10);
 const CALIBRATION_KEYS = 50_000;
 /** The deadline is this long after the foreseen end of the load (which may take half as long again as foreseen). */
 const LOAD_SLACK = 1.5;
+/** Loads that overran their deadline on a busy machine are done again, foreseen by the last one's length, this many times in all. */
+const LOAD_ATTEMPTS = 3;
 const LEAD_MS = 2000;
 /** The quiet window before the deadline that the burst is compared with. */
 const BEFORE_MS = 1000;
@@ -41,15 +43,26 @@ function windowOf(latencies: number[]): Window {
   return { pings: sorted.length, p50: quantile(sorted, 0.5), p999: quantile(sorted, 0.999), max: sorted[sorted.length - 1] ?? NaN };
 }
 
-/** Loads the keys with one PXAT deadline far enough ahead for the load to finish before it; returns the deadline on performance.now()'s clock. */
+/**
+ * Loads the keys with one PXAT deadline far enough ahead for the load to
+ * finish before it; returns the deadline on performance.now()'s clock. The
+ * load is foreseen from calibration keys set the same way (with a deadline
+ * an hour ahead); one that overruns anyway is flushed and done again.
+ */
 async function loadExpiringKeys(port: number, keys: number): Promise<number> {
-  const calibrationMs = await load(port, 0, CALIBRATION_KEYS, (i) => resp('SET', `calibration:${i}`, VALUE));
-  await call(port, 'FLUSHALL');
-  const deadline = Date.now() + LEAD_MS + (calibrationMs * keys * LOAD_SLACK) / CALIBRATION_KEYS;
-  await load(port, 0, keys, (i) => resp('SET', `key:${i}`, VALUE, 'PXAT', String(Math.round(deadline))));
-  const left = deadline - Date.now();
-  if (left < BEFORE_MS) throw new Error(`loading ${keys} keys overran the deadline chosen after calibration (${Math.round(left)} ms left)`);
-  return performance.now() + left;
+  const inAnHour = String(Date.now() + 3_600_000);
+  const calibrationMs = await load(port, 0, CALIBRATION_KEYS, (i) => resp('SET', `calibration:${i}`, VALUE, 'PXAT', inAnHour));
+  let foreseenMs = (calibrationMs * keys) / CALIBRATION_KEYS;
+  for (let attempt = 1; ; attempt++) {
+    await call(port, 'FLUSHALL');
+    const deadline = Date.now() + LEAD_MS + foreseenMs * LOAD_SLACK;
+    const loadMs = await load(port, 0, keys, (i) => resp('SET', `key:${i}`, VALUE, 'PXAT', String(Math.round(deadline))));
+    const left = deadline - Date.now();
+    if (left >= BEFORE_MS) return performance.now() + left;
+    if (attempt === LOAD_ATTEMPTS) throw new Error(`loading ${keys} keys overran its deadline ${attempt} times (${Math.round(left)} ms left)`);
+    log(`expiry: loading ${fmt.int(keys)} keys took ${fmt.int(loadMs)} ms, past the deadline; loading them again`);
+    foreseenMs = loadMs;
+  }
 }
 
 /** PINGs one at a time until stopped; each reply's time and latency. */
@@ -142,7 +155,7 @@ async function run(options: RunOptions) {
     made,
     '',
     `A freshly started server of each kind gets ${fmt.int(keys)} keys (\`SET key:N <10 bytes> PXAT <deadline>\`, all the same deadline), pipelined by the bench process (on CPU 1).`,
-    `The deadline is chosen to fall ${LEAD_MS / 1000} s or more after the load ends: ${fmt.int(CALIBRATION_KEYS)} keys are first loaded, timed and flushed to foresee the load's length.`,
+    `The deadline is chosen to fall ${LEAD_MS / 1000} s or more after the load ends: ${fmt.int(CALIBRATION_KEYS)} keys are first loaded the same way, timed and flushed to foresee the load's length (a load that overruns it anyway is flushed and done again).`,
     'From the end of the load a separate connection sends PINGs, one at a time, and times each round trip; another polls DBSIZE every',
     `${DBSIZE_POLL_MS} ms from the deadline on. The burst is from the deadline until DBSIZE first reads 0 (both servers count keys not yet reclaimed);`,
     `a PING belongs to the window its reply arrives in. Nothing reads the keys, so only the active expiry cycle reclaims them.`,
