@@ -165,11 +165,11 @@ const PLAIN_DIGITS_MAX = 15;
  * operands mostly are; undefined for any other form.
  */
 function parsePlainDecimal(s: string): LongDouble | undefined {
-  const signed = s.charCodeAt(0) === 45 /* - */ || s.charCodeAt(0) === 43; /* + */
+  const hasSign = s.charCodeAt(0) === 45 /* - */ || s.charCodeAt(0) === 43; /* + */
   let mantissa = 0;
   let digits = 0;
   let fractionDigits = -1;
-  for (let i = signed ? 1 : 0; i < s.length; i++) {
+  for (let i = hasSign ? 1 : 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 46 /* . */ && fractionDigits < 0) {
       fractionDigits = 0;
