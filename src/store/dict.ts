@@ -86,16 +86,7 @@ export interface DictOptions {
   /** Keys alone (a set of keys, a key to a number): no value column, every value reads undefined. */
   keysOnly?: boolean;
   /**
-   * Keep each key and its (string) value as ONE flat string, the key's bytes
-   * then the value's, with the key's length in the tag column: no value
-   * column, and one string header and one rounding to 8 bytes an entry fewer
-   * (a large hash's 12-byte fields with 12-byte values take about 64 bytes
-   * a field instead of 96). Reads slice: a slice of 13 bytes or more is a V8
-   * SlicedString pointing into the pair, a shorter one a copy.
-   */
-  packValues?: boolean;
-  /**
-   * For the keyspace: a new entry's key and short string value (RECORD_MAX
+   * For the keyspace and large hashes: a new entry's key and short string value (RECORD_MAX
    * bytes together) are kept as one record outside the V8 heap (see
    * records.ts), with the record's handle among the entry's fields (see
    * meta), so that a lookup of it reads neither the keys column nor the
@@ -120,13 +111,13 @@ export interface DictOptions {
 }
 
 export class Dict<V = undefined> {
-  /** Each key, or with packValues each key and value packed into one string; IN_RECORD for a record. */
+  /** Each key; IN_RECORD for a record. */
   private keys = new ChunkedArray<string | typeof IN_RECORD>();
   /** The value column; null for a keysOnly dict (8 bytes an entry saved). Unset for a record. */
   private vals: ChunkedArray<V> | null;
   /**
    * Each entry's fixed-size fields, `stride` Int32s from id * stride: HASH,
-   * NEXT, then at tagField its tag (tags, or packValues's key length), at
+   * NEXT, then at tagField its tag (tags), at
    * recordField its record's handle as ~handle (records; 0, as a new
    * array is filled, for none, so that an id not yet used reads as no
    * record), and last, 8-byte aligned, its number (numbers), which nums
@@ -176,10 +167,13 @@ export class Dict<V = undefined> {
   size = 0;
 
   private readonly shrinkOnDelete: boolean;
-  /** See DictOptions.packValues: the key's length is in the tag column. */
-  readonly packsValues: boolean;
   /** With the records option, where the records are; else null. */
   private records: RecordArena | null;
+
+  /** Whether the dict has the records option. */
+  get keepsRecords(): boolean {
+    return this.records !== null;
+  }
   private readonly onRelocate: ((from: number, to: number) => void) | null;
 
   constructor(options: DictOptions = {}) {
@@ -190,8 +184,7 @@ export class Dict<V = undefined> {
       this.mask = slots - 1;
     }
     this.shrinkOnDelete = !options.shrinkByCall;
-    this.packsValues = options.packValues === true;
-    this.tagField = options.tags || this.packsValues ? NEXT + 1 : -1;
+    this.tagField = options.tags ? NEXT + 1 : -1;
     this.recordField = options.records ? Math.max(NEXT, this.tagField) + 1 : -1;
     const int32Fields = Math.max(NEXT, this.tagField, this.recordField) + 1;
     const aligned = int32Fields + (int32Fields & 1);
@@ -200,7 +193,7 @@ export class Dict<V = undefined> {
     this.idCapacity = slots;
     this.meta = this.withNumbers(new Int32Array(slots * this.stride));
     this.records = options.records ? new RecordArena() : null;
-    this.vals = options.keysOnly || this.packsValues ? null : new ChunkedArray<V>();
+    this.vals = options.keysOnly ? null : new ChunkedArray<V>();
     this.onRelocate = options.onRelocate ?? null;
   }
 
@@ -226,10 +219,7 @@ export class Dict<V = undefined> {
   hasKeyAt(id: number, key: string): boolean {
     const record = this.recordAt(id);
     if (record >= 0) return (this.records as RecordArena).hasKey(record, key);
-    const stored = this.keys.get(id);
-    if (!this.packsValues) return stored === key;
-    // lastIndexOf from 0 tries the one position startsWith would, in about 40 ns against 65 for a 20-byte key.
-    return this.tagAt(id) === key.length && (stored as string).lastIndexOf(key, 0) === 0;
+    return this.keys.get(id) === key;
   }
 
   /** With the records option, the record holding entry id's key and value, else -1. */
@@ -576,12 +566,10 @@ export class Dict<V = undefined> {
   keyAt(id: number): string {
     const record = this.recordAt(id);
     if (record >= 0) return (this.records as RecordArena).key(record);
-    const stored = this.keys.get(id) as string;
-    return this.packsValues ? stored.slice(0, this.tagAt(id)) : stored;
+    return this.keys.get(id) as string;
   }
 
   valueAt(id: number): V {
-    if (this.packsValues) return (this.keys.get(id) as string).slice(this.tagAt(id)) as V;
     if (this.vals === null) return undefined as V;
     const record = this.recordAt(id);
     return (record >= 0 ? (this.records as RecordArena).value(record) : this.vals.get(id)) as V;
@@ -590,11 +578,9 @@ export class Dict<V = undefined> {
   /**
    * Replaces entry id's value. A record keeps a string value that fits it;
    * any other value takes the key out of its record, as key when the
-   * caller has it as a string of its own. With packValues the pair is packed
-   * again, from key rather than a slice.
+   * caller has it as a string of its own.
    */
   setValueAt(id: number, value: V, key?: string): void {
-    if (this.packsValues) return this.storePacked(id, key ?? this.keyAt(id), value as string);
     const record = this.recordAt(id);
     if (record < 0) this.vals?.set(id, value);
     else if (typeof value === 'string' && fitsRecord((this.records as RecordArena).keyLength(record), value.length)) {
@@ -627,10 +613,9 @@ export class Dict<V = undefined> {
     return true;
   }
 
-  /** Stores a new entry's key and value: as one string with packValues, as a record when the records option and their size allow. */
+  /** Stores a new entry's key and value: as a record when the records option and their size allow. */
   private store(id: number, key: string, value: V): void {
-    if (this.packsValues) this.storePacked(id, key, value as string);
-    else if (this.records !== null && typeof value === 'string' && fitsRecord(key.length, value.length)) this.storeRecord(id, key, value);
+    if (this.records !== null && typeof value === 'string' && fitsRecord(key.length, value.length)) this.storeRecord(id, key, value);
     else this.storeApart(id, key, value);
   }
 
@@ -649,22 +634,6 @@ export class Dict<V = undefined> {
   /** Records handle (-1 for none) as entry id's; see meta. */
   private setRecordAt(id: number, handle: number): void {
     this.meta[id * this.stride + this.recordField] = ~handle;
-  }
-
-  /**
-   * Packs key then value into one sequential string, the key's length going
-   * to the tag column (packValues). `key + value` would make a ConsString (a
-   * 32-byte object keeping both parts alive); Array.prototype.join copies
-   * both into one flat string.
-   */
-  private storePacked(id: number, key: string, value: string): void {
-    this.keys.set(id, [key, value].join(''));
-    this.setTagAt(id, key.length);
-  }
-
-  /** With packValues, the length of entry id's key and value together. */
-  pairLength(id: number): number {
-    return (this.keys.get(id) as string).length;
   }
 
   numberAt(id: number): number {

@@ -6,13 +6,15 @@
  * longer than hash-max-listpack-value bytes, it becomes a Dict, for good
  * (Redis never converts back either).
  *
- * A table of more than hash-max-listpack-entries fields packs each field and
- * its value into one string (DictOptions.packValues): about 30 bytes a field
- * less, which is what keeps a large hash leaner than Redis's. A smaller
- * table, one made for a long field or value, keeps them apart until it grows
- * that large: packing costs every write a new string of both and every
- * lookup a slower comparison (HSET of one field of a table, in-process:
- * 830 ns packed, 730 apart).
+ * A table of more than hash-max-listpack-entries fields keeps each field and
+ * its value as one record outside the V8 heap (DictOptions.records, see
+ * records.ts): a pair takes a 4-byte header rather than two string headers,
+ * which is what keeps a large hash leaner than Redis's, and a value written
+ * again goes into its record in place, where a new string stored into a
+ * table that has outlived a few scavenges would be copied and promoted by
+ * the next ones. A smaller table, one made for a long field or value, keeps
+ * them apart until it grows that large: a record costs each read a string
+ * made of its bytes.
  */
 import { Dict, hashString } from './dict.js';
 import type { Collection } from './keyspace.js';
@@ -25,14 +27,15 @@ export interface HashLimits {
   maxListpackValue: number;
 }
 
-/** A table for the hashtable encoding, with room for capacity fields; packed: fields and values in one string each (see above). */
-function newTable(capacity: number, packed: boolean): Dict<string> {
-  return new Dict<string>({ packValues: packed, capacity });
+/** A table for the hashtable encoding, with room for capacity fields; records: fields and values in records (see above). */
+function newTable(capacity: number, records: boolean): Dict<string> {
+  return new Dict<string>({ records, capacity });
 }
 
-/** Bytes of the strings that hold entry id's field and value (see memory.ts). */
+/** Bytes of the record or the strings that hold entry id's field and value (see memory.ts). */
 function pairBytes(table: Dict<string>, id: number): number {
-  if (table.packsValues) return stringBytes(table.pairLength(id));
+  const record = table.recordBytesAt(id);
+  if (record >= 0) return record;
   return stringBytes(table.keyAt(id).length) + stringBytes(table.valueAt(id).length);
 }
 
@@ -43,7 +46,7 @@ export class Hash implements Collection, Slotted {
   /** The listpack encoding; empty once the table is in use. */
   private pairs: string[] = [];
   private table: Dict<string> | null = null;
-  /** Bytes of the field and value strings, or of the packed pairs once a table (see memory.ts). */
+  /** Bytes of the field and value strings, or of their records (see memory.ts). */
   private stringBytes = 0;
 
   get size(): number {
@@ -67,7 +70,7 @@ export class Hash implements Collection, Slotted {
     const copy = new Hash();
     copy.stringBytes = this.stringBytes;
     if (this.table) {
-      const table = newTable(this.size, this.table.packsValues);
+      const table = newTable(this.size, this.table.keepsRecords);
       this.forEach((field, value) => table.add(field, value));
       copy.table = table;
     } else copy.pairs = this.pairs.slice();
@@ -102,7 +105,7 @@ export class Hash implements Collection, Slotted {
     const id = table.find(field, h);
     if (id < 0) {
       this.stringBytes += pairBytes(table, table.add(field, value, h));
-      if (!table.packsValues && table.size > limits.maxListpackEntries) this.moveTo(newTable(table.size, true));
+      if (!table.keepsRecords && table.size > limits.maxListpackEntries) this.moveTo(newTable(table.size, true));
       return true;
     }
     const before = pairBytes(table, id);
@@ -150,9 +153,9 @@ export class Hash implements Collection, Slotted {
     return true;
   }
 
-  /** Moves the pairs into a table (packed: see above), their running count of bytes with them. */
-  private convert(packed: boolean): void {
-    this.moveTo(newTable((this.pairs.length >> 1) + 1, packed));
+  /** Moves the pairs into a table (records: see above), their running count of bytes with them. */
+  private convert(records: boolean): void {
+    this.moveTo(newTable((this.pairs.length >> 1) + 1, records));
   }
 
   /** Moves every field and value into table, an empty one, which becomes the hash's; the bytes are counted again. */

@@ -1,10 +1,11 @@
 /**
  * Keys with their string values, kept as bytes outside the V8 heap: the
- * keyspace's records (see Dict's records option). A record is the key's
- * length and the value's (16 bits each), then the key's bytes and the
- * value's, in a slot of a 64 KB buffer. Slots come in classes of 8-byte
- * steps; a freed slot goes on its class's free list, linked through its own
- * first bytes.
+ * records of the keyspace and of large hashes (see Dict's records option). A
+ * record is the key's length and the value's (16 bits each), then the key's
+ * bytes and the value's, in a slot of a buffer. Slots come in classes of
+ * 8-byte steps; a freed slot goes on its class's free list, linked through
+ * its own first bytes. An arena's buffers double from 1 KB up to 64 KB, so
+ * that a hash of a few hundred fields takes a few KB rather than 64.
  *
  * Why: a key and value held as JS strings are objects the garbage collector
  * copies and visits, and every overwrite stores a new young string into the
@@ -19,11 +20,14 @@
  */
 import { latin1, latin1At, putLatin1 } from '../resp/latin1.js';
 
+/** The largest buffer: 2^OFFSET_BITS slots of 8 bytes. */
 const BUFFER_BYTES = 64 * 1024;
 const OFFSET_BITS = 13;
 const OFFSET_MASK = (1 << OFFSET_BITS) - 1;
 const HEADER_BYTES = 4;
 const SLOT_MAX = 1024;
+/** The first buffer's size: the largest slot fits every buffer. */
+const FIRST_BUFFER_BYTES = SLOT_MAX;
 /** The most bytes a record holds of key and value together. */
 export const RECORD_MAX = SLOT_MAX - HEADER_BYTES;
 const NONE = -1;
@@ -59,7 +63,9 @@ export class RecordArena {
   /** Head of each slot class's free list (class i holds slots of 8 * (i + 1) bytes), NONE when empty. */
   private readonly freeHeads = new Int32Array(SLOT_MAX / 8).fill(NONE);
   /** Where the last buffer's unused space starts. */
-  private top = BUFFER_BYTES;
+  private top = 0;
+  /** The last buffer's size. */
+  private topBufferBytes = 0;
 
   /** A new record of key and value (their lengths together at most RECORD_MAX). */
   add(key: string, value: string): number {
@@ -149,8 +155,9 @@ export class RecordArena {
       this.freeHeads[cls] = this.bufferOf(head).readInt32LE(this.offsetOf(head));
       return head;
     }
-    if (this.top + slot > BUFFER_BYTES) {
-      this.buffers.push(Buffer.allocUnsafeSlow(BUFFER_BYTES));
+    if (this.top + slot > this.topBufferBytes) {
+      this.topBufferBytes = Math.min(BUFFER_BYTES, Math.max(FIRST_BUFFER_BYTES, 2 * this.topBufferBytes));
+      this.buffers.push(Buffer.allocUnsafeSlow(this.topBufferBytes));
       this.top = 0;
     }
     const handle = ((this.buffers.length - 1) << OFFSET_BITS) | (this.top >>> 3);

@@ -4,6 +4,7 @@ import { Hash, type HashLimits } from '../../src/store/hash.js';
 import { distinctRandomSlots } from '../../src/store/sample.js';
 import { SetValue } from '../../src/store/set.js';
 import { stringBytes } from '../../src/store/memory.js';
+import { recordBytes } from '../../src/store/records.js';
 
 const LIMITS: HashLimits = { maxListpackEntries: 4, maxListpackValue: 8 };
 
@@ -111,18 +112,18 @@ describe('Hash', () => {
     assert.equal(longField.encoding(), 'hashtable');
   });
 
-  it('keeps fields and values apart in a table made for a long value, and packs them once it holds more than the entry limit', () => {
+  it('keeps fields and values apart in a table made for a long value, and in records once it holds more than the entry limit', () => {
     const hash = new Hash();
-    const packed = () => hash.dict?.packsValues;
+    const packed = () => hash.dict?.keepsRecords;
     const model = new Map<string, string>();
     const put = (field: string, value: string) => {
       hash.set(field, value, LIMITS);
       model.set(field, value);
     };
-    // Its running count of string bytes, against one from its contents: one string per field and value, or one per pair once packed.
+    // Its running count of string bytes, against one from its contents: one string per field and value, or one record per pair.
     const assertCounted = () => {
       let bytes = 0;
-      hash.forEach((f, v) => (bytes += packed() ? stringBytes(f.length + v.length) : stringBytes(f.length) + stringBytes(v.length)));
+      hash.forEach((f, v) => (bytes += packed() ? recordBytes(f.length, v.length) : stringBytes(f.length) + stringBytes(v.length)));
       assert.equal((hash as unknown as { stringBytes: number }).stringBytes, bytes);
       assert.deepEqual(new Map(hash.slots().map((slot) => [hash.fieldAt(slot), hash.valueAt(slot)])), model);
     };
@@ -140,10 +141,10 @@ describe('Hash', () => {
       assert.equal(hash.delete(field), true);
       model.delete(field);
     }
-    assert.equal(packed(), true, 'it stays packed');
+    assert.equal(packed(), true, 'it keeps records');
     put('f1', 'changed');
     assertCounted();
-    assert.equal(hash.clone().dict?.packsValues, true, 'a copy is packed as the original');
+    assert.equal(hash.clone().dict?.keepsRecords, true, 'a copy keeps records as the original');
   });
 
   it('converts for a long HINCRBYFLOAT increment even though the stored value is short', () => {

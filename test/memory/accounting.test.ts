@@ -10,6 +10,7 @@ import { startKeyhive } from '../support/servers.js';
 import { Generator } from '../support/random.js';
 import { spawnKeyhive } from '../robustness/keyhive-process.js';
 import { entryBytes, stringBytes } from '../../src/store/memory.js';
+import { recordBytes } from '../../src/store/records.js';
 import { recountListBytes } from '../support/list-internals.js';
 import { typeOf, type Collection, type Database } from '../../src/store/keyspace.js';
 import type { Hash } from '../../src/store/hash.js';
@@ -79,15 +80,16 @@ function elementBytes(value: Collection): number {
   const add = (s: string) => (bytes += stringBytes(s.length));
   switch (value.type) {
     case 'hash': {
-      // A large hashtable keeps each field and its value as one packed string.
-      const packed = (value as Hash).dict?.packsValues === true;
-      (value as Hash).forEach((field, v) => {
-        if (packed) bytes += stringBytes(field.length + v.length);
+      // A large hashtable keeps each field and its value as one record, when they fit one.
+      const hash = value as Hash;
+      for (const slot of hash.slots()) {
+        const [field, v] = [hash.fieldAt(slot), hash.valueAt(slot)];
+        if (hash.dict?.isRecord(slot)) bytes += recordBytes(field.length, v.length);
         else {
           add(field);
           add(v);
         }
-      });
+      }
       break;
     }
     case 'set':

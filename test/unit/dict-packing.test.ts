@@ -1,11 +1,11 @@
 /**
- * A Dict with packValues (the hashtable encoding of hashes) against a Map as its model:
- * fields that are prefixes of one another and of their neighbours' packed
- * pairs, empty fields and values, values that change length, mass deletes
- * (the table shrinks and compacts); and what it stores is one flat string
- * per pair, not a ConsString.
+ * A Dict with records as a large hash keeps its fields (no tags, string
+ * values) against a Map as its model: fields that are prefixes of one
+ * another, empty fields and values, values that change length, mass deletes
+ * (the table shrinks and compacts); and its records' buffers growing from
+ * small ones.
  *
- * A Dict with records (the keyspace) the same way, with values that are
+ * A Dict with records as the keyspace keeps them (with tags) the same way, with values that are
  * short strings, strings about and past the size a record holds, and
  * objects, added in a record or not as asked, kept there while they fit, and
  * taken out into strings of their own; a record's bytes handed to a sink; and
@@ -48,10 +48,10 @@ function value(gen: Generator): string {
   return gen.int(4) === 0 ? '' : 'b'.repeat(gen.int(3)) + 'a'.repeat(gen.int(30));
 }
 
-describe('Dict with packValues', () => {
+describe('Dict with records, as a large hash', () => {
   it('matches a Map through inserts, overwrites and mass deletes', () => {
     const gen = new Generator(11);
-    const dict = new Dict<string>({ packValues: true });
+    const dict = new Dict<string>({ records: true });
     const model = new Map<string, string>();
     for (let wave = 0; wave < 4; wave++) {
       for (let i = 0; i < 3000; i++) {
@@ -73,18 +73,17 @@ describe('Dict with packValues', () => {
     }
   });
 
-  it('stores each pair as one sequential string', () => {
-    v8.setFlagsFromString('--allow-natives-syntax');
-    const haveSameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: string, b: string) => boolean;
-    const sequential = Buffer.from('a flat one-byte string').toString('latin1');
-    const dict = new Dict<string>({ packValues: true });
-    const id = dict.add('a field long enough', 'for a concatenation to make a ConsString');
-    dict.setValueAt(dict.add('field', 'value'), 'another value long enough to be a ConsString');
-    for (const at of [id, dict.find('field')]) {
-      const stored = (dict as unknown as { keys: { get(id: number): string } }).keys.get(at);
-      assert.ok(haveSameMap(stored, sequential), `${JSON.stringify(stored)} is a sequential one-byte string`);
-    }
-    assert.ok(!haveSameMap('a field long enough' + dict.valueAt(id), sequential), 'the check tells a ConsString apart');
+  it('starts with a small buffer for its records and doubles it up to 64 KB', () => {
+    const dict = new Dict<string>({ records: true });
+    dict.add('field', 'value');
+    const buffers = () => (dict as unknown as { records: { buffers: Buffer[] } }).records.buffers.map((b) => b.length);
+    assert.deepEqual(buffers(), [1024], 'a small hash takes 1 KB of records');
+    // 1,000-byte records, one a buffer until the buffers are large enough to take several.
+    for (let i = 0; i < 200; i++) dict.add(`f${String(i).padStart(3, '0')}`, 'v'.repeat(992));
+    const sizes = buffers();
+    assert.deepEqual(sizes.slice(0, 8), [1024, 2048, 4096, 8192, 16384, 32768, 65536, 65536]);
+    assert.ok(sizes.every((size) => size <= 65536));
+    for (let i = 0; i < 200; i++) assert.equal(dict.get(`f${String(i).padStart(3, '0')}`), 'v'.repeat(992));
   });
 });
 
