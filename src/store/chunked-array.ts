@@ -12,6 +12,8 @@ import { arrayBytes } from './memory.js';
 const CHUNK_BITS = 12;
 const CHUNK_SIZE = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_SIZE - 1;
+/** arrayBytes(CHUNK_SIZE), which a large hash's or set's memory figure reads at each write to it. */
+const FULL_CHUNK_BYTES = arrayBytes(CHUNK_SIZE);
 
 export class ChunkedArray<T> {
   private chunks: (T | undefined)[][] = [[]];
@@ -36,6 +38,7 @@ export class ChunkedArray<T> {
 
   /** Bytes of the chunks and their directory (see memory.ts). */
   memoryUsage(): number {
-    return arrayBytes(this.chunks.length) + arrayBytes(this.chunks[0].length) + (this.chunks.length - 1) * arrayBytes(CHUNK_SIZE);
+    const first = this.chunks[0].length;
+    return arrayBytes(this.chunks.length) + (first === CHUNK_SIZE ? FULL_CHUNK_BYTES : arrayBytes(first)) + (this.chunks.length - 1) * FULL_CHUNK_BYTES;
   }
 }
