@@ -86,10 +86,10 @@ export interface DictOptions {
   /** Keys alone (a set of keys, a key to a number): no value column, every value reads undefined. */
   keysOnly?: boolean;
   /**
-   * For the keyspace and large hashes: a new entry's key and short string value (RECORD_MAX
-   * bytes together) are kept as one record outside the V8 heap (see
-   * records.ts), with the record's handle among the entry's fields (see
-   * meta), so that a lookup of it reads neither the keys column nor the
+   * For the keyspace and large hashes: a new entry's key and short string
+   * value (RECORD_MAX bytes together) are kept as one record outside the V8
+   * heap (see records.ts), with the record's handle among the entry's fields
+   * (see meta), so that a lookup of it reads neither the keys column nor the
    * value column. A new value that fits replaces the old
    * one in the record; any other value, or unpackAt, gives the entry a key
    * string and a value of their own, until packAt puts them back. keyAt and
@@ -169,11 +169,6 @@ export class Dict<V = undefined> {
   private readonly shrinkOnDelete: boolean;
   /** With the records option, where the records are; else null. */
   private records: RecordArena | null;
-
-  /** Whether the dict has the records option. */
-  get keepsRecords(): boolean {
-    return this.records !== null;
-  }
   private readonly onRelocate: ((from: number, to: number) => void) | null;
 
   constructor(options: DictOptions = {}) {
@@ -225,6 +220,11 @@ export class Dict<V = undefined> {
   /** With the records option, the record holding entry id's key and value, else -1. */
   private recordAt(id: number): number {
     return this.recordField < 0 ? -1 : ~this.meta[id * this.stride + this.recordField];
+  }
+
+  /** Whether the dict has the records option. */
+  get keepsRecords(): boolean {
+    return this.records !== null;
   }
 
   /** Whether entry id's key and value are a record (see DictOptions.records). */
