@@ -119,22 +119,19 @@ function hstrlen(c: Client, argv: string[]): void {
 function hgetall(c: Client, argv: string[]): void {
   const hash = readHash(c, argv[1]);
   c.reply.mapHeader(hash?.size ?? 0);
-  hash?.forEach((field, value) => {
-    c.reply.bulk(field);
-    c.reply.bulk(value);
-  });
+  hash?.writeEntries(c.reply, true, true);
 }
 
 function hkeys(c: Client, argv: string[]): void {
   const hash = readHash(c, argv[1]);
   c.reply.arrayHeader(hash?.size ?? 0);
-  hash?.forEach((field) => c.reply.bulk(field));
+  hash?.writeEntries(c.reply, true, false);
 }
 
 function hvals(c: Client, argv: string[]): void {
   const hash = readHash(c, argv[1]);
   c.reply.arrayHeader(hash?.size ?? 0);
-  hash?.forEach((_, value) => c.reply.bulk(value));
+  hash?.writeEntries(c.reply, false, true);
 }
 
 function hscan(c: Client, argv: string[]): void {

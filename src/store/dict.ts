@@ -244,6 +244,14 @@ export class Dict<V = undefined> {
     return record < 0 ? -1 : (this.records as RecordArena).bytesOf(record);
   }
 
+  /** Hands entry id's key to sink when it is in a record, with no string made; returns whether it was. */
+  writeRecordKeyTo(id: number, sink: ByteSink): boolean {
+    const record = this.recordAt(id);
+    if (record < 0) return false;
+    (this.records as RecordArena).writeKeyTo(record, sink);
+    return true;
+  }
+
   /** Hands entry id's value to sink when it is in a record, with no string made; returns whether it was. */
   writeRecordTo(id: number, sink: ByteSink): boolean {
     const record = this.recordAt(id);

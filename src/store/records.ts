@@ -134,6 +134,13 @@ export class RecordArena {
     return latin1(buf, from, from + valueLengthAt(buf, at));
   }
 
+  /** Hands the record's key to sink, with no string made. */
+  writeKeyTo(handle: number, sink: ByteSink): void {
+    const buf = this.bufferOf(handle);
+    const at = this.offsetOf(handle);
+    sink.bulkBytes(buf, at + HEADER_BYTES, at + HEADER_BYTES + keyLengthAt(buf, at));
+  }
+
   /** Hands the record's value to sink, with no string made. */
   writeValueTo(handle: number, sink: ByteSink): void {
     const buf = this.bufferOf(handle);

@@ -168,6 +168,34 @@ describe('Hash', () => {
     }
   });
 
+  it('writes its fields and values as forEach visits them, in every encoding, records as their bytes', () => {
+    // Binary bytes, an empty value, and a value too long for a record beside the records of a large table.
+    const binary = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
+    const contents: [string, string][] = [
+      ['f', 'v'],
+      ['', ''],
+      ['bin', binary.slice(0, 8)],
+    ];
+    const large: [string, string][] = [...contents, ['binary', binary], ['long', 'x'.repeat(2000)], ...Array.from({ length: 6 }, (_, i): [string, string] => [`field:${i}`, `value:${i}`])];
+    for (const [label, entries] of [['listpack', contents], ['table with records', large]] as const) {
+      const hash = new Hash();
+      for (const [f, v] of entries) hash.set(f, v, LIMITS);
+      assert.equal(hash.encoding(), label === 'listpack' ? 'listpack' : 'hashtable');
+      if (label !== 'listpack') assert.equal(hash.dict?.keepsRecords, true);
+      const written = (fields: boolean, values: boolean) => {
+        const out: string[] = [];
+        const sink = { bulk: (s: string) => out.push(s), bulkBytes: (src: Buffer, from: number, to: number) => out.push(src.latin1Slice(from, to)) };
+        hash.writeEntries(sink, fields, values);
+        return out;
+      };
+      const all = pairs(hash);
+      assert.deepEqual(written(true, true), all, `${label}: fields and values`);
+      assert.deepEqual(written(true, false), all.filter((_, i) => i % 2 === 0), `${label}: fields`);
+      assert.deepEqual(written(false, true), all.filter((_, i) => i % 2 === 1), `${label}: values`);
+      assert.deepEqual(new Map(entries), new Map(Array.from({ length: all.length / 2 }, (_, i) => [all[2 * i], all[2 * i + 1]])));
+    }
+  });
+
   it('clones with the same encoding and no shared state', () => {
     for (const count of [2, 6]) {
       const hash = new Hash();
