@@ -94,14 +94,19 @@ function hincrbyfloat(c: Client, argv: string[]): void {
 
 // ---- reads ----------------------------------------------------------------
 
+/** Replies with field's value in hash, or null when either is missing. */
+function replyField(c: Client, hash: Hash | undefined, field: string): void {
+  if (!hash?.writeValueTo(field, c.reply)) c.reply.nullBulk();
+}
+
 function hget(c: Client, argv: string[]): void {
-  c.reply.bulkOrNull(readHash(c, argv[1])?.get(argv[2]));
+  replyField(c, readHash(c, argv[1]), argv[2]);
 }
 
 function hmget(c: Client, argv: string[]): void {
   const hash = readHash(c, argv[1]);
   c.reply.arrayHeader(argv.length - 2);
-  for (let i = 2; i < argv.length; i++) c.reply.bulkOrNull(hash?.get(argv[i]));
+  for (let i = 2; i < argv.length; i++) replyField(c, hash, argv[i]);
 }
 
 function hexists(c: Client, argv: string[]): void {

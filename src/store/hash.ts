@@ -96,6 +96,19 @@ export class Hash implements Collection, Slotted {
     return i < 0 ? undefined : this.pairs[i + 1];
   }
 
+  /** Writes field's value to sink as a bulk string, as bytes if it is in a record; returns false, writing nothing, when field is missing. */
+  writeValueTo(field: string, sink: BulkSink): boolean {
+    const table = this.table;
+    if (table === null) {
+      const i = this.indexOf(field);
+      if (i >= 0) sink.bulk(this.pairs[i + 1]);
+      return i >= 0;
+    }
+    const id = table.find(field);
+    if (id >= 0 && !table.writeRecordTo(id, sink)) sink.bulk(table.valueAt(id));
+    return id >= 0;
+  }
+
   has(field: string): boolean {
     return this.table ? this.table.has(field) : this.indexOf(field) >= 0;
   }

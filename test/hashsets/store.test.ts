@@ -168,7 +168,7 @@ describe('Hash', () => {
     }
   });
 
-  it('writes its fields and values as forEach visits them, in every encoding, records as their bytes', () => {
+  it('writes its fields and values as forEach visits them, and one value at a time, in every encoding, records as their bytes', () => {
     // Binary bytes, an empty value, and a value too long for a record beside the records of a large table.
     const binary = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
     const contents: [string, string][] = [
@@ -193,6 +193,17 @@ describe('Hash', () => {
       assert.deepEqual(written(true, false), all.filter((_, i) => i % 2 === 0), `${label}: fields`);
       assert.deepEqual(written(false, true), all.filter((_, i) => i % 2 === 1), `${label}: values`);
       assert.deepEqual(new Map(entries), new Map(Array.from({ length: all.length / 2 }, (_, i) => [all[2 * i], all[2 * i + 1]])));
+      // One value at a time (HGET, HMGET): as bytes from a record, a string otherwise, nothing for a missing field.
+      const out: string[] = [];
+      let asBytes = 0;
+      const sink = {
+        bulk: (s: string) => out.push(s),
+        bulkBytes: (src: Buffer, from: number, to: number) => (asBytes++, out.push(src.latin1Slice(from, to))),
+      };
+      for (const [f] of entries) assert.equal(hash.writeValueTo(f, sink), true);
+      assert.equal(hash.writeValueTo('missing', sink), false);
+      assert.deepEqual(out, entries.map(([, v]) => v), `${label}: each value`);
+      assert.equal(asBytes, label === 'listpack' ? 0 : entries.length - 1, `${label}: every value but the long one from its record`);
     }
   });
 
