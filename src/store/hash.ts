@@ -100,9 +100,9 @@ export class Hash implements Collection, Slotted {
   writeValueTo(field: string, sink: BulkSink): boolean {
     const table = this.table;
     if (table === null) {
-      const i = this.indexOf(field);
-      if (i >= 0) sink.bulk(this.pairs[i + 1]);
-      return i >= 0;
+      const value = this.get(field);
+      if (value !== undefined) sink.bulk(value);
+      return value !== undefined;
     }
     const id = table.find(field);
     if (id >= 0 && !table.writeRecordTo(id, sink)) sink.bulk(table.valueAt(id));
@@ -206,12 +206,10 @@ export class Hash implements Collection, Slotted {
   writeEntries(sink: BulkSink, fields: boolean, values: boolean): void {
     const table = this.table;
     if (table === null) {
-      const pairs = this.pairs;
-      for (let i = 0; i < pairs.length; i += 2) {
-        if (fields) sink.bulk(pairs[i]);
-        if (values) sink.bulk(pairs[i + 1]);
-      }
-      return;
+      return this.forEach((field, value) => {
+        if (fields) sink.bulk(field);
+        if (values) sink.bulk(value);
+      });
     }
     table.forEachId((id) => {
       if (fields && !table.writeRecordKeyTo(id, sink)) sink.bulk(table.keyAt(id));
