@@ -64,8 +64,6 @@ export class RecordArena {
   private readonly freeHeads = new Int32Array(SLOT_MAX / 8).fill(NONE);
   /** Where the last buffer's unused space starts. */
   private top = 0;
-  /** The last buffer's size. */
-  private topBufferBytes = 0;
 
   /** A new record of key and value (their lengths together at most RECORD_MAX). */
   add(key: string, value: string): number {
@@ -162,9 +160,9 @@ export class RecordArena {
       this.freeHeads[cls] = this.bufferOf(head).readInt32LE(this.offsetOf(head));
       return head;
     }
-    if (this.top + slot > this.topBufferBytes) {
-      this.topBufferBytes = Math.min(BUFFER_BYTES, Math.max(FIRST_BUFFER_BYTES, 2 * this.topBufferBytes));
-      this.buffers.push(Buffer.allocUnsafeSlow(this.topBufferBytes));
+    const last = this.buffers.length === 0 ? 0 : this.buffers[this.buffers.length - 1].length;
+    if (this.top + slot > last) {
+      this.buffers.push(Buffer.allocUnsafeSlow(Math.min(BUFFER_BYTES, Math.max(FIRST_BUFFER_BYTES, 2 * last))));
       this.top = 0;
     }
     const handle = ((this.buffers.length - 1) << OFFSET_BITS) | (this.top >>> 3);
