@@ -67,6 +67,8 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   // redis-benchmark's HSET once its 100-byte run has turned myhash into a table: one field, written again and again.
   hset_bench_table: () => ['HSET', 'convertedhash', 'element:__rand_int__', 'xxx'],
   hget_table: (i) => ['HGET', 'tablehash', `field:${i}`],
+  // A hash past the listpack limit, whose fields are records, read whole (a reply of about 6 KB).
+  hgetall_200: () => ['HGETALL', 'recordhash'],
   hincrby: (i) => ['HINCRBY', 'counters', `field:${i % 100}`, '1'],
   zincrby_table: (i) => ['ZINCRBY', 'tablezset', '1', `member:${i}`],
   zscore_table: (i) => ['ZSCORE', 'tablezset', `member:${i}`],
@@ -110,6 +112,7 @@ const SETUP: string[][] = [
   ['RPUSH', 'setlist', ...Array.from({ length: 600 }, () => 'xxx')],
   ['HSET', 'tablehash', ...Array.from({ length: 1000 }, (_, i) => [`field:${i}`, `value:${i}`]).flat()],
   ['HSET', 'convertedhash', 'element:__rand_int__', 'x'.repeat(100)],
+  ['HSET', 'recordhash', ...Array.from({ length: 200 }, (_, i) => [`field:${i}`, `value:${i}`]).flat()],
   ['SET', 'key:__rand_int__', 'x'.repeat(100)],
   ['ZADD', 'tablezset', ...Array.from({ length: 1000 }, (_, i) => [String(i), `member:${i}`]).flat()],
   ...Array.from({ length: 100 }, (_, i) => ['SET', `ttl:${i}`, `value:${i}`, 'EX', '100000']),
