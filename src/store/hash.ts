@@ -74,12 +74,15 @@ export class Hash implements Collection, Slotted {
 
   clone(): Hash {
     const copy = new Hash();
-    copy.stringBytes = this.stringBytes;
     if (this.table) {
+      // Counted as added: a pair the original keeps apart though it would fit a record goes into one here.
       const table = newTable(this.size, this.table.keepsRecords);
-      this.forEach((field, value) => table.add(field, value));
+      this.forEach((field, value) => (copy.stringBytes += pairBytes(table, table.add(field, value))));
       copy.table = table;
-    } else copy.pairs = this.pairs.slice();
+    } else {
+      copy.pairs = this.pairs.slice();
+      copy.stringBytes = this.stringBytes;
+    }
     return copy;
   }
 
