@@ -77,7 +77,7 @@ export class Hash implements Collection, Slotted {
     if (this.table) {
       // Counted as added: a pair the original keeps apart though it would fit a record goes into one here.
       const table = newTable(this.size, this.table.keepsRecords);
-      this.forEach((field, value) => (copy.stringBytes += pairBytes(table, table.add(field, value))));
+      copy.stringBytes = this.addPairsTo(table);
       copy.table = table;
     } else {
       copy.pairs = this.pairs.slice();
@@ -182,10 +182,16 @@ export class Hash implements Collection, Slotted {
 
   /** Moves every field and value into table, an empty one, which becomes the hash's; the bytes are counted again. */
   private moveTo(table: Dict<string>): void {
-    this.stringBytes = 0;
-    this.forEach((field, value) => (this.stringBytes += pairBytes(table, table.add(field, value))));
+    this.stringBytes = this.addPairsTo(table);
     this.table = table;
     this.pairs = [];
+  }
+
+  /** Adds every field and value to table, an empty one; returns the bytes they take there (see pairBytes). */
+  private addPairsTo(table: Dict<string>): number {
+    let bytes = 0;
+    this.forEach((field, value) => (bytes += pairBytes(table, table.add(field, value))));
+    return bytes;
   }
 
   /** Visits every field and value, in Redis's order for the listpack encoding. */
@@ -202,9 +208,9 @@ export class Hash implements Collection, Slotted {
   /**
    * Writes every field, value or both to sink as bulk strings, in forEach's
    * order (HGETALL, HKEYS, HVALS). Those in records go as their bytes, with
-   * no string made: per field of HGETALL of 1,000 fields, in-process, 99 ns,
-   * against 143 with strings made of the records (114 when fields and
-   * values were packed strings).
+   * no string made: per field of HGETALL of 1,000 fields, the hash and the
+   * reply writer alone, 99 ns against 143 with strings made of the records
+   * (114 when fields and values were packed strings).
    */
   writeEntries(sink: BulkSink, fields: boolean, values: boolean): void {
     const table = this.table;
