@@ -57,8 +57,14 @@ export function sourceRevision(): string {
 /** The two servers compared. */
 export type ServerKind = 'keyhive' | 'redis';
 export const SERVER_KINDS: ServerKind[] = ['keyhive', 'redis'];
-/** Those two, or the floor: bench/floor-server.ts, the least a Node.js server does (see bench/floor.ts). */
-export type BenchKind = ServerKind | 'floor';
+/** Those two, or a floor: bench/floor-server.ts, the least a Node.js server does, alone or with a store of its own (see bench/floor.ts). */
+export type BenchKind = ServerKind | 'floor' | 'floor-store';
+export const BENCH_KINDS: BenchKind[] = ['floor', 'floor-store', 'keyhive', 'redis'];
+
+/** An empty list per kind of server, for a section's samples. */
+export function listPerKind<T>(): Record<BenchKind, T[]> {
+  return { floor: [], 'floor-store': [], keyhive: [], redis: [] };
+}
 
 export interface BenchServer<K extends BenchKind = ServerKind> {
   kind: K;
@@ -88,12 +94,13 @@ export function pinSelfToLoadCpu(): void {
   if (PINNED) spawnSync('taskset', ['-a', '-c', '-p', '1', String(process.pid)], { stdio: 'ignore' });
 }
 
-/** The command line that starts a server of this kind on port; extra are config flags Keyhive and Redis take (the floor takes none). */
+/** The command line that starts a server of this kind on port; extra are config flags Keyhive and Redis take (a floor takes none). */
 export function serverCommand(kind: BenchKind, port: number, extra: string[] = []): string[] {
   const commands: Record<BenchKind, string[]> = {
     keyhive: ['node', 'bin/keyhive', '--port', String(port), '--loglevel', 'warning', ...extra],
     redis: [REDIS_SERVER, '--port', String(port), '--save', '', '--appendonly', 'no', '--loglevel', 'warning', ...extra],
     floor: ['node', 'dist/bench/floor-server.js', '--port', String(port)],
+    'floor-store': ['node', 'dist/bench/floor-server.js', '--port', String(port), '--store'],
   };
   return onCpu(0, commands[kind]);
 }
@@ -124,8 +131,8 @@ export async function startBenchServer<K extends BenchKind>(kind: K, extra: stri
   const command = serverCommand(kind, port, extra);
   const child = spawnServer(command);
   await waitForPong(port);
-  // The floor answers every command with +OK; it always runs in the process spawned.
-  const pid = kind === 'floor' ? (child.pid as number) : await infoNumber(port, 'server', 'process_id');
+  // A floor has no INFO; it always runs in the process spawned.
+  const pid = kind === 'floor' || kind === 'floor-store' ? (child.pid as number) : await infoNumber(port, 'server', 'process_id');
   return { kind, port, command, process: child, pid };
 }
 

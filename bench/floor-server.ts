@@ -7,14 +7,29 @@
  * machine is what Node's sockets allow; bench/floor.ts sets Keyhive and
  * redis-server beside it.
  *
- *   node dist/bench/floor-server.js --port 7000
+ * With --store it also does the least that SET and GET need: the key (and
+ * a SET's value) become strings, as Keyhive holds them, a JS Map keeps the
+ * values, and GET answers with the value as a bulk string (or a null). No
+ * argument vector, no command table, no expiry, no statistics: what it
+ * reaches is a ceiling for any Node.js server that keeps data in the V8 heap.
+ *
+ *   node dist/bench/floor-server.js --port 7000 [--store]
  */
 import net from 'node:net';
 import { readingIntoSharedBuffer } from '../src/server/read-buffer.js';
+import { latin1 } from '../src/resp/latin1.js';
+import { bulkLength, putBulkString } from '../src/resp/framing.js';
 
 const OK = Buffer.from('+OK\r\n');
 const PONG = Buffer.from('+PONG\r\n');
+const NULL_BULK = Buffer.from('$-1\r\n');
 const CR = 13;
+/** Where the first three arguments of the request requestEnd last read start and end (a bulk's bytes, without its CRLF). */
+const argStart = new Int32Array(3);
+const argEnd = new Int32Array(3);
+/** The --store mode's data: each key's value. */
+const values = new Map<string, string>();
+const storing = process.argv.includes('--store');
 
 /**
  * Parses complete requests from the bytes of one connection, appends a reply
@@ -37,7 +52,8 @@ class Connection {
     const before = this.outLength;
     let pos = 0;
     for (let end = requestEnd(buf, pos); end >= 0; end = requestEnd(buf, pos)) {
-      this.append(isPing(buf, pos) ? PONG : OK);
+      if (storing) this.runStored(buf);
+      else this.append(isPing(buf, pos) ? PONG : OK);
       pos = end;
     }
     // The chunk is a view of the read buffer all connections share (src/server/read-buffer.ts): a tail kept is copied.
@@ -45,14 +61,39 @@ class Connection {
     return this.outLength > before;
   }
 
-  private append(reply: Buffer): void {
-    if (this.outLength + reply.length > this.out.length) {
-      const bigger = Buffer.allocUnsafe(this.out.length * 2);
-      this.out.copy(bigger, 0, 0, this.outLength);
-      this.out = bigger;
+  /** --store: runs the request requestEnd just read, by its name's first letter: GET, SET, PING, and +OK to anything else. */
+  private runStored(buf: Buffer): void {
+    switch (buf[argStart[0]] | 0x20) {
+      case 0x67 /* g */: {
+        const value = values.get(latin1(buf, argStart[1], argEnd[1]));
+        return value === undefined ? this.append(NULL_BULK) : this.appendBulk(value);
+      }
+      case 0x73 /* s */:
+        values.set(latin1(buf, argStart[1], argEnd[1]), latin1(buf, argStart[2], argEnd[2]));
+        return this.append(OK);
+      case 0x70 /* p */:
+        return this.append(PONG);
+      default:
+        return this.append(OK);
     }
+  }
+
+  private append(reply: Buffer): void {
+    this.reserve(reply.length);
     reply.copy(this.out, this.outLength);
     this.outLength += reply.length;
+  }
+
+  private appendBulk(value: string): void {
+    this.reserve(bulkLength(value.length));
+    this.outLength = putBulkString(this.out, this.outLength, value);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.outLength + bytes <= this.out.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.outLength + bytes));
+    this.out.copy(bigger, 0, 0, this.outLength);
+    this.out = bigger;
   }
 
   flush(): void {
@@ -72,11 +113,15 @@ function requestEnd(buf: Buffer, pos: number): number {
   let args = readNumber(buf, pos);
   if (args < 0) return -1;
   pos = lineEnd;
-  while (args-- > 0) {
+  for (let arg = 0; arg < args; arg++) {
     const length = readNumber(buf, pos);
     if (length < 0) return -1;
     pos = lineEnd + length + 2;
     if (pos > buf.length) return -1;
+    if (arg < 3) {
+      argStart[arg] = lineEnd;
+      argEnd[arg] = lineEnd + length;
+    }
   }
   return pos;
 }

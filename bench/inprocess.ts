@@ -60,6 +60,8 @@ const WORKLOADS: Record<string, (i: number) => string[]> = {
   lpush: () => ['LPUSH', 'mylist', 'xxx'],
   rpush: () => ['RPUSH', 'mylist2', 'xxx'],
   sadd: (i) => ['SADD', 'myset', `element:${i % 10000}`],
+  // As redis-benchmark's SADD test sends it (without -r): one member of a small set, added again and again.
+  sadd_bench: () => ['SADD', 'benchset', 'element:__rand_int__'],
   hset: (i) => ['HSET', 'myhash', `element:${i % 10000}`, 'xxx'],
   hset_table: (i) => ['HSET', 'tablehash', `field:${i}`, `value:${i}`],
   // As redis-benchmark's 3-byte HSET test sends it: one field of a listpack hash, written again and again.

@@ -6,7 +6,7 @@
  *     a 100-byte value, one at a time, timing each round trip.
  * Rounds alternate which server goes first; the figures are medians.
  */
-import { alternate, call, fmt, log, median, provenance, quantile, startBenchServer, stopBenchServer, tableAndCommands, type BenchServer, type RunOptions, type Section, type BenchKind } from './common.js';
+import { alternate, call, listPerKind, fmt, log, median, provenance, quantile, startBenchServer, stopBenchServer, tableAndCommands, type BenchServer, type RunOptions, type Section, type BenchKind } from './common.js';
 import { PipelineClient, resp, roundTrip } from './pipeline.js';
 import { benchmarkCommand, parsePercentiles, runBenchmark, shownCommand, type Percentiles } from './redis-benchmark.js';
 
@@ -23,7 +23,7 @@ const SEQUENTIAL_COMMANDS = { PING: resp('PING'), GET: resp('GET', 'latency:key'
 type Runs = Map<string, Record<BenchKind, Percentiles[]>>;
 
 function record(runs: Runs, label: string, kind: BenchKind, stats: Percentiles): void {
-  const entry = runs.get(label) ?? { keyhive: [], redis: [], floor: [] };
+  const entry = runs.get(label) ?? listPerKind<Percentiles>();
   entry[kind].push(stats);
   runs.set(label, entry);
 }
