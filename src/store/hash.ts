@@ -132,6 +132,8 @@ export class Hash implements Collection, Slotted {
     }
     const before = pairBytes(table, id);
     table.setValueAt(id, value, field);
+    // A pair a long value took out of its record goes back into one once its value fits again.
+    table.packAt(id);
     this.stringBytes += pairBytes(table, id) - before;
     return false;
   }
