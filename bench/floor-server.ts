@@ -14,8 +14,11 @@
  * reaches is a ceiling for any Node.js server that keeps data in the V8 heap.
  *
  *   node dist/bench/floor-server.js --port 7000 [--store]
+ *
+ * bench/inprocess.ts also runs its Connection without a socket (--floor).
  */
 import net from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { readingIntoSharedBuffer } from '../src/server/read-buffer.js';
 import { latin1 } from '../src/resp/latin1.js';
 import { bulkLength, putBulkString } from '../src/resp/framing.js';
@@ -27,16 +30,13 @@ const CR = 13;
 /** Where the first three arguments of the request requestEnd last read start and end (a bulk's bytes, without its CRLF). */
 const argStart = new Int32Array(3);
 const argEnd = new Int32Array(3);
-/** The --store mode's data: each key's value. */
-const values = new Map<string, string>();
-const storing = process.argv.includes('--store');
 
 /**
  * Parses complete requests from the bytes of one connection, appends a reply
  * for each to the turn's reply bytes, and keeps the incomplete tail. Nothing
  * is allocated per request, so the floor is the sockets' cost, not this code's.
  */
-class Connection {
+export class Connection {
   private pending: Buffer = Buffer.alloc(0);
   /** Replies of this event-loop turn, written once in flush(). */
   private out = Buffer.allocUnsafe(64 * 1024);
@@ -44,7 +44,11 @@ class Connection {
   /** Whether it waits in this turn's flush list. */
   queued = false;
 
-  constructor(readonly socket: net.Socket) {}
+  /** store: the values SET keeps and GET reads (--store), or null to answer +OK to all but PING. */
+  constructor(
+    readonly socket: Pick<net.Socket, 'write'>,
+    private readonly store: Map<string, string> | null,
+  ) {}
 
   /** Answers every complete request in pending + chunk; returns whether any was answered. */
   take(chunk: Buffer): boolean {
@@ -52,7 +56,7 @@ class Connection {
     const before = this.outLength;
     let pos = 0;
     for (let end = requestEnd(buf, pos); end >= 0; end = requestEnd(buf, pos)) {
-      if (storing) this.runStored(buf);
+      if (this.store !== null) this.runStored(buf, this.store);
       else this.append(isPing(buf, pos) ? PONG : OK);
       pos = end;
     }
@@ -62,7 +66,7 @@ class Connection {
   }
 
   /** --store: runs the request requestEnd just read, by its name's first letter: GET, SET, PING, and +OK to anything else. */
-  private runStored(buf: Buffer): void {
+  private runStored(buf: Buffer, values: Map<string, string>): void {
     switch (buf[argStart[0]] | 0x20) {
       case 0x67 /* g */: {
         const value = values.get(latin1(buf, argStart[1], argEnd[1]));
@@ -143,7 +147,7 @@ function isPing(buf: Buffer, pos: number): boolean {
   return (buf[name] | 0x20) === 0x70 /* p */;
 }
 
-function serve(port: number): void {
+function serve(port: number, store: Map<string, string> | null): void {
   const waiting: Connection[] = [];
   const flush = () => {
     for (const connection of waiting) connection.flush();
@@ -154,7 +158,7 @@ function serve(port: number): void {
       const socket = readingIntoSharedBuffer(accepted);
       socket.setNoDelay(true);
       socket.on('error', () => socket.destroy());
-      const connection = new Connection(socket);
+      const connection = new Connection(socket, store);
       socket.on('data', (chunk: Buffer) => {
         if (!connection.take(chunk)) return;
         if (connection.queued) return;
@@ -166,5 +170,7 @@ function serve(port: number): void {
     .listen(port, '127.0.0.1');
 }
 
-const portIndex = process.argv.indexOf('--port');
-serve(Number(process.argv[portIndex + 1]));
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const portIndex = process.argv.indexOf('--port');
+  serve(Number(process.argv[portIndex + 1]), process.argv.includes('--store') ? new Map() : null);
+}

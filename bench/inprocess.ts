@@ -4,12 +4,17 @@
  * to one client. It reports nanoseconds per command, so changes to the hot
  * path can be compared without socket noise (CPU time, not wall-clock load).
  *
- *   npm run build && node dist/bench/inprocess.js [commands-per-batch] [batches] [workloads, e.g. set,get]
+ * With --floor the same batches go to the store floor of bench/floor-server.ts
+ * instead (PING, GET and SET workloads only): the least work those commands
+ * need in Node.js, for comparison.
+ *
+ *   npm run build && node dist/bench/inprocess.js [commands-per-batch] [batches] [workloads, e.g. set,get] [--floor]
  */
 import { Server } from '../src/server/server.js';
 import { Client } from '../src/server/client.js';
 import { encodeCommand } from '../test/support/resp.js';
 import type { Socket } from 'node:net';
+import { Connection } from './floor-server.js';
 
 /** Just enough of a net.Socket for a Client: replies are counted and dropped. */
 function nullSocket(): { socket: Socket; written: () => number } {
@@ -127,24 +132,65 @@ const SETUP: string[][] = [
   ['SETBIT', 'bits', '5000', '1'],
 ];
 
-async function main(): Promise<void> {
-  const perBatch = Number(process.argv[2] ?? 16);
-  const batches = Number(process.argv[3] ?? 20000);
-  const only = process.argv[4]?.split(',');
+/** What the batches go to: a Keyhive client, or a store floor connection. */
+interface Target {
+  receive(input: Buffer): void;
+  /** Ends an event-loop turn, in which replies are written. */
+  endTurn(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function keyhiveTarget(socket: Socket): Target {
   const server = new Server();
-  const { socket, written } = nullSocket();
   const client = new Client(server, socket);
-  client.receive(Buffer.concat(SETUP.map((argv) => encodeCommand(argv))));
-  for (const [name, make] of Object.entries(WORKLOADS)) {
-    if (only && !only.includes(name)) continue;
+  return { receive: (input) => client.receive(input), endTurn: nextTurn, close: () => server.close() };
+}
+
+/** The commands the store floor runs, with their argument counts: it answers +OK to any other, and ignores SET's options, which would time less than the work. */
+const FLOOR_COMMANDS = new Map([
+  ['PING', 1],
+  ['GET', 2],
+  ['SET', 3],
+]);
+
+function floorRuns(argv: string[]): boolean {
+  return FLOOR_COMMANDS.get(argv[0]) === argv.length;
+}
+
+function floorTarget(socket: Socket): Target {
+  const connection = new Connection(socket, new Map());
+  return {
+    receive: (input) => void connection.take(input),
+    endTurn: () => {
+      connection.flush();
+      return nextTurn();
+    },
+    close: async () => {},
+  };
+}
+
+async function main(): Promise<void> {
+  const floor = process.argv.includes('--floor');
+  const [perBatchArg, batchesArg, onlyArg] = process.argv.slice(2).filter((arg) => arg !== '--floor');
+  const perBatch = Number(perBatchArg ?? 16);
+  const batches = Number(batchesArg ?? 20000);
+  const only = onlyArg?.split(',');
+  const { socket, written } = nullSocket();
+  const target = floor ? floorTarget(socket) : keyhiveTarget(socket);
+  const runsOnTarget = ([, make]: [string, (i: number) => string[]]) => !floor || floorRuns(make(0));
+  const selected = Object.entries(WORKLOADS).filter(([name]) => !only || only.includes(name));
+  const refused = selected.filter((workload) => !runsOnTarget(workload));
+  if (only && refused.length > 0) throw new Error(`the store floor runs only PING, GET and SET without options, not workload ${refused.map(([name]) => name).join(', ')}`);
+  target.receive(Buffer.concat(SETUP.map((argv) => encodeCommand(argv))));
+  for (const [name, make] of selected.filter(runsOnTarget)) {
     const input = batch(make, perBatch);
     const run = async (count: number) => {
       for (let b = 0; b < count; b++) {
-        client.receive(input);
+        target.receive(input);
         // Replies are flushed once per event-loop turn: a turn every few batches keeps the output under OUTPUT_HIGH_WATER (past it the client pauses for good, as this socket never drains).
-        if (b % 8 === 7) await nextTurn();
+        if (b % 8 === 7) await target.endTurn();
       }
-      await nextTurn();
+      await target.endTurn();
     };
     await run(Math.min(2000, batches));
     const start = process.cpuUsage();
@@ -156,7 +202,7 @@ async function main(): Promise<void> {
     console.log(`${name.padEnd(15)} ${((elapsed * 1e6) / ops).toFixed(0).padStart(5)} ns/op wall  ${(((cpu.user + cpu.system) * 1e3) / ops).toFixed(0).padStart(5)} ns/op cpu`);
   }
   if (written() === 0) throw new Error('no replies were produced');
-  await server.close();
+  await target.close();
 }
 
 void main();
