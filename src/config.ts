@@ -16,7 +16,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { toBigInt64, toDouble } from './commands/args.js';
+import { cString, toBigInt64, toDouble } from './commands/args.js';
 import { splitInlineArgs } from './resp/inline.js';
 
 export type ParamType = 'bool' | 'integer' | 'memory' | 'octal' | 'enum' | 'flags' | 'string' | 'special';
@@ -877,7 +877,7 @@ export class Config {
 
   get(name: string): string {
     const spec = this.spec(name);
-    if (!spec) throw new ConfigError(`Unknown option or number of arguments for CONFIG SET - '${name}'`);
+    if (!spec) throw new ConfigError(`Unknown option or number of arguments for CONFIG SET - '${cString(name)}'`);
     return this.values.get(spec.name) as string;
   }
 
@@ -942,7 +942,7 @@ export class Config {
     const entries = new Set<string>();
     for (const [name] of pairs) {
       const spec = this.spec(name);
-      if (!spec) throw new ConfigError(`Unknown option or number of arguments for CONFIG SET - '${name}'`);
+      if (!spec) throw new ConfigError(`Unknown option or number of arguments for CONFIG SET - '${cString(name)}'`);
       if (options.configSet && !spec.mutable) throw failed(name, "can't set immutable config");
       if (options.configSet && spec.protected && !options.allowProtected) throw failed(name, "can't set protected config");
       const entry = name.toLowerCase();

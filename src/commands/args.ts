@@ -115,6 +115,15 @@ export function toDouble(s: string): number | null {
 }
 
 /**
+ * s as C sees it, up to its first NUL byte: what Redis shows of an argument
+ * it formats into a message with printf's "%s", as most error messages do.
+ */
+export function cString(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}
+
+/**
  * Whether arg is the keyword `lower` as Redis's strcasecmp sees it: in any
  * case, and ending at arg's end or at a NUL byte, where a C string ends.
  * Compared in place, making no lower-cased copy: SET's options were once

@@ -6,7 +6,7 @@
 // Imported rather than the global: in Node 20 the global `performance` is a getter, run on every access.
 import { performance } from 'node:perf_hooks';
 import type { Client } from '../server/client.js';
-import { ReplyError } from './args.js';
+import { ReplyError, cString } from './args.js';
 import type { Command } from './table.js';
 import { discardTransaction, flagTransaction } from './transactions.js';
 import { OOM_ERROR } from '../store/eviction.js';
@@ -17,8 +17,8 @@ const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'res
 
 function unknownCommandError(argv: string[]): string {
   let args = '';
-  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i].slice(0, 128 - args.length)}' `;
-  return `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`;
+  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${cString(argv[i]).slice(0, 128 - args.length)}' `;
+  return `ERR unknown command '${cString(argv[0]).slice(0, 128)}', with args beginning with: ${args}`;
 }
 
 function hasValidArity(cmd: Command, argc: number): boolean {
@@ -31,7 +31,7 @@ function resolve(c: Client, argv: string[]): Command | string {
   if (!cmd) return unknownCommandError(argv);
   if (cmd.subcommands && argv.length >= 2) {
     const sub = cmd.subcommands.get(argv[1].toLowerCase());
-    if (!sub) return `ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`;
+    if (!sub) return `ERR unknown subcommand '${cString(argv[1]).slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`;
     return sub;
   }
   return cmd;

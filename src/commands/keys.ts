@@ -8,7 +8,7 @@ import { typeOf, type Database, type Value } from '../store/keyspace.js';
 import { lfuCounter, lruIdleMs } from '../store/access.js';
 import { GlobPattern } from '../store/glob.js';
 import { INT64_MAX, INT64_MIN } from '../store/int64.js';
-import { DB_OUT_OF_RANGE, NO_SUCH_KEY, SYNTAX_ERROR, fail, isKeyword, parseDbIndex, parseInteger, replyHelp } from './args.js';
+import { DB_OUT_OF_RANGE, NO_SUCH_KEY, SYNTAX_ERROR, cString, fail, isKeyword, parseDbIndex, parseInteger, replyHelp } from './args.js';
 import { parseScanCursor, parseScanOptions, replyScan, scanDict } from './scan.js';
 import { stringEncoding } from './strings.js';
 import { keyAt, type CommandSpec, type Handler, type KeySpecFlag } from './table.js';
@@ -192,13 +192,14 @@ function copy(c: Client, argv: string[]): void {
 // ---- deadlines --------------------------------------------------------------
 
 type ExpireCondition = 'nx' | 'xx' | 'gt' | 'lt';
+const EXPIRE_CONDITIONS: readonly ExpireCondition[] = ['nx', 'xx', 'gt', 'lt'];
 
 /** Parses EXPIRE's NX/XX/GT/LT options (argv[3] on), with Redis's errors. */
 function parseExpireConditions(argv: string[]): Set<ExpireCondition> {
   const conditions = new Set<ExpireCondition>();
   for (let i = 3; i < argv.length; i++) {
-    const option = argv[i].toLowerCase();
-    if (option !== 'nx' && option !== 'xx' && option !== 'gt' && option !== 'lt') fail(`ERR Unsupported option ${argv[i]}`);
+    const option = EXPIRE_CONDITIONS.find((condition) => isKeyword(argv[i], condition));
+    if (option === undefined) fail(`ERR Unsupported option ${cString(argv[i])}`);
     conditions.add(option);
   }
   if (conditions.has('nx') && conditions.size > 1) fail('ERR NX and XX, GT or LT options at the same time are not compatible');

@@ -12,7 +12,7 @@ import { List } from '../store/list.js';
 import { partialSort } from '../store/partial-sort.js';
 import { SetValue } from '../store/set.js';
 import { ZSet } from '../store/zset.js';
-import { SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseInteger } from './args.js';
+import { SYNTAX_ERROR, WRONGTYPE, cString, fail, isKeyword, parseInteger } from './args.js';
 import { storeOrDelete } from './collections.js';
 import { consumedAsCString, strtod } from './zset-args.js';
 import { zsetLimits } from './zsets.js';
@@ -166,9 +166,7 @@ function compareBytes(a: string, b: string): number {
 
 /** strcoll in the C/C.UTF-8 locales: byte order of the C strings, which end at a NUL. */
 function collate(a: string, b: string): number {
-  const na = a.indexOf('\0');
-  const nb = b.indexOf('\0');
-  return compareBytes(na < 0 ? a : a.slice(0, na), nb < 0 ? b : b.slice(0, nb));
+  return compareBytes(cString(a), cString(b));
 }
 
 /** Redis's sortCompare for these options. */

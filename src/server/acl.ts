@@ -21,6 +21,7 @@ import { GlobPattern } from '../store/glob.js';
 import type { Command, CommandTable } from '../commands/table.js';
 import { ACL_CATEGORY_ORDER, commandKeys, hasKeys } from '../commands/command.js';
 import { infoLine } from '../commands/client.js';
+import { cString } from '../commands/args.js';
 
 export const DEFAULT_USER = 'default';
 
@@ -696,7 +697,7 @@ export class Acl {
    */
   setUser(name: string, ops: string[], current: Client | null): string | null {
     const split = mergeSelectorArguments(ops);
-    if ('unmatched' in split) return `Unmatched parenthesis in acl selector starting at '${split.unmatched}'.`;
+    if ('unmatched' in split) return `Unmatched parenthesis in acl selector starting at '${cString(split.unmatched)}'.`;
     const existing = this.users.get(name);
     const staged = this.newUser(name);
     if (existing) staged.copyRulesFrom(existing);
@@ -705,7 +706,7 @@ export class Acl {
       try {
         staged.apply(op, ctx);
       } catch (e) {
-        if (e instanceof AclRuleError) return `Error in ACL SETUSER modifier '${op}': ${e.message}`;
+        if (e instanceof AclRuleError) return `Error in ACL SETUSER modifier '${cString(op)}': ${e.message}`;
         throw e;
       }
     }

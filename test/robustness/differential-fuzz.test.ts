@@ -52,6 +52,16 @@ const FIXED_FINDINGS: string[][] = [
   // Error texts lose newlines at their end, and turn those inside into spaces.
   ['EXPIRE', 'k0', '10', 'bad\r\n'],
   ['EXPIRE', 'k0', '10', 'a\r\nb\n'],
+  // Arguments formatted into an error with printf's %s end at a NUL byte; EXPIRE's options are compared as C strings.
+  ['PEXPIREAT', 'k0', '1', 'a\x00b'],
+  ['fo\x00oo', 'x\x00y', 'z'],
+  ['CONFIG', 'ge\x00t'],
+  ['OBJECT', 'enc\x00x', 'k0'],
+  ['CONFIG', 'SET', 'maxmem\x00ory', '1'],
+  ['ACL', 'SETUSER', 'fuzz-nul', 'o\x00n'],
+  ['ACL', 'SETUSER', 'fuzz-nul', '(~x\x00y'],
+  ['EXPIRE', 'k0', '100000', 'nx\x00junk'],
+  ['EXPIRE', 'k0', '100000', 'bad\x00nx'],
 ];
 
 /** Commands whose name is followed by a subcommand in the table, for naming a disagreement. */
