@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, waitUntilServing } from '../support/servers.js';
 import { RawClient } from '../support/raw-client.js';
 import { encodeCommand } from '../support/resp.js';
+import { stopProcess } from '../../bench/common.js';
 
 const FLOOR_SERVER = fileURLToPath(new URL('../../bench/floor-server.js', import.meta.url));
 
@@ -19,13 +20,6 @@ async function startFloor(args: string[]): Promise<{ port: number; child: ChildP
   const child = spawn(process.execPath, [FLOOR_SERVER, '--port', String(port), ...args], { stdio: 'ignore' });
   await waitUntilServing(port, 'floor server');
   return { port, child };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }
 
 describe('floor server with --store', () => {
@@ -37,7 +31,7 @@ describe('floor server with --store', () => {
   });
   after(async () => {
     c.close();
-    await stop(server.child);
+    await stopProcess(server.child);
   });
 
   it('answers GET with what SET stored, and a null for a key never set', async () => {
@@ -77,7 +71,7 @@ describe('floor server without --store', () => {
       assert.equal(await c.callRaw('PING'), '+PONG\r\n');
     } finally {
       c.close();
-      await stop(child);
+      await stopProcess(child);
     }
   });
 });
