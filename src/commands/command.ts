@@ -161,7 +161,7 @@ export function commandKeys(cmd: Command, argv: readonly string[]): KeyReference
   let keys = spec.keySpecs || !spec.getKeys ? keysFromSpecs(specs, argv) : null;
   if (!keys && spec.getKeys) {
     const flags = specs[0]?.flags ?? ['RW', 'update'];
-    keys = keyPositions(cmd, argv as string[]).map((pos) => ({ pos, flags }));
+    keys = keyPositions(cmd, argv as string[]).map((pos) => ({ pos, flags: spec.getKeyFlags?.(argv, pos) ?? flags }));
   }
   return keys && keys.map((k) => ({ pos: k.pos, flags: resolvedFlags(spec, k.flags, argv) }));
 }

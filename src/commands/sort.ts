@@ -298,6 +298,7 @@ export const commands: CommandSpec[] = [
     flags: ['write', 'denyoom'],
     keys: { first: 1, last: 1, step: 1 },
     getKeys: sortKeys,
+    getKeyFlags: (argv, pos) => (pos === 1 ? SORTED_KEY.flags : STORE_KEY.flags),
     keySpecs: [SORTED_KEY, PATTERN_KEYS, STORE_KEY],
     acl: ['@set', '@sortedset', '@list', '@dangerous'],
     group: 'generic',

@@ -86,6 +86,13 @@ export interface CommandSpec {
   keys?: KeyRange;
   /** Key positions for commands whose keys move (numkeys arguments...). Indexes into argv. */
   getKeys?: (argv: string[]) => number[];
+  /**
+   * For keys that getKeys finds and the key specs cannot (their begin or
+   * find is unknown): the flags of the key at pos, as Redis's getkeys proc
+   * sets them (SORT's STORE key is written). Without it every such key has
+   * the first spec's flags.
+   */
+  getKeyFlags?: (argv: readonly string[], pos: number) => KeySpecFlag[];
   /** ACL categories beyond those derived from flags, e.g. ['@string']. */
   acl?: string[];
   group: CommandGroup;

@@ -237,6 +237,11 @@ describeDifferential('ACL', (t) => {
     ['ACL', 'DRYRUN', 'd-dry', 'lpush', 'w1', 'x'],
     ['ACL', 'DRYRUN', 'd-dry', 'rpoplpush', 'k1', 'w1'],
     ['ACL', 'DRYRUN', 'd-dry', 'rpoplpush', 'w1', 'k1'],
+    // SORT's STORE key is written: a key the user may only read cannot be its destination.
+    ['ACL', 'DRYRUN', 'd-dry', 'sort', 'r1', 'store', 'r2'],
+    ['ACL', 'DRYRUN', 'd-dry', 'sort', 'r1', 'store', 'w1'],
+    ['ACL', 'DRYRUN', 'd-dry', 'sort', 'w1', 'store', 'k1'],
+    ['ACL', 'DRYRUN', 'd-dry', 'sort_ro', 'r1'],
     ['ACL', 'DRYRUN', 'd-dry', 'mget', 'k1', 'r1', 'other', 'w1'],
     ['ACL', 'DRYRUN', 'd-dry', 'hexists', 'w1', 'f'],
     ['ACL', 'DRYRUN', 'd-dry', 'hexists', 'x', 'f'],

@@ -284,6 +284,9 @@ describeDifferential('server administration', (t) => {
   t.sequence('COMMAND GETKEYS, GETKEYSANDFLAGS and LIST', [
     ['COMMAND', 'GETKEYS', 'get', 'key'],
     ['COMMAND', 'GETKEYSANDFLAGS', 'get', 'key'],
+    ['COMMAND', 'GETKEYSANDFLAGS', 'sort', 'k1', 'store', 'k2'],
+    ['COMMAND', 'GETKEYSANDFLAGS', 'sort', 'k1', 'by', 'w*', 'get', '#', 'store', 'k2', 'limit', '0', '1'],
+    ['COMMAND', 'GETKEYSANDFLAGS', 'sort', 'k1'],
     ['COMMAND', 'GETKEYS', 'nosuch', 'key'],
     ['COMMAND', 'GETKEYS', 'ping', 'x'],
     ['COMMAND', 'GETKEYS', 'get'],
