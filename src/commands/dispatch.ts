@@ -12,6 +12,8 @@ import { discardTransaction, flagTransaction } from './transactions.js';
 import { OOM_ERROR } from '../store/eviction.js';
 import { protectedCommandRefusal } from './server.js';
 
+const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';
+
 /** Commands that run at once even inside MULTI. */
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
@@ -54,6 +56,11 @@ function gate(c: Client, cmd: Command, argv: string[]): string | null {
   return null;
 }
 
+/** Whether cmd writes; EXEC does when a command it queued does (Redis's is_write_command). */
+function writes(c: Client, cmd: Command): boolean {
+  return cmd.isWrite || (cmd.fullName === 'exec' && c.multi !== null && c.multi.queue.some((queued) => queued.cmd.isWrite));
+}
+
 function reject(c: Client, message: string, cmd: Command | null): void {
   if (cmd) cmd.rejectedCalls++;
   flagTransaction(c);
@@ -80,6 +87,7 @@ function processCommand(c: Client, argv: string[]): void {
   const refusal = gate(c, cmd, argv);
   if (refusal !== null) return reject(c, refusal, cmd);
   if (c.server.eviction.refuses(c, cmd)) return reject(c, OOM_ERROR, cmd);
+  if (c.server.limits.writesNeedReplicas && writes(c, cmd)) return reject(c, NOREPLICAS_ERROR, cmd);
   c.server.tracking.limitTableSize();
   if (c.server.pause.holds(c, cmd)) return c.server.pause.postpone(c, argv);
   if (c.multi && !MULTI_CONTROL.has(cmd.fullName)) {

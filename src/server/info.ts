@@ -337,9 +337,12 @@ function statsSection(server: Server): Fields {
 }
 
 function replicationSection(server: Server): Fields {
+  // Redis shows its count of good replicas only while min-replicas-to-write asks for some.
+  const goodReplicas: Fields = server.limits.writesNeedReplicas ? [['min_slaves_good_slaves', 0]] : [];
   return [
     ['role', 'master'],
     ['connected_slaves', 0],
+    ...goodReplicas,
     ['master_failover_state', 'no-failover'],
     ['master_replid', server.replId],
     ['master_replid2', '0'.repeat(40)],

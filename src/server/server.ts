@@ -103,8 +103,12 @@ export class Server {
   readonly runId = randomHex40();
   /** Replication ID (master_replid); DEBUG CHANGE-REPL-ID renews it. */
   replId = randomHex40();
-  /** Cached numeric limits read on hot paths. */
-  readonly limits = { maxBulkLen: 0, maxQueryBuffer: 0 };
+  /**
+   * Config values read on hot paths. writesNeedReplicas: min-replicas-to-write
+   * asks for replicas (with a max lag, as Redis requires for the check), and
+   * Keyhive never has any, so every write is refused.
+   */
+  readonly limits = { maxBulkLen: 0, maxQueryBuffer: 0, writesNeedReplicas: false };
   activeExpireEnabled = true;
   /** DEBUG PAUSE-CRON: the cron does nothing while set. */
   cronPaused = false;
@@ -166,6 +170,7 @@ export class Server {
   private readConfig(): void {
     this.limits.maxBulkLen = this.config.getNumber('proto-max-bulk-len');
     this.limits.maxQueryBuffer = this.config.getNumber('client-query-buffer-limit');
+    this.limits.writesNeedReplicas = this.config.getNumber('min-replicas-to-write') > 0 && this.config.getNumber('min-replicas-max-lag') > 0;
     this.logLevel = this.config.get('loglevel') as LogLevel;
   }
 

@@ -181,6 +181,28 @@ describeDifferential('server administration', (t) => {
     ['CONFIG', 'REWRITE'],
   ]);
 
+  t.scenario('min-replicas-to-write refuses every write, there being no replicas', async (connect) => {
+    const [c, admin] = [await connect(), await connect()];
+    const out: string[] = [];
+    const goodReplicasField = async () => String(await c.call('INFO', 'replication')).split('\r\n').filter((line) => line.startsWith('min_slaves')).join();
+    try {
+      for (const args of [['SET', 'k', '1'], ['MULTI'], ['INCR', 'k']]) out.push(await c.callRaw(...args));
+      out.push(await goodReplicasField());
+      // Set while a write is queued: EXEC is refused as the write it would run.
+      out.push(await admin.callRaw('CONFIG', 'SET', 'min-replicas-to-write', '2'));
+      out.push(await c.callRaw('EXEC'), await goodReplicasField());
+      for (const args of [['GET', 'k'], ['SET', 'k', '2'], ['DEL', 'k'], ['PING'], ['MULTI'], ['INCR', 'k'], ['GET', 'k'], ['EXEC'], ['MULTI'], ['GET', 'k'], ['EXEC']]) {
+        out.push(await c.callRaw(...args));
+      }
+      // Without a max lag Redis does not check.
+      out.push(await admin.callRaw('CONFIG', 'SET', 'min-replicas-max-lag', '0'));
+      out.push(await goodReplicasField(), await c.callRaw('SET', 'k', '3'));
+    } finally {
+      await admin.call('CONFIG', 'SET', 'min-replicas-to-write', '0', 'min-replicas-max-lag', '10');
+    }
+    return out;
+  });
+
   it('INFO everything has every section and field Redis has, and only the known extra fields more', async () => {
     const texts: string[] = [];
     for (const port of [t.servers.keyhive().port, t.servers.redis().port]) {
