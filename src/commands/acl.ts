@@ -7,7 +7,7 @@
 import type { Client } from '../server/client.js';
 import { DEFAULT_USER, generatePassword, hasSpaces, type Selector } from '../server/acl.js';
 import { redactArgument } from '../server/monitor.js';
-import { fail, isKeyword, parseInteger, replyHelp, subcommandSyntaxError } from './args.js';
+import { cString, fail, isKeyword, parseInteger, replyHelp, subcommandSyntaxError } from './args.js';
 import { ACL_CATEGORY_ORDER, lookupCommandLine } from './command.js';
 import type { CommandFlag, CommandSpec, Handler } from './table.js';
 
@@ -104,7 +104,7 @@ function cat(c: Client, argv: string[]): void {
   if (argv.length > 3) subcommandSyntaxError('acl', argv[1]);
   if (argv.length === 2) return c.reply.bulkArray(ACL_CATEGORY_ORDER);
   const members = c.server.acl.index.members(argv[2]);
-  if (!members) fail(`ERR Unknown category '${argv[2].slice(0, 128)}'`);
+  if (!members) fail(`ERR Unknown category '${cString(argv[2]).slice(0, 128)}'`);
   c.reply.bulkArray(members.map((cmd) => cmd.fullName));
 }
 
@@ -151,15 +151,15 @@ function log(c: Client, argv: string[]): void {
 /** ACL DRYRUN user command [arg ...]: whether the user could run it, the reason as a bulk string if not. */
 function dryrun(c: Client, argv: string[]): void {
   const user = c.server.acl.users.get(argv[2]);
-  if (!user) fail(`ERR User '${argv[2]}' not found`);
+  if (!user) fail(`ERR User '${cString(argv[2])}' not found`);
   const line = argv.slice(3);
   const cmd = lookupCommandLine(c, line);
-  if (!cmd) fail(`ERR Command '${argv[3]}' not found`);
+  if (!cmd) fail(`ERR Command '${cString(argv[3])}' not found`);
   if ((cmd.arity > 0 && cmd.arity !== line.length) || line.length < -cmd.arity) fail(`ERR wrong number of arguments for '${cmd.fullName}' command`);
   const denial = user.check(cmd, line);
   if (denial === null) return c.reply.ok();
   if (denial.reason === 'command') c.reply.bulk(`This user has no permissions to run the '${cmd.fullName}' command`);
-  else c.reply.bulk(`This user has no permissions to access the '${line[denial.pos]}' ${denial.reason}`);
+  else c.reply.bulk(`This user has no permissions to access the '${cString(line[denial.pos])}' ${denial.reason}`);
 }
 
 const HELP = [

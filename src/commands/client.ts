@@ -11,7 +11,7 @@ import { userExists } from '../server/auth.js';
 import type { PauseMode } from '../server/pause.js';
 import { clientUnblockCommand } from '../server/blocking.js';
 import { clientCaching, clientGetRedir, clientTracking, clientTrackingInfo, trackingListFlags, trackingRedirect } from '../server/tracking.js';
-import { LONG_MAX, SYNTAX_ERROR, fail, isKeyword, parseInteger, parseRangeLong, replyHelp, subcommandSyntaxError } from './args.js';
+import { LONG_MAX, SYNTAX_ERROR, cString, fail, isKeyword, parseInteger, parseRangeLong, replyHelp, subcommandSyntaxError } from './args.js';
 import type { CommandFlag, CommandSpec, Handler } from './table.js';
 
 const HELP = [
@@ -97,7 +97,7 @@ function parseClientType(arg: string): ClientType {
   const name = arg.toLowerCase();
   if (name === 'normal' || name === 'pubsub' || name === 'master' || name === 'replica') return name;
   if (name === 'slave') return 'replica';
-  fail(`ERR Unknown client type '${arg}'`);
+  fail(`ERR Unknown client type '${cString(arg)}'`);
 }
 
 // ---- CLIENT LIST / INFO -----------------------------------------------------
@@ -225,7 +225,7 @@ function parseKillFilter(c: Client, argv: string[]): KillFilter {
         filter.laddr = value;
         break;
       case 'user':
-        if (!userExists(c.server, value)) fail(`ERR No such user '${value}'`);
+        if (!userExists(c.server, value)) fail(`ERR No such user '${cString(value)}'`);
         filter.user = value;
         break;
       case 'skipme':
@@ -288,7 +288,7 @@ function clientGetName(c: Client): void {
 function clientSetInfo(c: Client, argv: string[]): void {
   const [, , attribute, value] = argv;
   const isName = isKeyword(attribute, 'lib-name');
-  if (!isName && !isKeyword(attribute, 'lib-ver')) fail(`ERR Unrecognized option '${attribute}'`);
+  if (!isName && !isKeyword(attribute, 'lib-ver')) fail(`ERR Unrecognized option '${cString(attribute)}'`);
   if (!isPrintableToken(value)) fail(`ERR ${attribute} cannot contain spaces, newlines or special characters.`);
   if (isName) c.libName = value;
   else c.libVersion = value;

@@ -7,7 +7,7 @@ import type { Client } from '../server/client.js';
 import { DEFAULT_USER, authenticate, defaultUserHasPassword, resetAuthentication } from '../server/auth.js';
 import { redactArgument } from '../server/monitor.js';
 import { REDIS_VERSION } from '../server/server.js';
-import { DB_OUT_OF_RANGE, SYNTAX_ERROR, fail, isKeyword, parseDbIndex, parseInteger } from './args.js';
+import { DB_OUT_OF_RANGE, SYNTAX_ERROR, cString, fail, isKeyword, parseDbIndex, parseInteger } from './args.js';
 import { setClientName } from './client.js';
 import { discardTransaction } from './transactions.js';
 import type { CommandSpec } from './table.js';
@@ -104,7 +104,7 @@ function hello(c: Client, argv: string[]): void {
     } else if (isKeyword(argv[i], 'setname') && moreArgs >= 1) {
       setClientName(c, argv[i + 1]);
       i++;
-    } else fail(`ERR Syntax error in HELLO option '${argv[i]}'`);
+    } else fail(`ERR Syntax error in HELLO option '${cString(argv[i])}'`);
   }
   // As Redis, the client must be logged in, even when the default user no longer needs a password.
   if (!c.authenticated) {

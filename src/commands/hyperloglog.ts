@@ -15,7 +15,7 @@ import {
   isHyperLogLog,
   withCachedCardinality,
 } from '../store/hyperloglog.js';
-import { WRONGTYPE, fail } from './args.js';
+import { WRONGTYPE, cString, fail } from './args.js';
 import { keyAt, type CommandSpec } from './table.js';
 
 const INVALID_HLL = '-INVALIDOBJ Corrupted HLL object detected';
@@ -130,7 +130,7 @@ function pfdebug(c: Client, argv: string[]): void {
       return c.reply.integer(converted ? 1 : 0);
     }
     default:
-      fail(`ERR Unknown PFDEBUG subcommand '${subcommand}'`);
+      fail(`ERR Unknown PFDEBUG subcommand '${cString(subcommand)}'`);
   }
 }
 

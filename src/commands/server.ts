@@ -15,7 +15,7 @@ import { redactArgument } from '../server/monitor.js';
 import { GlobPattern } from '../store/glob.js';
 import { LRU_CLOCK_MAX, stringOf, type Database } from '../store/keyspace.js';
 import { lruIdleMs } from '../store/access.js';
-import { fail, isKeyword, parsePositiveLong, parseRangeLong, replyHelp, subcommandSyntaxError, SYNTAX_ERROR, NO_SUCH_KEY, LONG_MAX } from './args.js';
+import { cString, fail, isKeyword, parsePositiveLong, parseRangeLong, replyHelp, subcommandSyntaxError, SYNTAX_ERROR, NO_SUCH_KEY, LONG_MAX } from './args.js';
 import { inNestedCall } from './dispatch.js';
 import { TLS_CONTEXT_PARAMS, TLS_UPDATE_ERROR, TlsConfigError } from '../server/tls.js';
 import type { ShutdownFlags } from '../server/shutdown.js';
@@ -367,7 +367,7 @@ function latencyDoctor(c: Client): void {
 
 function latencyGraphCommand(c: Client, argv: string[]): void {
   const series = c.server.latency.events.get(argv[2]);
-  if (!series) fail(`ERR No samples available for event '${argv[2]}'`);
+  if (!series) fail(`ERR No samples available for event '${cString(argv[2])}'`);
   c.reply.verbatim(latencyGraph(argv[2], series, Math.floor(c.server.clock.now() / 1000)));
 }
 

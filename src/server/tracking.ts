@@ -23,7 +23,7 @@ import type { Client } from './client.js';
 import type { Server } from './server.js';
 import type { ChangeSubscription, Database, EventClass } from '../store/keyspace.js';
 import { keyPositions, type Command } from '../commands/table.js';
-import { SYNTAX_ERROR, fail, isKeyword, parseInteger } from '../commands/args.js';
+import { SYNTAX_ERROR, cString, fail, isKeyword, parseInteger } from '../commands/args.js';
 import { currentClient } from '../commands/dispatch.js';
 import { pushing } from './pubsub.js';
 
@@ -390,12 +390,12 @@ function checkPrefixOverlaps(current: ReadonlySet<string>, added: string[]): voi
   for (let i = 0; i < added.length; i++) {
     for (const existing of existingPrefixes) {
       if (overlaps(existing, added[i])) {
-        fail(`ERR Prefix '${added[i]}' overlaps with an existing prefix '${existing}'. Prefixes for a single client must not overlap.`);
+        fail(`ERR Prefix '${cString(added[i])}' overlaps with an existing prefix '${cString(existing)}'. Prefixes for a single client must not overlap.`);
       }
     }
     for (let j = i + 1; j < added.length; j++) {
       if (overlaps(added[i], added[j])) {
-        fail(`ERR Prefix '${added[i]}' overlaps with another provided prefix '${added[j]}'. Prefixes for a single client must not overlap.`);
+        fail(`ERR Prefix '${cString(added[i])}' overlaps with another provided prefix '${cString(added[j])}'. Prefixes for a single client must not overlap.`);
       }
     }
   }

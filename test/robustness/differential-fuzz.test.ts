@@ -62,6 +62,17 @@ const FIXED_FINDINGS: string[][] = [
   ['ACL', 'SETUSER', 'fuzz-nul', '(~x\x00y'],
   ['EXPIRE', 'k0', '100000', 'nx\x00junk'],
   ['EXPIRE', 'k0', '100000', 'bad\x00nx'],
+  ['ACL', 'CAT', 'a\x00b'],
+  ['ACL', 'DRYRUN', 'u\x00x', 'get', 'k0'],
+  ['ACL', 'DRYRUN', 'default', 'nosuch\x00x', 'k0'],
+  ['ACL', 'SETUSER', 'fuzz-nul', 'on', 'nopass', '+get', '~k'],
+  ['ACL', 'DRYRUN', 'fuzz-nul', 'get', 'z\x00z'],
+  ['ACL', 'DELUSER', 'fuzz-nul'],
+  ['LATENCY', 'GRAPH', 'e\x00v'],
+  ['CLIENT', 'LIST', 'TYPE', 'no\x00rmal'],
+  ['CLIENT', 'KILL', 'USER', 'u\x00x'],
+  ['HELLO', '2', 'SETNAME\x00'],
+  ['CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'a\x00b', 'PREFIX', 'a'],
 ];
 
 /** Commands whose name is followed by a subcommand in the table, for naming a disagreement. */
