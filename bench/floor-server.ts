@@ -10,8 +10,8 @@
  * With --store it also does the least that SET and GET need: the key (and
  * a SET's value) become strings, as Keyhive holds them, a JS Map keeps the
  * values, and GET answers with the value as a bulk string (or a null). No
- * argument vector, no command table, no expiry, no statistics: what it
- * reaches is a ceiling for any Node.js server that keeps data in the V8 heap.
+ * argument vector, no command table, no expiry, no statistics: about the
+ * most a Node.js server that keeps its data as JS strings can reach.
  *
  *   node dist/bench/floor-server.js --port 7000 [--store]
  *
@@ -33,8 +33,9 @@ const argEnd = new Int32Array(3);
 
 /**
  * Parses complete requests from the bytes of one connection, appends a reply
- * for each to the turn's reply bytes, and keeps the incomplete tail. Nothing
- * is allocated per request, so the floor is the sockets' cost, not this code's.
+ * for each to the turn's reply bytes, and keeps the incomplete tail. Without a
+ * store nothing is allocated per request, so the floor is the sockets' cost,
+ * not this code's; with one, a request allocates only its strings.
  */
 export class Connection {
   private pending: Buffer = Buffer.alloc(0);
