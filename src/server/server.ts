@@ -123,8 +123,12 @@ export class Server {
   readonly tls: TlsAcceptor;
   private cronTimer: NodeJS.Timeout | null = null;
   private clientIdSeq = 0;
+  /** Clients with replies this turn, and the list the turn before used, swapped at each flush: a turn allocates no list. */
   private pendingFlush: Client[] = [];
+  private flushedLastTurn: Client[] = [];
   private flushQueued = false;
+  /** flushAll as the one callback every turn schedules (a closure made per turn is garbage each turn). */
+  private readonly flushAllOnce = () => this.flushAll();
   /** When releaseIdleBuffers last looked at the reply writer's spare slabs. */
   private spareSlabsCheckedAt = 0;
   private logLevel: LogLevel = 'notice';
@@ -352,7 +356,7 @@ export class Server {
     this.pendingFlush.push(client);
     if (!this.flushQueued) {
       this.flushQueued = true;
-      setImmediate(() => this.flushAll());
+      setImmediate(this.flushAllOnce);
     }
   }
 
@@ -360,8 +364,10 @@ export class Server {
   flushAll(): void {
     this.flushQueued = false;
     const clients = this.pendingFlush;
-    this.pendingFlush = [];
+    this.pendingFlush = this.flushedLastTurn;
     for (const client of clients) this.flush(client);
+    clients.length = 0;
+    this.flushedLastTurn = clients;
     recycleSlabs();
   }
 
