@@ -123,9 +123,14 @@ export class Server {
   readonly tls: TlsAcceptor;
   private cronTimer: NodeJS.Timeout | null = null;
   private clientIdSeq = 0;
-  /** Clients with replies this turn, and the list the turn before used, swapped at each flush: a turn allocates no list. */
-  private pendingFlush: Client[] = [];
-  private flushedLastTurn: Client[] = [];
+  /**
+   * The pendingCount clients with replies this turn, and the list the turn
+   * before used, swapped at each flush. Entries are cleared, not the lists
+   * truncated (which would drop their storage): a turn allocates no list.
+   */
+  private pendingFlush: (Client | null)[] = [];
+  private pendingCount = 0;
+  private flushedLastTurn: (Client | null)[] = [];
   private flushQueued = false;
   /** flushAll as the one callback every turn schedules (a closure made per turn is garbage each turn). */
   private readonly flushAllOnce = () => this.flushAll();
@@ -353,7 +358,7 @@ export class Server {
   }
 
   scheduleFlush(client: Client): void {
-    this.pendingFlush.push(client);
+    this.pendingFlush[this.pendingCount++] = client;
     if (!this.flushQueued) {
       this.flushQueued = true;
       setImmediate(this.flushAllOnce);
@@ -364,9 +369,14 @@ export class Server {
   flushAll(): void {
     this.flushQueued = false;
     const clients = this.pendingFlush;
+    const count = this.pendingCount;
     this.pendingFlush = this.flushedLastTurn;
-    for (const client of clients) this.flush(client);
-    clients.length = 0;
+    this.pendingCount = 0;
+    for (let i = 0; i < count; i++) {
+      const client = clients[i] as Client;
+      clients[i] = null;
+      this.flush(client);
+    }
     this.flushedLastTurn = clients;
     recycleSlabs();
   }
