@@ -13,8 +13,9 @@
  * again goes into its record in place, where a new string stored into a
  * table that has outlived a few scavenges would be copied and promoted by
  * the next ones. A smaller table, one made for a long field or value, keeps
- * them apart until it grows that large: a record costs each read a string
- * made of its bytes.
+ * them apart until it grows that large: a record costs the reads that need
+ * a string (HRANDFIELD, HSCAN, HINCRBY...) one made of its bytes; HGET,
+ * HMGET, HGETALL, HKEYS and HVALS write the bytes as they are.
  */
 import { Dict, hashString } from './dict.js';
 import type { Collection } from './keyspace.js';
