@@ -3,9 +3,9 @@
  * Redis keeps per client (selected db, protocol, name, MULTI queue, ...).
  */
 import type { Socket } from 'node:net';
-import { ProtocolError, RequestDecoder } from '../resp/decoder.js';
+import { ProtocolError, RequestDecoder, type DecoderHost } from '../resp/decoder.js';
 import { ReplyWriter } from '../resp/writer.js';
-import { beginCommandBatch, endCommandBatch } from '../commands/dispatch.js';
+import { beginCommandBatch, dispatch, endCommandBatch } from '../commands/dispatch.js';
 import type { Database } from '../store/keyspace.js';
 import type { Command } from '../commands/table.js';
 import type { Server } from './server.js';
@@ -40,7 +40,7 @@ export interface WatchedKey {
 /** CLIENT REPLY state: 'skip-next' was just requested, 'skip' silences the command now running. */
 export type ReplyMode = 'on' | 'off' | 'skip-next' | 'skip';
 
-export class Client {
+export class Client implements DecoderHost {
   readonly id: number;
   readonly decoder: RequestDecoder;
   readonly reply: ReplyWriter;
@@ -98,16 +98,16 @@ export class Client {
     this.reply = new ReplyWriter(() => server.scheduleFlush(this));
     this.reply.onError = (text) => server.errorStats.count(text);
     this.reply.onGrowth = () => server.outputLimits.enforce(this, socket.writableLength + this.reply.pendingBytes);
-    const client = this;
-    this.decoder = new RequestDecoder({
-      onCommand: (argv) => client.runRequest(argv),
-      get authRequired() {
-        return client.mustAuthenticate();
-      },
-      get maxBulkLen() {
-        return server.limits.maxBulkLen;
-      },
-    });
+    this.decoder = new RequestDecoder(this);
+  }
+
+  /** Whether the decoder caps frame sizes, as Redis does until a client authenticates. */
+  get authRequired(): boolean {
+    return this.mustAuthenticate();
+  }
+
+  get maxBulkLen(): number {
+    return this.server.limits.maxBulkLen;
   }
 
   get protocol(): 2 | 3 {
@@ -120,20 +120,20 @@ export class Client {
   }
 
   /**
-   * Runs one request from the decoder. A pipeline of requests with large
-   * replies stops here, and so does reading the socket, once the replies not
-   * yet written pass OUTPUT_HIGH_WATER: a peer that does not read must not
-   * make the server hold every reply at once.
+   * Runs one request from the decoder, whose host the client is. A pipeline
+   * of requests with large replies stops here, and so does reading the
+   * socket, once the replies not yet written pass OUTPUT_HIGH_WATER: a peer
+   * that does not read must not make the server hold every reply at once.
    */
-  private runRequest(argv: string[]): void {
-    this.server.dispatch(this, argv);
+  onCommand(argv: string[]): void {
+    dispatch(this, argv);
     if (this.decoder.paused || this.socket.writableLength + this.reply.pendingBytes <= OUTPUT_HIGH_WATER) return;
     this.outputPaused = true;
     this.decoder.paused = true;
     this.socket.pause();
   }
 
-  /** The socket has written out what it held ('drain'): reading goes on, and so do requests held back by runRequest. */
+  /** The socket has written out what it held ('drain'): reading goes on, and so do requests held back by onCommand. */
   outputDrained(): void {
     if (this.closed) return;
     this.socket.resume();
@@ -159,7 +159,7 @@ export class Client {
     const postponed = this.postponed;
     if (postponed) {
       this.postponed = null;
-      this.server.dispatch(this, postponed);
+      dispatch(this, postponed);
     } else if (this.replyMode !== 'on') {
       // A blocking command answered when it was served or timed out: it is over now.
       this.advanceReplyMode();

@@ -21,7 +21,6 @@ import { MemoryMeter } from '../store/memory.js';
 import { Eviction } from '../store/eviction.js';
 import { CommandTable, type Command } from '../commands/table.js';
 import { allCommands } from '../commands/index.js';
-import { dispatch } from '../commands/dispatch.js';
 import { installWatch, unwatchAll, type WatchRegistry } from '../commands/transactions.js';
 import { SlowLog } from './slowlog.js';
 import { LatencyMonitor } from './latency.js';
@@ -340,10 +339,6 @@ export class Server {
   }
 
   // ---- dispatch and replies ----------------------------------------------
-
-  dispatch(client: Client, argv: string[]): void {
-    dispatch(client, argv);
-  }
 
   /** Observers of every executed command, told as it ends (MONITOR, client-side caching). */
   readonly commandObservers: CommandObserver[] = [];
