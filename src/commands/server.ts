@@ -23,19 +23,14 @@ import { stringEncoding } from './strings.js';
 import { debugQuicklistPackedThreshold } from './lists.js';
 import type { Command, CommandFlag, CommandSpec } from './table.js';
 import { lookupFullName } from './command.js';
+import { isLocalAddress } from '../server/protected-mode.js';
 
 // ---- protected actions ----------------------------------------------------------
-
-/** Whether the client connects over loopback or a unix socket (Redis's islocalClient). */
-function isLocalClient(c: Client): boolean {
-  const ip = c.socket.remoteAddress;
-  return ip === undefined || ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
-}
 
 /** enable-protected-configs / enable-debug-command / enable-module-command: yes, or local for local clients. */
 function allowProtectedAction(c: Client, parameter: string): boolean {
   const setting = c.server.config.get(parameter);
-  return setting === 'yes' || (setting === 'local' && isLocalClient(c));
+  return setting === 'yes' || (setting === 'local' && isLocalAddress(c.socket.remoteAddress));
 }
 
 /** Dispatch's refusal of DEBUG (and MODULE) when the configuration does not allow them, or null. */
