@@ -113,6 +113,7 @@ function flagsOf(c: Client): string {
   flags += trackingListFlags(c);
   if (c.watchTouched) flags += 'd';
   if (c.closeAfterReply) flags += 'c';
+  if (c.unixSocket !== null) flags += 'U';
   if (c.noEvict) flags += 'e';
   if (c.noTouch) flags += 'T';
   return flags || 'N';

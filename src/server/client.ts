@@ -86,14 +86,17 @@ export class Client implements DecoderHost {
   constructor(
     readonly server: Server,
     readonly socket: Socket,
+    /** The unix socket's path as configured, for a client connected through it; else null. */
+    readonly unixSocket: string | null = null,
   ) {
     this.id = server.nextClientId();
     this.createdAt = server.clock.now();
     this.lastInteraction = this.createdAt;
     this.db = server.keyspace.dbs[0];
     resetAuthentication(this);
-    this.addr = formatAddress(socket.remoteAddress, socket.remotePort);
-    this.laddr = formatAddress(socket.localAddress, socket.localPort);
+    // Redis shows a unix socket client's both ends as the socket's path, port 0.
+    this.addr = unixSocket !== null ? `${unixSocket}:0` : formatAddress(socket.remoteAddress, socket.remotePort);
+    this.laddr = unixSocket !== null ? this.addr : formatAddress(socket.localAddress, socket.localPort);
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
     this.reply = new ReplyWriter(() => server.scheduleFlush(this));
     this.reply.onError = (text) => server.errorStats.count(text);

@@ -5,9 +5,10 @@
  */
 import net from 'node:net';
 import fs from 'node:fs';
+import path from 'node:path';
 import { Client, OUTPUT_HIGH_WATER } from './client.js';
 import { noteUnfinishedWrite, recycleSlabs, releaseIdleSpareSlabs } from '../resp/writer.js';
-import { Config, ConfigError } from '../config.js';
+import { Config, ConfigError, strerror } from '../config.js';
 import { Clock } from '../store/clock.js';
 import { Keyspace } from '../store/keyspace.js';
 import { PubSub } from './pubsub.js';
@@ -27,7 +28,7 @@ import { LatencyMonitor } from './latency.js';
 import { Monitors } from './monitor.js';
 import { ErrorStats, InstantaneousMetrics } from './info.js';
 import { installAdmin, observeDuration } from './admin.js';
-import { BindError, Listeners, type ListenerKind } from './listeners.js';
+import { BindError, Listeners, UnixSocketError, type ListenerKind } from './listeners.js';
 import { TlsAcceptor, TlsConfigError } from './tls.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
 import { Shutdown } from './shutdown.js';
@@ -160,7 +161,7 @@ export class Server {
         throw new ConfigError(`rename-command ${from} ${to}: ${(e as Error).message}`);
       }
     }
-    this.tls = new TlsAcceptor(config, (socket) => this.admit(socket), (message) => this.log('warning', message));
+    this.tls = new TlsAcceptor(config, (socket) => this.admit(socket, 'tls'), (message) => this.log('warning', message));
     this.readConfig();
     config.onChange(() => this.readConfig());
     this.acl = new Acl(this);
@@ -216,12 +217,17 @@ export class Server {
       // First, as in Redis's initServer: a TLS setup that does not load binds nothing.
       if (this.tls.enabled) this.tls.configure();
       await this.relisten('bind');
+      await this.listenUnix();
     } catch (e) {
+      // An embedding program goes on running: what was bound before the failure must not stay open.
+      void this.listeners.close();
       if (e instanceof TlsConfigError) throw new Error('Failed to configure TLS. Check logs for more info.');
       // Redis's words, which its test suite (and tools) look for to retry on another port.
       if (e instanceof BindError) this.log('warning', `Failed listening on port ${e.port} (${e.kind === 'tcp' ? 'TCP' : 'TLS'}), aborting.`);
+      if (e instanceof UnixSocketError) this.log('warning', e.message);
       throw e;
     }
+    this.writePidFile();
     this.startCron();
     // CONFIG SET hz changes how often the cron runs, as in Redis.
     this.config.onChange((name) => {
@@ -230,6 +236,50 @@ export class Server {
     this.log('notice', `Keyhive ${KEYHIVE_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on ${this.config.get('bind')} port ${this.port}${this.tlsPort ? `, tls-port ${this.tlsPort}` : ''}, PID: ${process.pid}`);
     // Redis's own words (with " PID: " above, as in its banner), which tools waiting for a server look for.
     this.log('notice', 'Ready to accept connections');
+    if (this.unixSocket !== null) this.log('notice', `The server is now ready to accept connections at ${this.unixSocket}`);
+  }
+
+  /** The unix socket path as configured (shown in its clients' addresses), or null when there is none. */
+  get unixSocket(): string | null {
+    return this.config.get('unixsocket') || null;
+  }
+
+  /** A unix socket path is relative to `dir`, where Redis has changed directory to. */
+  private inDir(file: string): string {
+    return path.resolve(this.config.get('dir'), file);
+  }
+
+  private async listenUnix(): Promise<void> {
+    const file = this.unixSocket;
+    if (file === null) return;
+    // The configuration keeps unixsocketperm as its octal text.
+    const perm = parseInt(this.config.get('unixsocketperm'), 8);
+    await this.listeners.bindUnix(this.inDir(file), perm, this.config.getNumber('tcp-backlog'));
+  }
+
+  /** Redis writes its PID to `pidfile` once listening, when one is configured; failing to is only logged. */
+  private writePidFile(): void {
+    const file = this.config.get('pidfile');
+    if (!file) return;
+    try {
+      fs.writeFileSync(this.inDir(file), `${process.pid}\n`);
+    } catch (e) {
+      this.log('warning', `Failed to write PID file: ${strerror(e)}`);
+    }
+  }
+
+  /** At shutdown, as Redis's prepareForShutdown: the PID file goes, and the unix socket's file with its listener. */
+  private removeFilesAtShutdown(): void {
+    const pidfile = this.config.get('pidfile');
+    if (pidfile) {
+      this.log('notice', 'Removing the pid file.');
+      fs.rmSync(this.inDir(pidfile), { force: true });
+    }
+    const unixSocket = this.unixSocket;
+    if (unixSocket !== null) {
+      this.log('notice', 'Removing the unix socket file.');
+      fs.rmSync(this.inDir(unixSocket), { force: true });
+    }
   }
 
   private startCron(): void {
@@ -246,7 +296,7 @@ export class Server {
    */
   async relisten(change: 'port' | 'tls-port' | 'bind'): Promise<void> {
     try {
-      if (change === 'bind') void this.listeners.close();
+      if (change === 'bind') void this.listeners.close(['tcp', 'tls']);
       if (change !== 'tls-port') await this.listenTcp();
       if (change !== 'port') await this.listenTls();
     } catch (e) {
@@ -263,7 +313,7 @@ export class Server {
   private async listenTcp(): Promise<void> {
     const port = this.config.getNumber('port');
     if (port === 0 && this.config.getNumber('tls-port') !== 0) {
-      void this.listeners.close('tcp');
+      void this.listeners.close(['tcp']);
       this.port = 0;
       return;
     }
@@ -277,7 +327,7 @@ export class Server {
   private async listenTls(): Promise<void> {
     const port = this.config.getNumber('tls-port');
     if (port === 0) {
-      void this.listeners.close('tls');
+      void this.listeners.close(['tls']);
       this.tlsPort = 0;
       return;
     }
@@ -294,7 +344,7 @@ export class Server {
     if (this.clients.size >= this.config.getNumber('maxclients')) {
       this.stats.rejectedConnections++;
       // No handshake has happened on a TLS connection yet, so as in Redis it just drops.
-      if (kind === 'tcp') refuse(socket, '-ERR max number of clients reached\r\n');
+      if (kind !== 'tls') refuse(socket, '-ERR max number of clients reached\r\n');
       else socket.destroy();
       return;
     }
@@ -302,11 +352,11 @@ export class Server {
     const keepalive = this.config.getNumber('tcp-keepalive');
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     if (kind === 'tls') this.tls.handshake(socket);
-    else this.admit(socket);
+    else this.admit(socket, kind);
   }
 
   /** A connection ready for requests becomes a client, unless protected mode turns it away (Redis's clientAcceptHandler). */
-  private admit(socket: net.Socket): void {
+  private admit(socket: net.Socket, kind: ListenerKind): void {
     if (protectedModeRefuses(this, socket.remoteAddress)) {
       this.stats.rejectedConnections++;
       socket.on('error', () => {});
@@ -314,7 +364,7 @@ export class Server {
       return;
     }
     this.stats.connectionsReceived++;
-    const client = new Client(this, socket);
+    const client = new Client(this, socket, kind === 'unix' ? this.unixSocket : null);
     this.clients.set(client.id, client);
     socket.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
@@ -481,6 +531,7 @@ export class Server {
     const cutOff = setTimeout(() => this.listeners.destroyConnections(), CLOSE_GRACE_MS);
     await closing;
     clearTimeout(cutOff);
+    this.removeFilesAtShutdown();
     if (farewell) this.log('warning', farewell);
   }
 }

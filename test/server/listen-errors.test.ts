@@ -1,6 +1,7 @@
 /**
- * A port that is taken: bin/keyhive logs what redis-server logs (Redis's test
- * suite and supervisors look for "Failed listening on port") and exits with 1.
+ * A port that is taken, or a unix socket that cannot be made: bin/keyhive
+ * logs what redis-server logs (Redis's test suite and supervisors look for
+ * "Failed listening on port") and exits with 1.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,5 +49,17 @@ describe('listening on a taken port', () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe('listening on a unix socket in a missing directory', () => {
+  it('logs and exits as redis-server does', async () => {
+    const options = ['--port', '0', '--bind', '127.0.0.1', '--save', '', '--unixsocket', '/nonexistent-keyhive-dir/server.sock'];
+    const [ours, theirs] = await Promise.all([runToExit(process.execPath, [path.join(REPO_ROOT, 'bin/keyhive'), ...options]), runToExit(REDIS_SERVER, options)]);
+    const unixMessages = (messages: string[]) => messages.filter((m) => /unix socket/i.test(m));
+    assert.deepEqual(unixMessages(theirs.messages), ['Failed opening Unix socket: bind: No such file or directory']);
+    assert.deepEqual(unixMessages(ours.messages), unixMessages(theirs.messages));
+    assert.equal(ours.code, 1);
+    assert.equal(theirs.code, 1);
   });
 });

@@ -36,6 +36,14 @@ export class RawClient {
     });
   }
 
+  /** Connects to a unix socket at file. */
+  static connectUnix(file: string): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const s = net.createConnection({ path: file }, () => resolve(new RawClient(s)));
+      s.once('error', reject);
+    });
+  }
+
   /** Connects over TLS; options carry the CA to trust and the client certificate, if any. */
   static connectTls(port: number, options: tls.ConnectionOptions, host = '127.0.0.1'): Promise<RawClient> {
     return new Promise((resolve, reject) => {
