@@ -22,7 +22,8 @@ Examples:
        keyhive --port 7777 --bind 127.0.0.1 ::1 --databases 32
 `;
 
-export async function main(argv: string[]): Promise<void> {
+/** Runs what the command line asks for; onListening is told once the server listens. */
+export async function main(argv: string[], onListening?: () => void): Promise<void> {
   if (argv[0] === '-v' || argv[0] === '--version') {
     process.stdout.write(`Keyhive server v=${KEYHIVE_VERSION} (Redis ${REDIS_VERSION} compatible) node=${process.version}\n`);
     return;
@@ -61,6 +62,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`Could not start listening: ${(e as Error).message}\n`);
     return exitWhenFlushed(1);
   }
+  onListening?.();
 }
 
 /** Exits once what was written to stdout and stderr has gone out: into a pipe, writes may still be pending. */

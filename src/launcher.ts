@@ -24,6 +24,12 @@
  * parent closes, so it is never left running if the parent is killed. The
  * parent loads only the configuration code, not the server, so that
  * starting twice costs little.
+ *
+ * With `daemonize yes` the server runs in a detached child instead, with no
+ * terminal (its log goes to logfile, or nowhere, as Redis's does), and the
+ * launcher exits 0 once that child listens. Redis's parent exits before its
+ * server has bound; waiting for it means a script's next command finds the
+ * server, and a server that cannot start shows its error and exit code 1.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -33,6 +39,8 @@ import { applyDirectives, commandLineDirectives } from './config-file.js';
 
 /** Set in the child's environment to the V8 options it was started with. */
 const CHILD_MARK = 'KEYHIVE_V8_OPTIONS';
+/** Set in a daemon's environment: it tells the launcher that started it when it listens. */
+const DAEMON_MARK = 'KEYHIVE_DAEMON';
 /** Node's V8 worker threads unless told otherwise. */
 const NODE_DEFAULT_POOL_SIZE = 4;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -43,14 +51,14 @@ export function heapLimitMb(maxmemory: number): number {
   return Math.ceil((maxmemory * 1.5) / MB) + 256;
 }
 
-/** maxmemory as the command line sets it; 0 when it cannot be read (main then reports why). */
-function configuredMaxmemory(argv: string[]): number {
+/** The configuration the command line (and its config file) gives; the defaults when it cannot be read (main then reports why). */
+function commandLineConfig(argv: string[]): Config {
   try {
     const config = new Config();
     applyDirectives(config, commandLineDirectives(argv).directives);
-    return config.getNumber('maxmemory');
+    return config;
   } catch {
-    return 0;
+    return new Config();
   }
 }
 
@@ -65,9 +73,9 @@ export function v8PoolSize(cpus: number): number {
 }
 
 /** The V8 options the server needs and Node's defaults do not give; none when the user set them. */
-function v8Options(argv: string[]): string[] {
+function v8Options(config: Config): string[] {
   const options: string[] = [];
-  const maxmemory = configuredMaxmemory(argv);
+  const maxmemory = config.getNumber('maxmemory');
   if (maxmemory !== 0 && !nodeOptionGiven('max-old-space-size')) options.push(`--max-old-space-size=${heapLimitMb(maxmemory)}`);
   // availableParallelism counts the CPUs this process may run on (its affinity), not the machine's.
   const poolSize = v8PoolSize(os.availableParallelism());
@@ -79,13 +87,43 @@ function v8Options(argv: string[]): string[] {
 export async function launch(script: string, argv: string[]): Promise<void> {
   // See store/young-generation.ts; a user's own semi-space option wins.
   if (!nodeOptionGiven('semi-space')) capYoungGeneration();
+  const isDaemon = process.env[DAEMON_MARK] !== undefined;
   if (process.env[CHILD_MARK] !== undefined) exitWithParent();
-  else {
-    const options = v8Options(argv);
+  else if (!isDaemon) {
+    const config = commandLineConfig(argv);
+    const options = v8Options(config);
+    if (config.getBool('daemonize')) return daemonize(script, argv, options);
     if (options.length > 0) return supervise(script, argv, options);
   }
   const { main } = await import('./cli.js');
-  return main(argv);
+  return main(argv, isDaemon ? leaveLauncher : undefined);
+}
+
+/**
+ * Starts the server as a daemon: detached, with no terminal, and its error
+ * output relayed only until it listens. Exits 0 then, or as the server did
+ * if it could not start.
+ */
+function daemonize(script: string, argv: string[], options: string[]): void {
+  const child = spawn(process.execPath, [...process.execArgv, ...options, script, ...argv], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    detached: true,
+    env: { ...process.env, [DAEMON_MARK]: '1' },
+  });
+  child.stderr?.pipe(process.stderr, { end: false });
+  child.once('message', () => {
+    child.stderr?.destroy();
+    child.disconnect();
+    child.unref();
+    process.exit(0);
+  });
+  child.once('exit', (code) => process.exit(code ?? 1));
+}
+
+/** The daemon listens: the launcher waiting for it may go, and with it the reader of this process's error output. */
+function leaveLauncher(): void {
+  process.stderr.on('error', () => {});
+  process.send?.('listening', () => process.disconnect());
 }
 
 function supervise(script: string, argv: string[], options: string[]): void {

@@ -257,12 +257,18 @@ export class Server {
     await this.listeners.bindUnix(this.inDir(file), perm, this.config.getNumber('tcp-backlog'));
   }
 
-  /** Redis writes its PID to `pidfile` once listening, when one is configured; failing to is only logged. */
+  /** Where the PID goes: pidfile, or Redis's default for a daemon that names none; null for nowhere. */
+  private pidFile(): string | null {
+    const file = this.config.get('pidfile') || (this.config.getBool('daemonize') ? DEFAULT_PID_FILE : '');
+    return file ? this.inDir(file) : null;
+  }
+
+  /** Redis writes its PID file once listening; failing to is only logged. */
   private writePidFile(): void {
-    const file = this.config.get('pidfile');
-    if (!file) return;
+    const file = this.pidFile();
+    if (file === null) return;
     try {
-      fs.writeFileSync(this.inDir(file), `${process.pid}\n`);
+      fs.writeFileSync(file, `${process.pid}\n`);
     } catch (e) {
       this.log('warning', `Failed to write PID file: ${strerror(e)}`);
     }
@@ -270,10 +276,10 @@ export class Server {
 
   /** At shutdown, as Redis's prepareForShutdown: the PID file goes, and the unix socket's file with its listener. */
   private removeFilesAtShutdown(): void {
-    const pidfile = this.config.get('pidfile');
-    if (pidfile) {
+    const pidfile = this.pidFile();
+    if (pidfile !== null) {
       this.log('notice', 'Removing the pid file.');
-      fs.rmSync(this.inDir(pidfile), { force: true });
+      fs.rmSync(pidfile, { force: true });
     }
     const unixSocket = this.unixSocket;
     if (unixSocket !== null) {
@@ -535,6 +541,9 @@ export class Server {
     if (farewell) this.log('warning', farewell);
   }
 }
+
+/** Redis's CONFIG_DEFAULT_PID_FILE. */
+const DEFAULT_PID_FILE = '/var/run/redis.pid';
 
 /** Sends a refusal and closes once it is written, whether or not the peer reads or closes. */
 function refuse(socket: net.Socket, text: string): void {
