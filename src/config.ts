@@ -376,20 +376,12 @@ function baseNameOnly(what: string, noun: string, allowEmpty = true) {
   };
 }
 
-const PROC_TITLE_VARIABLES: Record<string, boolean> = {
-  // Whether the variable expands to something non-empty when validating.
-  title: false,
-  'listen-addr': true,
-  'server-mode': false,
-  'config-file': true,
-  port: true,
-  'tls-port': true,
-  unixsocket: false,
-};
-
-/** A proc-title-template must use known {variables} and not expand to nothing. */
-function checkProcTitleTemplate(template: string): string | null {
-  const invalid = 'template format is invalid or contains unknown variables';
+/**
+ * A proc-title-template expanded as Redis's sdstemplate and sdstrim do:
+ * {name} is a variable's value (null for an unknown one, which makes the
+ * template invalid), "{{" a brace, and spaces around the result go.
+ */
+export function expandProcTitle(template: string, valueOf: (variable: string) => string | null): string | null {
   let expanded = '';
   let i = 0;
   while (i < template.length) {
@@ -399,20 +391,37 @@ function checkProcTitleTemplate(template: string): string | null {
       break;
     }
     expanded += template.slice(i, open);
-    if (open + 1 >= template.length) return invalid;
+    if (open + 1 >= template.length) return null;
     if (template[open + 1] === '{') {
       expanded += '{';
       i = open + 2;
       continue;
     }
     const close = template.indexOf('}', open + 1);
-    if (close < 0) return invalid;
-    const variable = PROC_TITLE_VARIABLES[template.slice(open + 1, close)];
-    if (variable === undefined) return invalid;
-    if (variable) expanded += 'x';
+    if (close < 0) return null;
+    const value = valueOf(template.slice(open + 1, close));
+    if (value === null) return null;
+    expanded += value;
     i = close + 1;
   }
-  return expanded.trim() === '' ? invalid : null;
+  return expanded.replace(/^ +| +$/g, '');
+}
+
+/** What each variable expands to when a template is checked (an empty title, as Redis checks it, and no unix socket). */
+const PROC_TITLE_CHECK_VALUES = new Map([
+  ['title', ''],
+  ['listen-addr', 'x'],
+  ['server-mode', ''],
+  ['config-file', 'x'],
+  ['port', 'x'],
+  ['tls-port', 'x'],
+  ['unixsocket', ''],
+]);
+
+/** A proc-title-template must use known {variables} and not expand to nothing. */
+function checkProcTitleTemplate(template: string): string | null {
+  const expanded = expandProcTitle(template, (variable) => PROC_TITLE_CHECK_VALUES.get(variable) ?? null);
+  return expanded === null || expanded === '' ? 'template format is invalid or contains unknown variables' : null;
 }
 
 function checkAnnouncedHostname(v: string): string | null {

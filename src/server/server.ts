@@ -311,7 +311,7 @@ export class Server {
     }
   }
 
-  private bindAddresses(): string[] {
+  bindAddresses(): string[] {
     return this.config.get('bind').split(/\s+/).filter(Boolean);
   }
 
