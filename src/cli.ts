@@ -9,7 +9,7 @@ import { Config, ConfigError } from './config.js';
 import { applyDirectives, commandLineDirectives } from './config-file.js';
 import { Server, KEYHIVE_VERSION, REDIS_VERSION } from './server/server.js';
 import { genCertsMain } from './gen-certs.js';
-import { titleProcess } from './server/proc-title.js';
+import { OwnProcess } from './server/own-process.js';
 
 const USAGE = `Usage: keyhive [/path/to/redis.conf] [options]
        keyhive -v or --version
@@ -57,13 +57,13 @@ export async function main(argv: string[], onListening?: () => void): Promise<vo
       if (server.shutdown.signal(signal)) exitWhenFlushed(1);
     });
   }
+  server.ownProcess = new OwnProcess(server, process.argv[1] ?? 'keyhive');
   try {
     await server.listen();
   } catch (e) {
     process.stderr.write(`Could not start listening: ${(e as Error).message}\n`);
     return exitWhenFlushed(1);
   }
-  titleProcess(server, process.argv[1] ?? 'keyhive');
   onListening?.();
 }
 

@@ -93,6 +93,12 @@ function configSet(c: Client, argv: string[]): void {
   }
   const firstChanged = (wanted: (canonical: string) => boolean) =>
     pairs.find(([name], i) => wanted(config.spec(name)?.name ?? '') && config.get(name) !== previous[i][1]);
+  const oomChange = firstChanged((name) => name === 'oom-score-adj' || name === 'oom-score-adj-values');
+  if (oomChange !== undefined && c.server.ownProcess?.applyOomScore() === false) {
+    config.setMany(previous, false);
+    c.server.ownProcess.applyOomScore();
+    fail(`ERR CONFIG SET failed (possibly related to argument '${oomChange[0].toLowerCase()}') - Failed to set current oom_score_adj. Check server logs.`);
+  }
   const tlsChange = firstChanged((name) => TLS_CONTEXT_PARAMS.has(name));
   const tlsApplied = tlsChange !== undefined && applyTlsChange(c, tlsChange[0], () => config.setMany(previous, false));
   const changedListener = firstChanged((name) => name in LISTENER_PARAMS);

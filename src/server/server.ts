@@ -32,6 +32,7 @@ import { BindError, Listeners, UnixSocketError, type ListenerKind } from './list
 import { TlsAcceptor, TlsConfigError } from './tls.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
 import { Shutdown } from './shutdown.js';
+import type { OwnProcess } from './own-process.js';
 
 export const REDIS_VERSION = '7.0.15';
 export const KEYHIVE_VERSION = '0.1.0';
@@ -228,6 +229,9 @@ export class Server {
       throw e;
     }
     this.writePidFile();
+    // Before the ready lines, which whatever waits for the server looks for.
+    this.ownProcess?.applyOomScore();
+    this.ownProcess?.applyTitle();
     this.startCron();
     // CONFIG SET hz changes how often the cron runs, as in Redis.
     this.config.onChange((name) => {
@@ -395,6 +399,9 @@ export class Server {
   }
 
   // ---- dispatch and replies ----------------------------------------------
+
+  /** Set when the server is its process (bin/keyhive), which it then titles and scores for the OOM killer as Redis does. */
+  ownProcess: OwnProcess | null = null;
 
   /** Observers of every executed command, told as it ends (MONITOR, client-side caching). */
   readonly commandObservers: CommandObserver[] = [];
