@@ -261,9 +261,10 @@ export class Server {
     await this.listeners.bindUnix(this.inDir(file), perm, this.config.getNumber('tcp-backlog'));
   }
 
-  /** Where the PID goes: pidfile, or Redis's default for a daemon that names none; null for nowhere. */
+  /** Where the PID goes: pidfile, or Redis's default for a daemon (never an embedded server) that names none; null for nowhere. */
   private pidFile(): string | null {
-    const file = this.config.get('pidfile') || (this.config.getBool('daemonize') ? DEFAULT_PID_FILE : '');
+    const daemon = this.ownProcess !== null && this.config.getBool('daemonize');
+    const file = this.config.get('pidfile') || (daemon ? DEFAULT_PID_FILE : '');
     return file ? this.inDir(file) : null;
   }
 
