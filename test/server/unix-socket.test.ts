@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { RawClient } from '../support/raw-client.js';
-import { REDIS_SERVER, freePort, startKeyhive, startRedis, type ReferenceServer } from '../support/servers.js';
+import { REDIS_SERVER, freePort, startKeyhive, startRedis, waitUntilServing, type ReferenceServer } from '../support/servers.js';
 import { runProcess } from '../clients/run-process.js';
 import { spawnKeyhive } from '../robustness/keyhive-process.js';
 import type { RunningServer } from '../../src/index.js';
@@ -152,7 +152,7 @@ async function startRedisOnSocket(file: string, args: string[]): Promise<ServerP
     },
   };
   try {
-    await waitForSocket(file);
+    await waitUntilServing(file, 'redis-server');
   } catch (e) {
     await server.stop();
     throw e;
@@ -160,20 +160,6 @@ async function startRedisOnSocket(file: string, args: string[]): Promise<ServerP
   return server;
 }
 
-async function waitForSocket(file: string): Promise<void> {
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    try {
-      const c = await RawClient.connectUnix(file);
-      await c.call('PING');
-      c.close();
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`nothing answered at ${file}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 /** The log's messages (after the level mark) about the PID file and the unix socket, the socket's path written as <socket>. */
 function fileMessages(log: string, file: string): string[] {

@@ -38,12 +38,15 @@ export interface ReferenceServer {
   close(): Promise<void>;
 }
 
-/** Resolves once a server on port answers PING; any reply (PONG, or NOAUTH when started with a password) means it is serving. */
-export async function waitUntilServing(port: number, name: string): Promise<void> {
+/**
+ * Resolves once a server on port (a number, or a unix socket's path) answers
+ * PING; any reply (PONG, or NOAUTH when started with a password) means it is serving.
+ */
+export async function waitUntilServing(port: number | string, name: string): Promise<void> {
   const deadline = Date.now() + 10000;
   for (;;) {
     try {
-      const c = await RawClient.connect(port);
+      const c = typeof port === 'number' ? await RawClient.connect(port) : await RawClient.connectUnix(port);
       await c.call('PING');
       c.close();
       return;
