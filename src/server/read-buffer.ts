@@ -1,5 +1,5 @@
 /**
- * Plain TCP connections read into one buffer that every read reuses.
+ * Plain TCP and unix socket connections read into one buffer that every read reuses.
  *
  * A net.Socket that emits 'data' gets a newly allocated Buffer for each read
  * and passes it through the Readable stream machinery (its state, its
