@@ -130,13 +130,6 @@ function argvBytes(argv: string[]): number {
   return n;
 }
 
-/** Queued commands' argument bytes plus a pointer per argument, as Redis's mstate.argv_len_sums. */
-function multiBytes(c: Client): number {
-  let n = 0;
-  for (const { argv } of c.multi?.queue ?? []) n += argvBytes(argv) + 8 * argv.length;
-  return n;
-}
-
 /**
  * One CLIENT LIST line, fields as Redis 7.2 prints them. Keyhive has no
  * per-client reply buffer (replies are encoded into a shared slab and handed
@@ -149,7 +142,7 @@ export function infoLine(c: Client, current: Client, argv: string[]): string {
   const running = c === current ? argv : c.postponed;
   const qbuf = c === current ? c.decoder.heldBytes : c.decoder.bufferedBytes;
   const argvMem = running ? argvBytes(running) : 0;
-  const multiMem = multiBytes(c);
+  const multiMem = c.multi?.argvBytes ?? 0;
   const omem = c.socket.writableLength + c.reply.pendingBytes;
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name}` +

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from '../server/client.js';
 import { ReplyError, cString } from './args.js';
 import type { Command } from './table.js';
-import { discardTransaction, flagTransaction } from './transactions.js';
+import { discardTransaction, flagTransaction, queueInTransaction } from './transactions.js';
 import { OOM_ERROR } from '../store/eviction.js';
 import { protectedCommandRefusal } from './server.js';
 
@@ -91,9 +91,7 @@ function processCommand(c: Client, argv: string[]): void {
   c.server.tracking.limitTableSize();
   if (c.server.pause.holds(c, cmd)) return c.server.pause.postpone(c, argv);
   if (c.multi && !MULTI_CONTROL.has(cmd.fullName)) {
-    c.multi.queue.push({ cmd, argv });
-    c.reply.simple('QUEUED');
-    return;
+    return queueInTransaction(c, c.multi, cmd, argv);
   }
   call(c, cmd, argv);
   if (c.server.blocking.hasReadyKeys) serveReadyKeys(c);

@@ -179,6 +179,7 @@ function resetStats(server: Server): void {
   server.errorStats.reset();
   server.metrics.reset(server.clock.now());
   server.eviction.resetStats();
+  server.clientEviction.evicted = 0;
   const denials = server.acl.denials;
   denials.command = denials.key = denials.channel = denials.auth = 0;
 }

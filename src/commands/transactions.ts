@@ -3,12 +3,12 @@
  * dispatch; here are the commands and the WATCH registry, which learns of
  * every write through the keyspace change hook.
  */
-import type { Client, WatchedKey } from '../server/client.js';
+import type { Client, MultiState, WatchedKey } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import type { ChangeSubscription, Database } from '../store/keyspace.js';
 import { call } from './dispatch.js';
 import { fail } from './args.js';
-import type { CommandSpec } from './table.js';
+import type { Command, CommandSpec } from './table.js';
 
 /** Watchers per database, per key. */
 export type WatchRegistry = Map<Database, Map<string, WatchedKey[]>>;
@@ -118,6 +118,20 @@ export function discardTransaction(c: Client): void {
   unwatchAll(c);
 }
 
+/** Queues a command inside MULTI (dispatch's QUEUED), counting its arguments' memory as Redis's queueMultiCommand does. */
+export function queueInTransaction(c: Client, multi: MultiState, cmd: Command, argv: string[]): void {
+  multi.queue.push({ cmd, argv });
+  multi.argvBytes += argvMemory(argv);
+  c.reply.simple('QUEUED');
+}
+
+/** Bytes of a command's arguments plus a pointer each (Redis's argv_len_sum + sizeof(robj*) * argc). */
+function argvMemory(argv: readonly string[]): number {
+  let n = 8 * argv.length;
+  for (const arg of argv) n += arg.length;
+  return n;
+}
+
 /** Called by dispatch when a command is refused while queuing. */
 export function flagTransaction(c: Client): void {
   if (c.multi) c.multi.aborted = true;
@@ -125,7 +139,7 @@ export function flagTransaction(c: Client): void {
 
 function multi(c: Client): void {
   if (c.multi) fail('ERR MULTI calls can not be nested');
-  c.multi = { queue: [], aborted: false };
+  c.multi = { queue: [], argvBytes: 0, aborted: false };
   c.reply.ok();
 }
 

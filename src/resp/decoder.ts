@@ -131,7 +131,9 @@ export class RequestDecoder {
   /**
    * Moves the unparsed bytes to the start of held and appends src[from, to)
    * to them; buf is then those bytes. held doubles when it must grow: it is
-   * not sized to a declared bulk length, which costs nothing to declare.
+   * not sized to a declared bulk length, which costs nothing to declare. But
+   * it grows no further than the bulk waited for needs: a 6 MB value would
+   * otherwise be received into 8 MB or more (client eviction counts them).
    */
   private hold(src: Buffer, from: number, to: number): void {
     const kept = this.buf.length - this.pos;
@@ -139,7 +141,8 @@ export class RequestDecoder {
     if (total === 0) return this.release();
     const inHeld = this.held.length > 0 && this.buf.buffer === this.held.buffer;
     if (this.held.length < total) {
-      const grown = Buffer.allocUnsafe(Math.max(total, 2 * this.held.length, HELD_MIN));
+      const doubled = this.need > total ? Math.min(2 * this.held.length, this.need) : 2 * this.held.length;
+      const grown = Buffer.allocUnsafe(Math.max(total, doubled, HELD_MIN));
       this.buf.copy(grown, 0, this.pos);
       this.held = grown;
     } else if (!inHeld) this.buf.copy(this.held, 0, this.pos);

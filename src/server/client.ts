@@ -15,6 +15,10 @@ import type { BlockedState } from './blocking.js';
 import type { User } from './acl.js';
 import { mustAuthenticate, resetAuthentication } from './auth.js';
 
+/** Redis's listNode and watchedKey for a watched key, and its dictEntry and bucket for a subscription (64-bit sizes). */
+const WATCHED_KEY_BYTES = 24 + 32;
+const SUBSCRIPTION_BYTES = 24 + 8;
+
 /** Stop reading from a client whose unwritten replies exceed this, until they drain. */
 export const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
 
@@ -25,6 +29,8 @@ export interface QueuedCommand {
 
 export interface MultiState {
   queue: QueuedCommand[];
+  /** The queued arguments' bytes plus a pointer each, as Redis's mstate.argv_len_sums. */
+  argvBytes: number;
   /** A queuing error happened: EXEC must answer EXECABORT. */
   aborted: boolean;
 }
@@ -111,6 +117,17 @@ export class Client implements DecoderHost {
 
   get maxBulkLen(): number {
     return this.server.limits.maxBulkLen;
+  }
+
+  /**
+   * Memory of the client's state beyond its buffers, as Redis's
+   * getClientMemoryUsage counts it: queued commands' arguments, and the
+   * list and dict entries of its watched keys and subscriptions.
+   */
+  get stateBytes(): number {
+    const subs = this.subscriptions;
+    const subscriptionEntries = subs === null ? 0 : subs.channels.size + subs.patterns.size + subs.shard.size;
+    return (this.multi?.argvBytes ?? 0) + this.watched.length * WATCHED_KEY_BYTES + subscriptionEntries * SUBSCRIPTION_BYTES;
   }
 
   get protocol(): 2 | 3 {

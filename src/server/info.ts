@@ -299,7 +299,7 @@ function statsSection(server: Server): Fields {
     ['expired_time_cap_reached_count', expiry.timeCapReachedCount],
     ['expire_cycle_cpu_milliseconds', Math.floor(expiry.cycleTimeUsedUs / 1000)],
     ['evicted_keys', ks.evictedKeys],
-    ['evicted_clients', 0],
+    ['evicted_clients', server.clientEviction.evicted],
     ['total_eviction_exceeded_time', exceeded.total],
     ['current_eviction_exceeded_time', exceeded.current],
     ['keyspace_hits', ks.keyspaceHits],

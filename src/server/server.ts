@@ -32,6 +32,7 @@ import { BindError, Listeners, UnixSocketError, type ListenerKind } from './list
 import { TlsAcceptor, TlsConfigError } from './tls.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
 import { Shutdown } from './shutdown.js';
+import { ClientEviction } from './client-eviction.js';
 import type { OwnProcess } from './own-process.js';
 
 export const REDIS_VERSION = '7.0.15';
@@ -78,6 +79,7 @@ export class Server {
   /** Client-side caching (CLIENT TRACKING). */
   readonly tracking: Tracking;
   readonly outputLimits: OutputLimits;
+  readonly clientEviction: ClientEviction;
   /** Clients blocked on keys (BLPOP, BZPOPMIN, ...). */
   readonly blocking: Blocking;
   readonly stats: ServerStats = {
@@ -174,6 +176,7 @@ export class Server {
     this.tracking = new Tracking(this);
     this.pubsub = new PubSub(this);
     this.outputLimits = new OutputLimits(this);
+    this.clientEviction = new ClientEviction(this);
     this.blocking = new Blocking(this);
   }
 
@@ -382,6 +385,7 @@ export class Server {
       this.stats.readsProcessed++;
       client.receive(chunk);
       this.memory.noteClient(client);
+      this.clientEviction.enforce();
     });
     socket.on('drain', () => client.outputDrained());
     socket.on('error', () => client.close());
@@ -438,6 +442,8 @@ export class Server {
     }
     this.flushedLastTurn = clients;
     recycleSlabs();
+    // As Redis's beforeSleep, once the turn's replies are out (or left pending).
+    this.clientEviction.enforce();
   }
 
   private flush(client: Client): void {

@@ -141,15 +141,17 @@ export function datasetBytes(keyspace: Keyspace): number {
   return total;
 }
 
-/** What a connection holds in memory: received bytes not yet run as commands, replies not yet sent. */
+/** What a connection holds in memory: received bytes not yet run as commands, replies not yet sent, and its state (MULTI queue, watched keys...). */
 export interface BufferHolder {
   readonly decoder: { readonly allocatedBytes: number; readonly pendingArgBytes: number };
   readonly reply: { readonly pendingBytes: number };
   readonly socket: { readonly writableLength: number };
+  readonly stateBytes: number;
+  readonly closed: boolean;
 }
 
 export function clientBufferBytes(client: BufferHolder): number {
-  return client.decoder.allocatedBytes + client.decoder.pendingArgBytes + client.reply.pendingBytes + client.socket.writableLength;
+  return client.decoder.allocatedBytes + client.decoder.pendingArgBytes + client.reply.pendingBytes + client.socket.writableLength + client.stateBytes;
 }
 
 /** used_memory and the figures INFO memory and MEMORY STATS derive from it. */
@@ -169,8 +171,9 @@ export class MemoryMeter {
     return BASELINE_BYTES + datasetBytes(this.keyspace) + this.clientBytes;
   }
 
-  /** Brings a client's share up to date, after it read or was written to. */
+  /** Brings a client's share up to date, after it read or was written to; a closed client has none (forgetClient took it). */
   noteClient(client: BufferHolder): void {
+    if (client.closed) return;
     const bytes = clientBufferBytes(client);
     const before = this.clientShares.get(client) ?? 0;
     if (bytes === before) return;
