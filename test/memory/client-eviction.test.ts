@@ -3,11 +3,9 @@
  * holding most is closed once all clients' buffers reach the limit, no more
  * than needed, and never one with CLIENT NO-EVICT on; INFO counts them.
  */
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RawClient } from '../support/raw-client.js';
-import { startKeyhive, startRedis, type ReferenceServer } from '../support/servers.js';
-import type { RunningServer } from '../../src/index.js';
+import type { RawClient } from '../support/raw-client.js';
+import { describeDifferential, type Connect } from '../support/differential.js';
 
 /** The start of a SET whose 2,000,000-byte value has 1,500,000 bytes sent: a client holding 1.5 MB of query buffer. */
 const PARTIAL_SET = `*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2000000\r\n${'x'.repeat(1_500_000)}`;
@@ -30,58 +28,42 @@ async function evictedClients(c: RawClient): Promise<string> {
 }
 
 /** Evicts the client with a large query buffer and only it; returns what each step saw. */
-async function evictsTheLargest(port: number): Promise<string[]> {
-  const admin = await RawClient.connect(port);
-  const keeper = await RawClient.connect(port);
-  const bystander = await RawClient.connect(port);
-  const victim = await RawClient.connect(port);
-  try {
-    const seen = [`config: ${await admin.call('CONFIG', 'SET', 'maxmemory-clients', '1mb')}`];
-    seen.push(`no-evict: ${await keeper.call('CLIENT', 'NO-EVICT', 'on')}`, `bystander: ${await bystander.call('PING')}`);
-    victim.write(PARTIAL_SET);
-    seen.push(`victim closed: ${await closedWithin(victim, 5000)}`);
-    seen.push(`bystander: ${await bystander.call('PING')}`, `keeper: ${await keeper.call('PING')}`);
-    seen.push(`evicted_clients: ${await evictedClients(admin)}`);
-    return seen;
-  } finally {
-    for (const c of [admin, keeper, bystander, victim]) c.close();
-  }
+async function evictsTheLargest(connect: Connect): Promise<string[]> {
+  const [admin, keeper, bystander, victim] = [await connect(), await connect(), await connect(), await connect()];
+  const seen = [`config: ${await admin.call('CONFIG', 'SET', 'maxmemory-clients', '1mb')}`];
+  seen.push(`no-evict: ${await keeper.call('CLIENT', 'NO-EVICT', 'on')}`, `bystander: ${await bystander.call('PING')}`);
+  victim.write(PARTIAL_SET);
+  seen.push(`victim closed: ${await closedWithin(victim, 5000)}`);
+  seen.push(`bystander: ${await bystander.call('PING')}`, `keeper: ${await keeper.call('PING')}`);
+  seen.push(`evicted_clients: ${await evictedClients(admin)}`);
+  assert.deepEqual(seen.slice(3), ['victim closed: true', 'bystander: PONG', 'keeper: PONG', 'evicted_clients: 1']);
+  return seen;
 }
 
 /** A client with CLIENT NO-EVICT on holding more than the limit is spared; the evictable clients go, however small. */
-async function sparesNoEvict(port: number): Promise<string[]> {
-  const keeper = await RawClient.connect(port);
-  const bystander = await RawClient.connect(port);
-  try {
-    const seen = [`config: ${await keeper.call('CONFIG', 'SET', 'maxmemory-clients', '1mb')}`];
-    seen.push(`no-evict: ${await keeper.call('CLIENT', 'NO-EVICT', 'on')}`, `bystander: ${await bystander.call('PING')}`);
-    keeper.write(PARTIAL_SET);
-    seen.push(`bystander closed: ${await closedWithin(bystander, 5000)}`);
-    keeper.write(REST_OF_SET);
-    seen.push(`keeper's SET: ${await keeper.read()}`, `evicted_clients: ${await evictedClients(keeper)}`);
-    seen.push(`limit off: ${await keeper.call('CONFIG', 'SET', 'maxmemory-clients', '0')}`);
-    return seen;
-  } finally {
-    keeper.close();
-    bystander.close();
-  }
+async function sparesNoEvict(connect: Connect): Promise<string[]> {
+  const [keeper, bystander] = [await connect(), await connect()];
+  const seen = [`config: ${await keeper.call('CONFIG', 'SET', 'maxmemory-clients', '1mb')}`];
+  seen.push(`no-evict: ${await keeper.call('CLIENT', 'NO-EVICT', 'on')}`, `bystander: ${await bystander.call('PING')}`);
+  keeper.write(PARTIAL_SET);
+  seen.push(`bystander closed: ${await closedWithin(bystander, 5000)}`);
+  keeper.write(REST_OF_SET);
+  seen.push(`keeper's SET: ${await keeper.read()}`, `evicted_clients: ${await evictedClients(keeper)}`);
+  seen.push(`limit off: ${await keeper.call('CONFIG', 'SET', 'maxmemory-clients', '0')}`);
+  assert.deepEqual(seen.slice(3, 5), ['bystander closed: true', "keeper's SET: OK"]);
+  return seen;
 }
 
 /** maxmemory-clients as a percentage of maxmemory: 7% of 6 MB is 440,401 bytes, which a 500,000-byte query buffer passes. */
-async function percentageOfMaxmemory(port: number): Promise<string[]> {
-  const admin = await RawClient.connect(port);
-  const victim = await RawClient.connect(port);
-  try {
-    const seen = [`config: ${await admin.call('CONFIG', 'SET', 'maxmemory', '6mb', 'maxmemory-clients', '7%')}`];
-    seen.push(`victim: ${await victim.call('PING')}`);
-    victim.write(`*1\r\n$600000\r\n${'v'.repeat(500_000)}`);
-    seen.push(`victim closed: ${await closedWithin(victim, 5000)}`, `admin: ${await admin.call('PING')}`);
-    seen.push(`restored: ${await admin.call('CONFIG', 'SET', 'maxmemory', '0', 'maxmemory-clients', '0')}`);
-    return seen;
-  } finally {
-    admin.close();
-    victim.close();
-  }
+async function percentageOfMaxmemory(connect: Connect): Promise<string[]> {
+  const [admin, victim] = [await connect(), await connect()];
+  const seen = [`config: ${await admin.call('CONFIG', 'SET', 'maxmemory', '6mb', 'maxmemory-clients', '7%')}`];
+  seen.push(`victim: ${await victim.call('PING')}`);
+  victim.write(`*1\r\n$600000\r\n${'v'.repeat(500_000)}`);
+  seen.push(`victim closed: ${await closedWithin(victim, 5000)}`, `admin: ${await admin.call('PING')}`);
+  seen.push(`restored: ${await admin.call('CONFIG', 'SET', 'maxmemory', '0', 'maxmemory-clients', '0')}`);
+  assert.deepEqual(seen.slice(2, 4), ['victim closed: true', 'admin: PONG']);
+  return seen;
 }
 
 /**
@@ -90,56 +72,23 @@ async function percentageOfMaxmemory(port: number): Promise<string[]> {
  * output, stays (Redis's "avoid client eviction when client is freed by
  * output buffer limit").
  */
-async function outputLimitFreesFirst(port: number): Promise<string[]> {
-  const admin = await RawClient.connect(port);
-  const holder = await RawClient.connect(port);
-  const reader = await RawClient.connect(port);
-  try {
-    const seen = [`config: ${await admin.call('CONFIG', 'SET', 'maxmemory-clients', '10mb', 'client-output-buffer-limit', 'normal 3mb 0 0')}`];
-    seen.push(`value: ${await admin.call('SETRANGE', 'big', String(4 * 1024 * 1024), 'v')}`);
-    holder.write(`*1\r\n$6291456\r\n${'v'.repeat(6_291_456)}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    reader.send('GET', 'big');
-    seen.push(`reader closed: ${await closedWithin(reader, 5000)}`, `holder closed: ${await closedWithin(holder, 300)}`);
-    seen.push(`evicted_clients: ${await evictedClients(admin)}`);
-    seen.push(`restored: ${await admin.call('CONFIG', 'SET', 'maxmemory-clients', '0', 'client-output-buffer-limit', 'normal 0 0 0')}`);
-    return seen;
-  } finally {
-    for (const c of [admin, holder, reader]) c.close();
-  }
+async function outputLimitFreesFirst(connect: Connect): Promise<string[]> {
+  const [admin, holder, reader] = [await connect(), await connect(), await connect()];
+  const seen = [`config: ${await admin.call('CONFIG', 'SET', 'maxmemory-clients', '10mb', 'client-output-buffer-limit', 'normal 3mb 0 0')}`];
+  seen.push(`value: ${await admin.call('SETRANGE', 'big', String(4 * 1024 * 1024), 'v')}`);
+  holder.write(`*1\r\n$6291456\r\n${'v'.repeat(6_291_456)}`);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  reader.send('GET', 'big');
+  seen.push(`reader closed: ${await closedWithin(reader, 5000)}`, `holder closed: ${await closedWithin(holder, 300)}`);
+  seen.push(`evicted_clients: ${await evictedClients(admin)}`);
+  seen.push(`restored: ${await admin.call('CONFIG', 'SET', 'maxmemory-clients', '0', 'client-output-buffer-limit', 'normal 0 0 0')}`);
+  assert.deepEqual(seen.slice(2, 4), ['reader closed: true', 'holder closed: false']);
+  return seen;
 }
 
-describe('client eviction (maxmemory-clients)', () => {
-  let keyhive: RunningServer;
-  let redis: ReferenceServer;
-  before(async () => {
-    [keyhive, redis] = await Promise.all([startKeyhive(), startRedis()]);
-  });
-  after(async () => {
-    await Promise.all([keyhive?.close(), redis?.close()]);
-  });
-
-  it('closes the client holding most, and only as many as needed', async () => {
-    const [ours, theirs] = await Promise.all([evictsTheLargest(keyhive.port), evictsTheLargest(redis.port)]);
-    assert.deepEqual(theirs.slice(3), ['victim closed: true', 'bystander: PONG', 'keeper: PONG', 'evicted_clients: 1']);
-    assert.deepEqual(ours, theirs);
-  });
-
-  it('takes a percentage as of maxmemory', async () => {
-    const [ours, theirs] = await Promise.all([percentageOfMaxmemory(keyhive.port), percentageOfMaxmemory(redis.port)]);
-    assert.deepEqual(theirs.slice(2, 4), ['victim closed: true', 'admin: PONG']);
-    assert.deepEqual(ours, theirs);
-  });
-
-  it('counts nothing more for a client closed for its output buffer limit', async () => {
-    const [ours, theirs] = await Promise.all([outputLimitFreesFirst(keyhive.port), outputLimitFreesFirst(redis.port)]);
-    assert.deepEqual(theirs.slice(2, 4), ['reader closed: true', 'holder closed: false']);
-    assert.deepEqual(ours, theirs);
-  });
-
-  it('never closes a client with CLIENT NO-EVICT on', async () => {
-    const [ours, theirs] = await Promise.all([sparesNoEvict(keyhive.port), sparesNoEvict(redis.port)]);
-    assert.deepEqual(theirs.slice(3, 5), ['bystander closed: true', "keeper's SET: OK"]);
-    assert.deepEqual(ours, theirs);
-  });
+describeDifferential('client eviction (maxmemory-clients)', (t) => {
+  t.scenario('closes the client holding most, and only as many as needed', evictsTheLargest);
+  t.scenario('takes a percentage as of maxmemory', percentageOfMaxmemory);
+  t.scenario('counts nothing more for a client closed for its output buffer limit', outputLimitFreesFirst);
+  t.scenario('never closes a client with CLIENT NO-EVICT on', sparesNoEvict);
 });
