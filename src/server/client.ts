@@ -18,6 +18,8 @@ import { mustAuthenticate, resetAuthentication } from './auth.js';
 /** Redis's listNode and watchedKey for a watched key, and its dictEntry and bucket for a subscription (64-bit sizes). */
 const WATCHED_KEY_BYTES = 24 + 32;
 const SUBSCRIPTION_BYTES = 24 + 8;
+/** Redis's estimate for a node of a client's tracking prefix tree: sizeof(raxNode) * sizeof(raxNode*). */
+const TRACKING_PREFIX_BYTES = 4 * 8;
 
 /** Stop reading from a client whose unwritten replies exceed this, until they drain. */
 export const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
@@ -121,13 +123,20 @@ export class Client implements DecoderHost {
 
   /**
    * Memory of the client's state beyond its buffers, as Redis's
-   * getClientMemoryUsage counts it: queued commands' arguments, and the
-   * list and dict entries of its watched keys and subscriptions.
+   * getClientMemoryUsage counts it: queued commands' arguments, the list
+   * and dict entries of its watched keys and subscriptions, and its
+   * tracking prefixes.
    */
   get stateBytes(): number {
     const subs = this.subscriptions;
     const subscriptionEntries = subs === null ? 0 : subs.channels.size + subs.patterns.size + subs.shard.size;
-    return (this.multi?.argvBytes ?? 0) + this.watched.length * WATCHED_KEY_BYTES + subscriptionEntries * SUBSCRIPTION_BYTES;
+    const trackingPrefixes = this.tracking?.prefixes.size ?? 0;
+    return (
+      (this.multi?.argvBytes ?? 0) +
+      this.watched.length * WATCHED_KEY_BYTES +
+      subscriptionEntries * SUBSCRIPTION_BYTES +
+      trackingPrefixes * TRACKING_PREFIX_BYTES
+    );
   }
 
   get protocol(): 2 | 3 {

@@ -86,9 +86,25 @@ async function outputLimitFreesFirst(connect: Connect): Promise<string[]> {
   return seen;
 }
 
+/** Tracking prefixes count too: adding BCAST prefixes, 100 a pipeline, a client passes 200,000 bytes and is evicted. */
+async function trackingPrefixes(connect: Connect): Promise<string[]> {
+  const [admin, tracker] = [await connect(), await connect()];
+  const seen = [`config: ${await admin.call('CONFIG', 'SET', 'maxmemory-clients', '200000')}`];
+  let sent = 0;
+  while (!tracker.closed && sent < 20_000) {
+    for (let i = 0; i < 100; i++, sent++) tracker.send('CLIENT', 'TRACKING', 'on', 'PREFIX', String(sent).padStart(12, '0'), 'BCAST');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  seen.push(`evicted before 20,000 prefixes: ${await closedWithin(tracker, 5000)}`, `admin: ${await admin.call('PING')}`);
+  seen.push(`restored: ${await admin.call('CONFIG', 'SET', 'maxmemory-clients', '0')}`);
+  assert.deepEqual(seen.slice(1, 3), ['evicted before 20,000 prefixes: true', 'admin: PONG']);
+  return seen;
+}
+
 describeDifferential('client eviction (maxmemory-clients)', (t) => {
   t.scenario('closes the client holding most, and only as many as needed', evictsTheLargest);
   t.scenario('takes a percentage as of maxmemory', percentageOfMaxmemory);
   t.scenario('counts nothing more for a client closed for its output buffer limit', outputLimitFreesFirst);
   t.scenario('never closes a client with CLIENT NO-EVICT on', sparesNoEvict);
+  t.scenario('counts tracking prefixes', trackingPrefixes);
 });
