@@ -21,6 +21,13 @@ export const NO_SUCH_KEY = 'ERR no such key';
 export const OUT_OF_RANGE = 'ERR index out of range';
 export const DB_OUT_OF_RANGE = 'ERR DB index is out of range';
 
+/** The bytes of a command's arguments (Redis's argv_len_sum). */
+export function argvBytes(argv: readonly string[]): number {
+  let n = 0;
+  for (const arg of argv) n += arg.length;
+  return n;
+}
+
 export function fail(message: string): never {
   throw new ReplyError(message);
 }

@@ -11,7 +11,7 @@ import { userExists } from '../server/auth.js';
 import type { PauseMode } from '../server/pause.js';
 import { clientUnblockCommand } from '../server/blocking.js';
 import { clientCaching, clientGetRedir, clientTracking, clientTrackingInfo, trackingListFlags, trackingRedirect } from '../server/tracking.js';
-import { LONG_MAX, SYNTAX_ERROR, cString, fail, isKeyword, parseInteger, parseRangeLong, replyHelp, subcommandSyntaxError } from './args.js';
+import { LONG_MAX, SYNTAX_ERROR, argvBytes, cString, fail, isKeyword, parseInteger, parseRangeLong, replyHelp, subcommandSyntaxError } from './args.js';
 import type { CommandFlag, CommandSpec, Handler } from './table.js';
 
 const HELP = [
@@ -122,12 +122,6 @@ function flagsOf(c: Client): string {
 /** Whole seconds since ms (a connection's start, its last interaction), as Redis's unixtime differences. */
 function secondsSince(ms: number, now: number): number {
   return Math.floor(now / 1000) - Math.floor(ms / 1000);
-}
-
-function argvBytes(argv: string[]): number {
-  let n = 0;
-  for (const arg of argv) n += arg.length;
-  return n;
 }
 
 /**

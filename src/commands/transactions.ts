@@ -7,7 +7,7 @@ import type { Client, MultiState, WatchedKey } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import type { ChangeSubscription, Database } from '../store/keyspace.js';
 import { call } from './dispatch.js';
-import { fail } from './args.js';
+import { argvBytes, fail } from './args.js';
 import type { Command, CommandSpec } from './table.js';
 
 /** Watchers per database, per key. */
@@ -121,16 +121,11 @@ export function discardTransaction(c: Client): void {
 /** Queues a command inside MULTI (dispatch's QUEUED), counting its arguments' memory as Redis's queueMultiCommand does. */
 export function queueInTransaction(c: Client, multi: MultiState, cmd: Command, argv: string[]): void {
   multi.queue.push({ cmd, argv });
-  multi.argvBytes += argvMemory(argv);
+  // Redis's argv_len_sum + sizeof(robj*) * argc.
+  multi.argvBytes += argvBytes(argv) + 8 * argv.length;
   c.reply.simple('QUEUED');
 }
 
-/** Bytes of a command's arguments plus a pointer each (Redis's argv_len_sum + sizeof(robj*) * argc). */
-function argvMemory(argv: readonly string[]): number {
-  let n = 8 * argv.length;
-  for (const arg of argv) n += arg.length;
-  return n;
-}
 
 /** Called by dispatch when a command is refused while queuing. */
 export function flagTransaction(c: Client): void {
