@@ -4,13 +4,13 @@
  * must be exactly lzfCompress's, and where Redis stores a long string
  * uncompressed lzfCompress must give up too. The same payloads check crc64.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { lzfCompress, lzfDecompress } from '../../src/persistence/lzf.js';
 import { crc64 } from '../../src/persistence/crc64.js';
 import { Generator } from '../support/prng.js';
-import { RawClient } from '../support/raw-client.js';
-import { haveRedisServer, startRedis, type ReferenceServer } from '../support/servers.js';
+import { PayloadReader } from '../support/rdb-payload.js';
+import { haveRedisServer, redisClientForSuite } from '../support/servers.js';
 
 function randomBytes(gen: Generator, length: number, alphabet = 256): Buffer {
   return Buffer.from(Array.from({ length }, () => gen.int(alphabet)));
@@ -173,37 +173,22 @@ interface StringDump {
   value: Buffer;
 }
 
-/** Reads an RDB length at pos: [length, next position], or [special encoding, next position, true] for the 11 form. */
-function readLength(payload: Buffer, pos: number): [number, number, boolean] {
-  const first = payload[pos];
-  switch (first >> 6) {
-    case 0:
-      return [first & 0x3f, pos + 1, false];
-    case 1:
-      return [((first & 0x3f) << 8) | payload[pos + 1], pos + 2, false];
-    case 3:
-      return [first & 0x3f, pos + 1, true];
-  }
-  if (first === 0x80) return [payload.readUInt32BE(pos + 1), pos + 5, false];
-  assert.equal(first, 0x81);
-  return [Number(payload.readBigUInt64BE(pos + 1)), pos + 9, false];
-}
-
 /** Takes a DUMP of a string apart, checking its type byte, its footer's CRC and that nothing is left over. */
 function parseStringDump(payload: Buffer): StringDump {
-  const bodyEnd = payload.length - 10;
   assert.deepEqual(crc64(payload.subarray(0, payload.length - 8)), payload.subarray(payload.length - 8), 'CRC64');
-  assert.equal(payload[0], 0, 'string type');
-  const [length, pos, encoded] = readLength(payload, 1);
+  const reader = new PayloadReader(payload);
+  assert.equal(reader.byte(), 0, 'string type');
+  const { value: length, encoded } = reader.lengthOrEncoding();
   if (!encoded) {
-    assert.equal(pos + length, bodyEnd);
-    return { compressed: null, value: payload.subarray(pos, pos + length) };
+    const value = reader.take(length);
+    reader.end();
+    return { compressed: null, value };
   }
   assert.equal(length, 3, 'LZF encoding');
-  const [compressedLength, afterCompressedLength] = readLength(payload, pos);
-  const [valueLength, start] = readLength(payload, afterCompressedLength);
-  assert.equal(start + compressedLength, bodyEnd);
-  const compressed = payload.subarray(start, bodyEnd);
+  const compressedLength = reader.length();
+  const valueLength = reader.length();
+  const compressed = reader.take(compressedLength);
+  reader.end();
   const value = lzfDecompress(compressed, valueLength);
   assert.ok(value, 'Redis LZF bytes decompress');
   return { compressed, value };
@@ -241,16 +226,7 @@ function referenceInputs(): Buffer[] {
 }
 
 describe('lzf and crc64 against redis-server', { skip: !haveRedisServer() && 'needs redis-server' }, () => {
-  let redis: ReferenceServer;
-  let client: RawClient;
-  before(async () => {
-    redis = await startRedis();
-    client = await RawClient.connect(redis.port);
-  });
-  after(async () => {
-    client.close();
-    await redis.close();
-  });
+  const client = redisClientForSuite();
 
   it('compresses exactly as Redis does in DUMP, and gives up exactly where Redis stores the string as it is', async () => {
     const inputs = referenceInputs();
@@ -258,8 +234,8 @@ describe('lzf and crc64 against redis-server', { skip: !haveRedisServer() && 'ne
     // Keys are kept: Redis leaves its LZF table uninitialised between calls, and a freed string's memory reused for a later one could let a stale entry change Redis's choices.
     for (const [n, input] of inputs.entries()) {
       const key = `lzf:${n}`;
-      assert.equal(await client.call('SET', key, input), 'OK');
-      const dump = parseStringDump(Buffer.from((await client.call('DUMP', key)) as string, 'latin1'));
+      assert.equal(await client().call('SET', key, input), 'OK');
+      const dump = parseStringDump(Buffer.from((await client().call('DUMP', key)) as string, 'latin1'));
       assert.deepEqual(dump.value, input, `${key}: Redis's payload holds the value`);
       const ours = lzfCompress(input, input.length - 4);
       if (dump.compressed) {

@@ -23,6 +23,18 @@ export class Generator {
     return Math.floor(this.random() * n);
   }
 
+  /** length random bytes, as a latin1 string (Keyhive's form of binary strings). */
+  latin1(length: number): string {
+    let s = '';
+    for (let i = 0; i < length; i++) s += String.fromCharCode(this.int(256));
+    return s;
+  }
+
+  /** length random bytes that never read as an integer (the first is 'x'), as a latin1 string. */
+  textBytes(length: number): string {
+    return length === 0 ? '' : `x${this.latin1(length - 1)}`;
+  }
+
   pick<T>(items: readonly T[]): T {
     return items[this.int(items.length)];
   }

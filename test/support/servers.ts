@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, type StartOptions, type RunningServer } from '../../src/index.js';
+import { after, before } from 'node:test';
 import { RawClient } from './raw-client.js';
 
 /** An embedded Keyhive; like startRedis's server it allows DEBUG. */
@@ -79,4 +80,24 @@ export async function startRedis(extraArgs: string[] = []): Promise<ReferenceSer
         child.kill('SIGKILL');
       }),
   };
+}
+
+/**
+ * For a describe block: redis-server (with extraArgs) started before its
+ * tests and stopped after them, and a connection to it, set up by setup;
+ * returns the connection's getter.
+ */
+export function redisClientForSuite(extraArgs: string[] = [], setup?: (client: RawClient) => Promise<void>): () => RawClient {
+  let redis: ReferenceServer | undefined;
+  let client: RawClient | undefined;
+  before(async () => {
+    redis = await startRedis(extraArgs);
+    client = await RawClient.connect(redis.port);
+    await setup?.(client);
+  });
+  after(async () => {
+    client?.close();
+    await redis?.close();
+  });
+  return () => client as RawClient;
 }
