@@ -18,5 +18,6 @@ import { commands as acl } from './acl.js';
 import { commands as geo } from './geo.js';
 import { commands as sort } from './sort.js';
 import { commands as memory } from './memory.js';
+import { commands as dump } from './dump.js';
 
-export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command, ...bitmaps, ...hyperloglog, ...acl, ...geo, ...sort, ...memory];
+export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command, ...bitmaps, ...hyperloglog, ...acl, ...geo, ...sort, ...memory, ...dump];

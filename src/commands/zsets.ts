@@ -8,8 +8,7 @@
 import { parseTimeout } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { SetValue } from '../store/set.js';
-import { ZSet, type AddFlags, type RankSpan, type ZSetLimits } from '../store/zset.js';
-import { formatG17 } from '../resp/writer.js';
+import { ZSet, listpackScoreText, scoreText, type AddFlags, type RankSpan, type ZSetLimits } from '../store/zset.js';
 import { SYNTAX_ERROR, WRONGTYPE, fail, isKeyword, parseInteger, parseMultiPop, parsePositiveLong, parseRandomCount } from './args.js';
 import { deleteIfEmpty, ofType, removeMembers, replyRandomPicks, serveOrBlock, storeAndReplySize } from './collections.js';
 import { encodingLimits } from './encoding-limits.js';
@@ -622,19 +621,6 @@ function zintercard(c: Client, argv: string[]): void {
 }
 
 // ---- ZSCAN -------------------------------------------------------------------
-
-/** A score as Redis prints it from a skip list entry (%.17Lg). */
-function scoreText(score: number): string {
-  if (score === Infinity) return 'inf';
-  if (score === -Infinity) return '-inf';
-  return formatG17(score);
-}
-
-/** A score as a listpack holds it (Redis's d2string): integral values of up to 2^62 in integer form. */
-function listpackScoreText(score: number): string {
-  if (Number.isInteger(score) && Math.abs(score) <= 2 ** 62) return BigInt(score).toString();
-  return scoreText(score);
-}
 
 function zscan(c: Client, argv: string[]): void {
   const cursor = parseScanCursor(argv[2]);

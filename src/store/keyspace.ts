@@ -329,6 +329,12 @@ export class Database {
     if (this.keyspace.lfu === null) this.main.setTagAt(id, this.keyspace.newTag());
   }
 
+  /** Sets the LRU clock or LFU word of key, which must exist (RESTORE's IDLETIME and FREQ). */
+  setAccessTag(key: string, tag: number): void {
+    const id = this.idOf(key);
+    if (id >= 0) this.main.setTagAt(id, tag >>> 0);
+  }
+
   delete(key: string): boolean {
     const h = hashString(key);
     const id = this.main.find(key, h);

@@ -21,6 +21,7 @@ import type { Collection } from './keyspace.js';
 import { arrayBytes, objectBytes, stringBytes } from './memory.js';
 import type { Slotted } from './sample.js';
 import { SkipList, type PairVisitor } from './skiplist.js';
+import { formatG17 } from '../resp/writer.js';
 
 /** The encoding thresholds: the live zset-max-listpack-* config values (commands/encoding-limits.ts). */
 export interface ZSetLimits {
@@ -422,4 +423,17 @@ export class ZSet implements Collection, Slotted {
   scoreAt(id: number): number {
     return (this.store as IndexedSkipList).scoreAt(id);
   }
+}
+
+/** A score as Redis prints it from a skip list entry (%.17Lg). */
+export function scoreText(score: number): string {
+  if (score === Infinity) return 'inf';
+  if (score === -Infinity) return '-inf';
+  return formatG17(score);
+}
+
+/** A score as a listpack holds it (Redis's d2string): integral values of up to 2^62 in integer form. */
+export function listpackScoreText(score: number): string {
+  if (Number.isInteger(score) && Math.abs(score) <= 2 ** 62) return BigInt(score).toString();
+  return scoreText(score);
 }
