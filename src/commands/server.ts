@@ -584,6 +584,8 @@ const DEBUG_HELP = [
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
   '    default.',
+  'SET-SKIP-CHECKSUM-VALIDATION <0|1>',
+  "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
   'STRINGMATCH-TEST',
@@ -591,6 +593,17 @@ const DEBUG_HELP = [
   'PAUSE-CRON <0|1>',
   '    Stop periodic cron job processing.',
 ];
+
+/** A DEBUG subcommand that turns a server setting on or off by its <0|1> argument. */
+function serverFlag(set: (server: Server, on: boolean) => void): DebugSubcommand {
+  return {
+    argc: 3,
+    run: (c, argv) => {
+      set(c.server, atoi(argv[2]) !== 0);
+      c.reply.ok();
+    },
+  };
+}
 
 /** DEBUG's subcommands; other families may add theirs (e.g. DEBUG DIGEST with persistence). */
 export const debugSubcommands = new Map<string, DebugSubcommand>([
@@ -615,26 +628,9 @@ export const debugSubcommands = new Map<string, DebugSubcommand>([
       },
     },
   ],
-  [
-    'set-active-expire',
-    {
-      argc: 3,
-      run: (c, argv) => {
-        c.server.activeExpireEnabled = atoi(argv[2]) !== 0;
-        c.reply.ok();
-      },
-    },
-  ],
-  [
-    'pause-cron',
-    {
-      argc: 3,
-      run: (c, argv) => {
-        c.server.cronPaused = atoi(argv[2]) !== 0;
-        c.reply.ok();
-      },
-    },
-  ],
+  ['set-active-expire', serverFlag((server, on) => (server.activeExpireEnabled = on))],
+  ['set-skip-checksum-validation', serverFlag((server, on) => (server.skipChecksumValidation = on))],
+  ['pause-cron', serverFlag((server, on) => (server.cronPaused = on))],
   ['object', { argc: 3, run: debugObject }],
   ['digest', { argc: 2, run: (c) => c.reply.simple(datasetDigest(c.server.keyspace).toString('hex')) }],
   [

@@ -76,11 +76,11 @@ export interface EncodeOptions {
 /** Where a value is read back into Keyhive's types, with the encoding thresholds of the server it goes to. */
 export type RdbLimits = EncodingLimits;
 
-/** Thrown while reading a malformed payload; RESTORE answers "Bad data format". */
+/** Thrown while reading a malformed payload, with what was wrong (Redis's words where it reports it); RESTORE answers "Bad data format". */
 export class BadDataFormat extends Error {}
 
-function bad(): never {
-  throw new BadDataFormat('Bad data format');
+function bad(reason = 'Bad data format'): never {
+  throw new BadDataFormat(reason);
 }
 
 // ---- writing ----------------------------------------------------------------
@@ -297,12 +297,12 @@ class RdbReader {
   constructor(private readonly buf: Buffer) {}
 
   byte(): number {
-    if (this.pos >= this.buf.length) bad();
+    if (this.pos >= this.buf.length) bad('Unexpected end of payload');
     return this.buf[this.pos++];
   }
 
   take(n: number): Buffer {
-    if (n > this.buf.length - this.pos) bad();
+    if (n > this.buf.length - this.pos) bad('Unexpected end of payload');
     const out = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return out;
@@ -311,7 +311,7 @@ class RdbReader {
   /** A length (rdbLoadLen); an encoded-string marker is no length here. */
   length(): number {
     const { value, encoded } = this.lengthOrEncoding();
-    if (encoded) bad();
+    if (encoded) bad('An encoded string where a length belongs');
     return value;
   }
 
@@ -324,10 +324,10 @@ class RdbReader {
     if (first === LEN_32BIT) return { value: this.take(4).readUInt32BE(0), encoded: false };
     if (first === LEN_64BIT) {
       const n = this.take(8).readBigUInt64BE(0);
-      if (n > BigInt(Number.MAX_SAFE_INTEGER)) bad();
+      if (n > BigInt(Number.MAX_SAFE_INTEGER)) bad('Length past 2^53');
       return { value: Number(n), encoded: false };
     }
-    bad();
+    bad(`Unknown length encoding ${first}`);
   }
 
   /** A string (rdbGenericLoadStringObject): plain, an integer, or LZF compressed; as bytes. */
@@ -337,10 +337,10 @@ class RdbReader {
     if (value === ENC_INT8) return Buffer.from(String(this.take(1).readInt8(0)), 'latin1');
     if (value === ENC_INT16) return Buffer.from(String(this.take(2).readInt16LE(0)), 'latin1');
     if (value === ENC_INT32) return Buffer.from(String(this.take(4).readInt32LE(0)), 'latin1');
-    if (value !== ENC_LZF) bad();
+    if (value !== ENC_LZF) bad(`Unknown RDB encoding type ${value}`);
     const compressedLength = this.length();
     const length = this.length();
-    return lzfDecompress(this.take(compressedLength), length) ?? bad();
+    return lzfDecompress(this.take(compressedLength), length) ?? bad('Invalid LZF compressed string');
   }
 
   string(): string {
@@ -358,7 +358,7 @@ class RdbReader {
     if (length === 253) return NaN;
     if (length === 254) return Infinity;
     if (length === 255) return -Infinity;
-    return toDouble(this.take(length).latin1Slice(0, length)) ?? bad();
+    return toDouble(this.take(length).latin1Slice(0, length)) ?? bad('Invalid double value');
   }
 }
 
@@ -380,31 +380,33 @@ function readValue(input: RdbReader, type: number, limits: RdbLimits): Value {
     case RdbType.List:
       return listOf(readStrings(input, input.length()));
     case RdbType.ListZiplist:
-      return listOf(blobEntries(input, decodeZiplist));
+      return listOf(blobEntries(input, decodeZiplist, 'List ziplist'));
     case RdbType.ListQuicklist:
-      return listOf(readNodes(input, () => blobEntries(input, decodeZiplist)));
+      return listOf(readNodes(input, () => decodeZiplist(nodeBytes(input)) ?? bad('Ziplist integrity check failed.')));
     case RdbType.ListQuicklist2:
       return listOf(readNodes(input, () => readQuicklist2Node(input)));
     case RdbType.Set:
       return setOf(readStrings(input, input.length()), limits);
     case RdbType.SetIntset:
-      return setOf(blobEntries(input, decodeIntset), limits);
+      return setOf(blobEntries(input, decodeIntset, 'Intset'), limits);
     case RdbType.ZSet:
     case RdbType.ZSet2:
-      return zsetOf(readScoredMembers(input, type === RdbType.ZSet2), limits);
+      return zsetOf(readScoredMembers(input, type === RdbType.ZSet2), limits, 'Duplicate zset fields detected');
     case RdbType.ZSetZiplist:
+      return zsetOf(pairsWithScores(blobEntries(input, decodeZiplist, ZSET_ZIPLIST)), limits, integrityFailure(ZSET_ZIPLIST));
     case RdbType.ZSetListpack:
-      return zsetOf(pairsWithScores(blobEntries(input, type === RdbType.ZSetListpack ? decodeListpack : decodeZiplist)), limits);
+      return zsetOf(pairsWithScores(blobEntries(input, decodeListpack, ZSET_LISTPACK)), limits, integrityFailure(ZSET_LISTPACK));
     case RdbType.Hash:
-      return hashOf(readStrings(input, 2 * input.length()), limits);
+      return hashOf(readStrings(input, 2 * input.length()), limits, 'Duplicate hash fields detected');
     case RdbType.HashZipmap:
-      return hashOf(blobEntries(input, decodeZipmap), limits);
+      return hashOf(blobEntries(input, decodeZipmap, ZIPMAP), limits, integrityFailure(ZIPMAP));
     case RdbType.HashZiplist:
+      return hashOf(blobEntries(input, decodeZiplist, HASH_ZIPLIST), limits, integrityFailure(HASH_ZIPLIST));
     case RdbType.HashListpack:
-      return hashOf(blobEntries(input, type === RdbType.HashListpack ? decodeListpack : decodeZiplist), limits);
+      return hashOf(blobEntries(input, decodeListpack, HASH_LISTPACK), limits, integrityFailure(HASH_LISTPACK));
     default:
       // Modules and streams (types 6, 7, 15, 19) have no Keyhive form.
-      bad();
+      bad(`No Keyhive type for RDB object type ${type}`);
   }
 }
 
@@ -414,9 +416,26 @@ function readStrings(input: RdbReader, count: number): string[] {
   return out;
 }
 
-/** The entries of a blob-encoded value (listpack, ziplist, intset, zipmap) that the next string holds. */
-function blobEntries(input: RdbReader, decode: (blob: Buffer) => string[] | null): string[] {
-  return decode(input.bytesString()) ?? bad();
+/** The blobs of compact encodings, by the names Redis reports a bad one under (a duplicate member makes one bad, as Redis's checks find it). */
+const ZSET_ZIPLIST = 'Zset ziplist';
+const ZSET_LISTPACK = 'Zset listpack';
+const HASH_ZIPLIST = 'Hash ziplist';
+const HASH_LISTPACK = 'Hash listpack';
+const ZIPMAP = 'Zipmap';
+
+function integrityFailure(what: string): string {
+  return `${what} integrity check failed.`;
+}
+
+/** The entries of a blob-encoded value (listpack, ziplist, intset, zipmap) that the next string holds; `what` names it in the reason for a bad one. */
+function blobEntries(input: RdbReader, decode: (blob: Buffer) => string[] | null, what: string): string[] {
+  return decode(input.bytesString()) ?? bad(integrityFailure(what));
+}
+
+/** A quicklist node's bytes, which Redis requires to be some. */
+function nodeBytes(input: RdbReader): Buffer {
+  const bytes = input.bytesString();
+  return bytes.length > 0 ? bytes : bad('Empty quicklist node');
 }
 
 /** The elements of a quicklist's nodes; an empty node is skipped, as Redis skips it (an empty list is refused later). */
@@ -429,9 +448,10 @@ function readNodes(input: RdbReader, readNode: () => string[]): string[] {
 
 function readQuicklist2Node(input: RdbReader): string[] {
   const container = input.length();
-  if (container === PLAIN_NODE) return [input.string()];
-  if (container !== PACKED_NODE) bad();
-  return blobEntries(input, decodeListpack);
+  if (container !== PLAIN_NODE && container !== PACKED_NODE) bad(integrityFailure('Quicklist'));
+  const bytes = nodeBytes(input);
+  if (container === PLAIN_NODE) return [bytes.latin1Slice(0, bytes.length)];
+  return decodeListpack(bytes) ?? bad(integrityFailure('Listpack'));
 }
 
 function readScoredMembers(input: RdbReader, binaryScores: boolean): [string, number][] {
@@ -446,41 +466,47 @@ function readScoredMembers(input: RdbReader, binaryScores: boolean): [string, nu
 
 /** member, score, member, score... as a listpack or ziplist holds a sorted set, with the scores read as numbers. */
 function pairsWithScores(entries: string[]): [string, number][] {
-  if (entries.length % 2 !== 0) bad();
+  if (entries.length % 2 !== 0) bad('Zset with an odd number of entries');
   const out: [string, number][] = [];
-  for (let i = 0; i < entries.length; i += 2) out.push([entries[i], toDouble(entries[i + 1]) ?? bad()]);
+  for (let i = 0; i < entries.length; i += 2) out.push([entries[i], toDouble(entries[i + 1]) ?? bad('Invalid zset score')]);
   return out;
 }
 
+/** Redis 7.0 stores no empty collection, and refuses to load one. */
+const EMPTY_KEY = 'Empty collection';
+
 function listOf(elements: string[]): List {
-  if (elements.length === 0) bad();
+  if (elements.length === 0) bad(EMPTY_KEY);
   const list = new List();
   for (const element of elements) list.pushTail(element);
   return list;
 }
 
 function setOf(members: string[], limits: RdbLimits): SetValue {
-  if (members.length === 0) bad();
+  if (members.length === 0) bad(EMPTY_KEY);
   const set = new SetValue();
-  for (const member of members) if (!set.add(member, limits.maxIntsetEntries, members.length)) bad();
+  for (const member of members) if (!set.add(member, limits.maxIntsetEntries, members.length)) bad('Duplicate set members detected');
   return set;
 }
 
-function zsetOf(pairs: [string, number][], limits: RdbLimits): ZSet {
-  if (pairs.length === 0) bad();
+/** duplicateReason: what a member given twice is reported as (a blob's integrity failure, or Redis's duplicate message for a table). */
+function zsetOf(pairs: [string, number][], limits: RdbLimits, duplicateReason: string): ZSet {
+  if (pairs.length === 0) bad(EMPTY_KEY);
   let longest = 0;
   for (const [member] of pairs) longest = Math.max(longest, member.length);
   const zset = new ZSet(limits, pairs.length, longest);
   for (const [member, score] of pairs) {
-    if (Number.isNaN(score) || zset.score(member) !== undefined) bad();
+    if (Number.isNaN(score)) bad('Zset with NAN score detected');
+    if (zset.score(member) !== undefined) bad(duplicateReason);
     zset.add(member, score);
   }
   return zset;
 }
 
-function hashOf(entries: string[], limits: RdbLimits): Hash {
-  if (entries.length === 0 || entries.length % 2 !== 0) bad();
+function hashOf(entries: string[], limits: RdbLimits, duplicateReason: string): Hash {
+  if (entries.length === 0) bad(EMPTY_KEY);
+  if (entries.length % 2 !== 0) bad('Hash with an odd number of entries');
   const hash = new Hash();
-  for (let i = 0; i < entries.length; i += 2) if (!hash.set(entries[i], entries[i + 1], limits)) bad();
+  for (let i = 0; i < entries.length; i += 2) if (!hash.set(entries[i], entries[i + 1], limits)) bad(duplicateReason);
   return hash;
 }

@@ -113,6 +113,8 @@ export class Server {
    */
   readonly limits = { maxBulkLen: 0, maxQueryBuffer: 0, writesNeedReplicas: false };
   activeExpireEnabled = true;
+  /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE takes payloads whatever their CRC64. */
+  skipChecksumValidation = false;
   /** DEBUG PAUSE-CRON: the cron does nothing while set. */
   cronPaused = false;
   readonly activeExpiry: ActiveExpiry;
