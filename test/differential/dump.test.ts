@@ -147,6 +147,12 @@ describeDifferential('DUMP and RESTORE', (t) => {
     const newer = Buffer.from(payload);
     newer.writeUInt16LE(11, newer.length - 10);
     out.push(await c.callRaw('RESTORE', 'bad', 0, newer));
+    // DEBUG SET-SKIP-CHECKSUM-VALIDATION 1 lets the flipped payload in; the version is still checked.
+    out.push(await c.callRaw('DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION', '1'));
+    out.push(await c.callRaw('RESTORE', 'unchecked', 0, flipped));
+    out.push(await c.callRaw('GET', 'unchecked'));
+    out.push(await c.callRaw('RESTORE', 'bad', 0, newer));
+    out.push(await c.callRaw('DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION', '0'));
     return out;
   };
   t.scenario('RESTORE of each DUMP gives the same key again, with TTL, ABSTTL, IDLETIME and REPLACE', roundTrip);
