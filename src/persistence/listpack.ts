@@ -19,6 +19,7 @@
  * string2ll reads it), in the smallest encoding that holds it.
  */
 import { toInt64 } from '../store/int64.js';
+import { latin1, putLatin1 } from '../resp/latin1.js';
 
 const HEADER_SIZE = 6;
 const COUNT_UNKNOWN = 0xffff;
@@ -91,7 +92,7 @@ function writeString(out: Buffer, pos: number, s: string): number {
     out[pos] = STRING_32BIT;
     out.writeUInt32LE(s.length, pos + 1);
   }
-  return pos + header + out.latin1Write(s, pos + header);
+  return putLatin1(out, pos + header, s);
 }
 
 /** Bytes the value's integer encoding takes, tag included; value is exact up to 2^53, and only compared with 32-bit bounds. */
@@ -173,7 +174,7 @@ function readEntry(lp: Buffer, pos: number, eof: number, out: string[]): number 
   if (size === 0) return -1;
   const next = pos + withBacklen(size);
   if (next > eof || backlenBefore(lp, next) !== size) return -1;
-  out.push(header > 0 ? lp.latin1Slice(pos + header, pos + size) : integerAt(lp, pos, size));
+  out.push(header > 0 ? latin1(lp, pos + header, pos + size) : integerAt(lp, pos, size));
   return next;
 }
 

@@ -27,6 +27,7 @@ import { lzfCompress, lzfDecompress } from './lzf.js';
 import { EMPTY_LISTPACK_BYTES, decodeListpack, encodeListpack, listpackEntryBytes } from './listpack.js';
 import { decodeIntset, encodeIntset } from './intset.js';
 import { decodeZiplist, decodeZipmap } from './ziplist.js';
+import { latin1, putLatin1 } from '../resp/latin1.js';
 
 /** The RDB version Redis 7.0 writes, the newest it reads. */
 export const RDB_VERSION = 10;
@@ -111,7 +112,7 @@ class RdbWriter {
 
   latin1(s: string): void {
     this.reserve(s.length);
-    this.pos += this.buf.latin1Write(s, this.pos);
+    this.pos = putLatin1(this.buf, this.pos, s);
   }
 
   length(n: number): void {
@@ -133,7 +134,9 @@ class RdbWriter {
   /** rdbSaveRawString for a string held as latin1 text. */
   string(s: string): void {
     if (s.length <= 11 && this.smallInteger(s)) return;
-    this.raw(Buffer.from(s, 'latin1'));
+    if (this.compress && s.length > 20) return this.raw(Buffer.from(s, 'latin1'));
+    this.length(s.length);
+    this.latin1(s);
   }
 
   /** rdbSaveRawString for bytes that are not an integer's text (a listpack or intset blob), or whose integer check is done. */
@@ -345,7 +348,7 @@ class RdbReader {
 
   string(): string {
     const bytes = this.bytesString();
-    return bytes.latin1Slice(0, bytes.length);
+    return latin1(bytes, 0, bytes.length);
   }
 
   binaryDouble(): number {
@@ -450,7 +453,7 @@ function readQuicklist2Node(input: RdbReader): string[] {
   const container = input.length();
   if (container !== PLAIN_NODE && container !== PACKED_NODE) bad(integrityFailure('Quicklist'));
   const bytes = nodeBytes(input);
-  if (container === PLAIN_NODE) return [bytes.latin1Slice(0, bytes.length)];
+  if (container === PLAIN_NODE) return [latin1(bytes, 0, bytes.length)];
   return decodeListpack(bytes) ?? bad(integrityFailure('Listpack'));
 }
 

@@ -20,6 +20,7 @@
  * length, a count of free bytes, the value's bytes and the free bytes; a
  * length is one byte below 254, else 0xFE and a uint32 LE. 0xFF ends it.
  */
+import { latin1 } from '../resp/latin1.js';
 
 const ZIPLIST_HEADER_SIZE = 10;
 const ZIPLIST_COUNT_UNKNOWN = 0xffff;
@@ -83,7 +84,7 @@ function readZiplistEntry(zl: Buffer, pos: number, end: number, previousSize: nu
     if (at + header > end) return -1;
     const next = at + header + ziplistStringLength(zl, at, header);
     if (next > end) return -1;
-    out.push(zl.latin1Slice(at + header, next));
+    out.push(latin1(zl, at + header, next));
     return next;
   }
   if (encoding >= INT_IMMEDIATE_MIN && encoding <= INT_IMMEDIATE_MAX) {
@@ -137,6 +138,6 @@ function readZipmapString(zm: Buffer, pos: number, end: number, freeCountBytes: 
   const free = freeCountBytes === 1 ? zm[start - 1] : 0;
   const next = start + length + free;
   if (next > end) return -1;
-  out.push(zm.latin1Slice(start, start + length));
+  out.push(latin1(zm, start, start + length));
   return next;
 }
