@@ -202,8 +202,6 @@ export function encodeValue(value: Value, options: EncodeOptions): Buffer {
 const NODE_SIZE_LIMITS = [4096, 8192, 16384, 32768, 65536];
 const NODE_SAFETY_LIMIT = 8192;
 const NODE_ENTRY_OVERHEAD = 8;
-/** Elements from this size get a plain node of their own (quicklist's packed_threshold). */
-const PLAIN_ELEMENT_BYTES = 2 ** 30;
 
 function nodeTakes(fill: number, nodeBytes: number, nodeCount: number, elementBytes: number): boolean {
   const estimate = nodeBytes + elementBytes + NODE_ENTRY_OVERHEAD;
@@ -211,27 +209,25 @@ function nodeTakes(fill: number, nodeBytes: number, nodeCount: number, elementBy
   return estimate <= NODE_SAFETY_LIMIT && nodeCount < fill;
 }
 
-/** The list's quicklist nodes, as appending its elements one by one to an empty quicklist makes them: a listpack each, or a plain element. */
-function quicklistNodes(list: List, fill: number): (Buffer | string)[] {
-  const nodes: (Buffer | string)[] = [];
+/**
+ * The list's quicklist nodes, each a listpack, as appending its elements one
+ * by one to an empty quicklist makes them. (Redis gives an element of 1 GB
+ * or more a plain node of its own; no JS string is that long.)
+ */
+function quicklistNodes(list: List, fill: number): Buffer[] {
+  const nodes: Buffer[] = [];
   let entries: string[] = [];
   let bytes = 0;
-  const closeNode = () => {
-    if (entries.length > 0) nodes.push(encodeListpack(entries));
-    entries = [];
-  };
   list.walk(0, false, (element) => {
-    if (element.length >= PLAIN_ELEMENT_BYTES) {
-      closeNode();
-      nodes.push(element);
-      return;
+    if (entries.length > 0 && !nodeTakes(fill, bytes, entries.length, element.length)) {
+      nodes.push(encodeListpack(entries));
+      entries = [];
     }
-    if (entries.length > 0 && !nodeTakes(fill, bytes, entries.length, element.length)) closeNode();
     entries.push(element);
     // The node's real size, as Redis compares it: its listpack's bytes so far.
     bytes = (entries.length === 1 ? EMPTY_LISTPACK_BYTES : bytes) + listpackEntryBytes(element);
   });
-  closeNode();
+  if (entries.length > 0) nodes.push(encodeListpack(entries));
   return nodes;
 }
 
@@ -240,13 +236,8 @@ function writeList(out: RdbWriter, list: List, fill: number): void {
   const nodes = quicklistNodes(list, fill);
   out.length(nodes.length);
   for (const node of nodes) {
-    if (typeof node === 'string') {
-      out.length(PLAIN_NODE);
-      out.string(node);
-    } else {
-      out.length(PACKED_NODE);
-      out.raw(node);
-    }
+    out.length(PACKED_NODE);
+    out.raw(node);
   }
 }
 
