@@ -183,8 +183,27 @@ export function lzfDecompress(input: Uint8Array, outputLength: number): Buffer |
     const from = o - ((control & 0x1f) << 8) - input[i++] - 1;
     count += 2;
     if (from < 0 || o + count > outputLength) return null;
-    // Byte by byte: the source may overlap what this copy writes.
-    for (let k = 0; k < count; k++) out[o++] = out[from + k];
+    if (count < SHORT_COPY || o - from < SHORT_COPY) {
+      // Byte by byte: the source may overlap what this copy writes.
+      for (let k = 0; k < count; k++) out[o++] = out[from + k];
+    } else {
+      copyByPeriods(out, from, o, count);
+      o += count;
+    }
   }
   return o === outputLength ? out : null;
+}
+
+/** Below this many bytes a JS loop copies faster than a native call does. */
+const SHORT_COPY = 32;
+
+/**
+ * Copies count bytes from `from` to `at` in out as a byte-by-byte copy
+ * would: when the source overlaps what the copy writes (the distance is
+ * shorter than the count), the bytes repeat with the distance as their
+ * period, so they go a period at a time, each period's source written before.
+ */
+function copyByPeriods(out: Buffer, from: number, at: number, count: number): void {
+  const period = at - from;
+  for (let done = 0; done < count; done += period) out.copyWithin(at + done, from + done, from + Math.min(done + period, count));
 }

@@ -65,6 +65,14 @@ describe('lzf round trips', () => {
     }
   });
 
+  it('round-trips random blocks repeated, whose back references overlap their own output at every period', () => {
+    const gen = new Generator(4);
+    for (const period of [1, 2, 7, 31, 32, 33, 40, 100, 263, 264, 265, 1000]) {
+      const block = randomBytes(gen, period);
+      roundTrip(Buffer.concat(Array.from({ length: Math.ceil(3000 / period) + 1 }, () => block)));
+    }
+  });
+
   it('round-trips runs of one byte of every length to 600', () => {
     for (let length = 1; length <= 600; length++) roundTrip(Buffer.alloc(length, 0x78));
   });
