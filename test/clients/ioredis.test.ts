@@ -250,6 +250,23 @@ function describeIoredis(protocol: 2 | 3): void {
         await assert.rejects(redis.call('COPY', `${p}a`, `${p}b`, 'DB', 99), { message: 'ERR DB index is out of range' });
       });
 
+      it('DUMP as a Buffer and RESTORE with a TTL, REPLACE and a bad payload', async () => {
+        await redis.hset(`${p}h`, 'field', Buffer.from([0, 255, 10, 13]));
+        const payload = await redis.dumpBuffer(`${p}h`);
+        assert.ok(Buffer.isBuffer(payload) && payload.length > 10);
+        assert.equal(await redis.dumpBuffer(`${p}missing`), null);
+        assert.equal(await redis.restore(`${p}copy`, 60000, payload), 'OK');
+        assert.deepEqual(await redis.hgetallBuffer(`${p}copy`), { field: Buffer.from([0, 255, 10, 13]) });
+        const ttl = await redis.pttl(`${p}copy`);
+        assert.ok(ttl > 59000 && ttl <= 60000, `TTL ${ttl}`);
+        await assert.rejects(redis.restore(`${p}copy`, 0, payload), { message: 'BUSYKEY Target key name already exists.' });
+        assert.equal(await redis.restore(`${p}copy`, 0, payload, 'REPLACE'), 'OK');
+        assert.equal(await redis.pttl(`${p}copy`), -1);
+        const damaged = Buffer.from(payload);
+        damaged[payload.length - 1] ^= 1;
+        await assert.rejects(redis.restore(`${p}other`, 0, damaged), { message: 'ERR DUMP payload version or checksum are wrong' });
+      });
+
       it('KEYS, scanStream with MATCH, COUNT and TYPE, RANDOMKEY, TOUCH, OBJECT', async () => {
         await scratch.flushdb();
         assert.equal(await scratch.randomkey(), null);
