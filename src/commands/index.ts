@@ -19,5 +19,6 @@ import { commands as geo } from './geo.js';
 import { commands as sort } from './sort.js';
 import { commands as memory } from './memory.js';
 import { commands as dump } from './dump.js';
+import { commands as snapshot } from './snapshot.js';
 
-export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command, ...bitmaps, ...hyperloglog, ...acl, ...geo, ...sort, ...memory, ...dump];
+export const allCommands: CommandSpec[] = [...connection, ...client, ...hashes, ...keys, ...lists, ...sets, ...strings, ...transactions, ...zsets, ...pubsub, ...server, ...command, ...bitmaps, ...hyperloglog, ...acl, ...geo, ...sort, ...memory, ...dump, ...snapshot];

@@ -86,7 +86,8 @@ function bad(reason = 'Bad data format'): never {
 
 // ---- writing ----------------------------------------------------------------
 
-class RdbWriter {
+/** A growing buffer of RDB encodings: lengths, strings (rdbSaveRawString's forms), values. */
+export class RdbWriter {
   private buf = Buffer.allocUnsafe(256);
   private pos = 0;
 
@@ -172,6 +173,12 @@ class RdbWriter {
       this.pos = this.buf.writeInt32LE(n, this.pos);
     }
     return true;
+  }
+
+  /** A signed 64-bit little-endian integer (an RDB deadline in milliseconds). */
+  int64(n: number): void {
+    this.reserve(8);
+    this.pos = this.buf.writeBigInt64LE(BigInt(n), this.pos);
   }
 
   binaryDouble(d: number): void {

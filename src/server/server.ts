@@ -123,6 +123,9 @@ export class Server {
   readonly eviction: Eviction;
   /** Unix ms of the last successful save (LASTSAVE). */
   lastSave = Math.floor(Date.now() / 1000);
+  /** Whether the last SAVE or BGSAVE failed (INFO rdb_last_bgsave_status), and how many succeeded (rdb_saves). */
+  lastSaveFailed = false;
+  rdbSaves = 0;
   private readonly listeners = new Listeners((socket, kind) => this.accept(socket, kind));
   /** The TLS context and handshakes of connections accepted on tls-port. */
   readonly tls: TlsAcceptor;

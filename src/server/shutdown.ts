@@ -100,7 +100,7 @@ export class Shutdown {
       server.log('warning', "Error trying to save the DB, can't exit.");
       return false;
     }
-    if (!flags.nosave && server.config.get('save') !== '') server.log('notice', 'Not saving a final snapshot: Keyhive keeps the dataset in memory only.');
+    if (!flags.nosave && server.config.get('save') !== '') server.log('notice', 'Not saving a final snapshot: Keyhive saves only when SAVE or BGSAVE asks.');
     return true;
   }
 }
