@@ -44,6 +44,8 @@ export const EXCLUDED = new Map<string, string>([
   ['acl|deluser', 'could lock the fuzzers out'],
   ['acl|load', 'reloads users from a file'],
   ['acl|save', 'writes a file'],
+  ['save', 'writes dump.rdb into the server\'s dir, the repository for a spawned server'],
+  ['bgsave', 'as save'],
   ['subscribe', 'one reply per channel, then messages: the Pub/Sub sessions exercise it'],
   ['psubscribe', 'as subscribe'],
   ['ssubscribe', 'as subscribe'],
