@@ -58,10 +58,11 @@ export async function main(argv: string[], onListening?: () => void): Promise<vo
     });
   }
   server.ownProcess = new OwnProcess(server, process.argv[1] ?? 'keyhive');
+  server.loadsSnapshotAtStart = true;
   try {
     await server.listen();
   } catch (e) {
-    process.stderr.write(`Could not start listening: ${(e as Error).message}\n`);
+    process.stderr.write(`Could not start: ${(e as Error).message}\n`);
     return exitWhenFlushed(1);
   }
   onListening?.();

@@ -66,15 +66,6 @@ function parseRestoreOptions(argv: string[]): RestoreOptions {
   return options;
 }
 
-/** The access word RESTORE gives the new key: FREQ under an LFU policy, IDLETIME under the others, else null (a fresh key's). */
-function restoredAccessTag(c: Client, options: RestoreOptions): number | null {
-  const keyspace = c.server.keyspace;
-  if (keyspace.lfu !== null) return options.frequency >= 0 ? (keyspace.lfuMinutes << 8) | options.frequency : null;
-  if (options.idleSeconds < 0) return null;
-  // The LRU clock counts milliseconds modulo 2^32: an idle time past it reads as the longest one it holds.
-  return keyspace.lruClock - Math.min(options.idleSeconds * 1000, 2 ** 32 - 1);
-}
-
 function restore(c: Client, argv: string[]): void {
   const [, key, ttlArg] = argv;
   const options = parseRestoreOptions(argv);
@@ -100,7 +91,7 @@ function restore(c: Client, argv: string[]): void {
     return c.reply.ok();
   }
   c.db.set(key, value, false, ttl !== 0 ? ttl : undefined);
-  const tag = restoredAccessTag(c, options);
+  const tag = c.server.keyspace.restoredTag(options.idleSeconds, options.frequency);
   if (tag !== null) c.db.setAccessTag(key, tag);
   c.db.changed(key, 'g', 'restore');
   c.reply.ok();

@@ -1,13 +1,13 @@
 /**
- * An RDB file as Redis 7.0's rdbSaveRio writes it: "REDIS0010", the AUX
+ * An RDB file as Redis 7.0's rdbSaveRio writes it and rdbLoadRio reads it: "REDIS0010", the AUX
  * fields, then for each database holding keys a SELECTDB and a RESIZEDB
  * opcode and its keys (a key's deadline first, then its type, name and
  * value), then EOF and the CRC64 of everything before it (zeros with
  * rdbchecksum no). redis-server and redis-check-rdb read what this writes.
  */
-import type { Keyspace } from '../store/keyspace.js';
+import type { Database, Keyspace } from '../store/keyspace.js';
 import { crc64 } from './crc64.js';
-import { RDB_VERSION, RdbWriter, encodeValue, type EncodeOptions } from './rdb-value.js';
+import { BadDataFormat, EmptyCollection, RDB_VERSION, RdbReader, RdbWriter, encodeValue, readValue, type EncodeOptions, type RdbLimits } from './rdb-value.js';
 
 const OPCODE_AUX = 0xfa;
 const OPCODE_RESIZEDB = 0xfb;
@@ -64,4 +64,135 @@ export function encodeRdbFile(keyspace: Keyspace, options: SnapshotOptions): Buf
   out.byte(OPCODE_EOF);
   const body = out.done();
   return Buffer.concat([body, options.checksum ? crc64(body) : Buffer.alloc(8)]);
+}
+
+const OPCODE_FUNCTION2 = 0xf5;
+const OPCODE_FUNCTION = 0xf6;
+const OPCODE_MODULE_AUX = 0xf7;
+const OPCODE_IDLE = 0xf8;
+const OPCODE_FREQ = 0xf9;
+const OPCODE_EXPIRETIME = 0xfd;
+const MAGIC = 'REDIS';
+/** RDB versions before 5 end with no checksum. */
+const FIRST_CHECKSUMMED_VERSION = 5;
+
+/** A file that cannot be loaded, with what Redis logs for it. */
+export class RdbFileError extends Error {}
+
+export interface LoadOptions {
+  limits: RdbLimits;
+  /** rdbchecksum: whether a non-zero checksum is verified. */
+  verifyChecksum: boolean;
+  /** Unix milliseconds: keys whose deadline has passed are not loaded. */
+  now: number;
+  /** Sets a loaded key's LRU idle seconds or LFU counter (the IDLE and FREQ opcodes); -1 when the file has none. */
+  setAccess(db: Database, key: string, idleSeconds: number, frequency: number): void;
+}
+
+export interface LoadResult {
+  keysLoaded: number;
+  keysExpired: number;
+  emptyKeysSkipped: string[];
+  /** The AUX redis-ver, if the file has one. */
+  redisVersion: string | null;
+}
+
+/** Loads an RDB file into keyspace, which should be empty (rdbLoadRio); throws RdbFileError with Redis's words for a file it cannot load. */
+export function decodeRdbFile(file: Buffer, keyspace: Keyspace, options: LoadOptions): LoadResult {
+  const version = rdbVersionOf(file);
+  const input = new RdbReader(file);
+  input.take(MAGIC.length + 4);
+  const result: LoadResult = { keysLoaded: 0, keysExpired: 0, emptyKeysSkipped: [], redisVersion: null };
+  let db = keyspace.dbs[0];
+  let deadline = -1;
+  let idleSeconds = -1;
+  let frequency = -1;
+  try {
+    for (;;) {
+      const type = input.byte();
+      if (type === OPCODE_EOF) break;
+      switch (type) {
+        case OPCODE_AUX: {
+          const field = input.string();
+          const value = input.string();
+          if (field === 'redis-ver') result.redisVersion = value;
+          continue;
+        }
+        case OPCODE_RESIZEDB:
+          input.length();
+          input.length();
+          continue;
+        case OPCODE_SELECTDB: {
+          const index = input.length();
+          if (index >= keyspace.dbs.length) {
+            throw new RdbFileError(`FATAL: Data file was created with a Redis server configured to handle more than ${keyspace.dbs.length} databases. Exiting`);
+          }
+          db = keyspace.dbs[index];
+          continue;
+        }
+        case OPCODE_EXPIRETIME_MS:
+          deadline = Number(input.take(8).readBigInt64LE(0));
+          continue;
+        case OPCODE_EXPIRETIME:
+          deadline = input.take(4).readInt32LE(0) * 1000;
+          continue;
+        case OPCODE_IDLE:
+          idleSeconds = input.length();
+          continue;
+        case OPCODE_FREQ:
+          frequency = input.byte();
+          continue;
+        case OPCODE_MODULE_AUX:
+        case OPCODE_FUNCTION:
+        case OPCODE_FUNCTION2:
+          throw new RdbFileError(`The RDB file holds ${type === OPCODE_MODULE_AUX ? 'module data' : 'functions'}, which Keyhive does not have`);
+      }
+      const key = input.string();
+      loadKey(input, type, key);
+      deadline = -1;
+      idleSeconds = -1;
+      frequency = -1;
+    }
+  } catch (e) {
+    if (e instanceof BadDataFormat) throw new RdbFileError(`Internal error in RDB reading offset ${input.offset}: ${e.message}`);
+    throw e;
+  }
+  if (version >= FIRST_CHECKSUMMED_VERSION) verifyChecksum(file, input, options.verifyChecksum);
+  return result;
+
+  function loadKey(input: RdbReader, type: number, key: string): void {
+    let value;
+    try {
+      value = readValue(input, type, options.limits);
+    } catch (e) {
+      if (!(e instanceof EmptyCollection)) throw e;
+      result.emptyKeysSkipped.push(key);
+      return;
+    }
+    if (deadline !== -1 && deadline < options.now) {
+      result.keysExpired++;
+      return;
+    }
+    if (db.has(key)) throw new RdbFileError(`RDB has duplicated key '${key}' in DB ${db.index}`);
+    db.set(key, value, false, deadline === -1 ? undefined : deadline);
+    if (idleSeconds !== -1 || frequency !== -1) options.setAccess(db, key, idleSeconds, frequency);
+    result.keysLoaded++;
+  }
+}
+
+function rdbVersionOf(file: Buffer): number {
+  if (file.length < MAGIC.length + 4 || file.latin1Slice(0, MAGIC.length) !== MAGIC) throw new RdbFileError('Wrong signature trying to load DB from file');
+  const digits = file.latin1Slice(MAGIC.length, MAGIC.length + 4);
+  const version = /^\d{4}$/.test(digits) ? Number(digits) : 0;
+  if (version < 1 || version > RDB_VERSION) throw new RdbFileError(`Can't handle RDB format version ${digits}`);
+  return version;
+}
+
+/** The 8 bytes after EOF: the CRC64 of everything before them, or zeros when the file was saved with rdbchecksum no. */
+function verifyChecksum(file: Buffer, input: RdbReader, verify: boolean): void {
+  const end = input.offset;
+  if (file.length < end + 8) throw new RdbFileError('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+  const stored = file.subarray(end, end + 8);
+  if (!verify || stored.every((b) => b === 0)) return;
+  if (!crc64(file.subarray(0, end)).equals(stored)) throw new RdbFileError('Wrong RDB checksum. Aborting now.');
 }

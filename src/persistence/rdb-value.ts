@@ -80,8 +80,15 @@ export type RdbLimits = EncodingLimits;
 /** Thrown while reading a malformed payload, with what was wrong (Redis's words where it reports it); RESTORE answers "Bad data format". */
 export class BadDataFormat extends Error {}
 
+/** An empty collection, which Redis 7.0 never writes: RESTORE refuses it, loading a file skips it. */
+export class EmptyCollection extends BadDataFormat {}
+
 function bad(reason = 'Bad data format'): never {
   throw new BadDataFormat(reason);
+}
+
+function empty(): never {
+  throw new EmptyCollection('Empty collection');
 }
 
 // ---- writing ----------------------------------------------------------------
@@ -292,10 +299,16 @@ function writeHash(out: RdbWriter, hash: Hash): void {
 
 // ---- reading ----------------------------------------------------------------
 
-class RdbReader {
+/** Reads RDB encodings from a buffer, throwing BadDataFormat at anything malformed or cut short. */
+export class RdbReader {
   private pos = 0;
 
   constructor(private readonly buf: Buffer) {}
+
+  /** Bytes read so far. */
+  get offset(): number {
+    return this.pos;
+  }
 
   byte(): number {
     if (this.pos >= this.buf.length) bad('Unexpected end of payload');
@@ -374,7 +387,8 @@ export function decodeValue(payload: Buffer, limits: RdbLimits): Value {
   return readValue(input, input.byte(), limits);
 }
 
-function readValue(input: RdbReader, type: number, limits: RdbLimits): Value {
+/** The value of RDB type `type` whose object input is at (rdbLoadObject). */
+export function readValue(input: RdbReader, type: number, limits: RdbLimits): Value {
   switch (type) {
     case RdbType.String:
       return input.string();
@@ -473,18 +487,16 @@ function pairsWithScores(entries: string[]): [string, number][] {
   return out;
 }
 
-/** Redis 7.0 stores no empty collection, and refuses to load one. */
-const EMPTY_KEY = 'Empty collection';
 
 function listOf(elements: string[]): List {
-  if (elements.length === 0) bad(EMPTY_KEY);
+  if (elements.length === 0) empty();
   const list = new List();
   for (const element of elements) list.pushTail(element);
   return list;
 }
 
 function setOf(members: string[], limits: RdbLimits): SetValue {
-  if (members.length === 0) bad(EMPTY_KEY);
+  if (members.length === 0) empty();
   const set = new SetValue();
   for (const member of members) if (!set.add(member, limits.maxIntsetEntries, members.length)) bad('Duplicate set members detected');
   return set;
@@ -492,7 +504,7 @@ function setOf(members: string[], limits: RdbLimits): SetValue {
 
 /** duplicateReason: what a member given twice is reported as (a blob's integrity failure, or Redis's duplicate message for a table). */
 function zsetOf(pairs: [string, number][], limits: RdbLimits, duplicateReason: string): ZSet {
-  if (pairs.length === 0) bad(EMPTY_KEY);
+  if (pairs.length === 0) empty();
   let longest = 0;
   for (const [member] of pairs) longest = Math.max(longest, member.length);
   const zset = new ZSet(limits, pairs.length, longest);
@@ -505,7 +517,7 @@ function zsetOf(pairs: [string, number][], limits: RdbLimits, duplicateReason: s
 }
 
 function hashOf(entries: string[], limits: RdbLimits, duplicateReason: string): Hash {
-  if (entries.length === 0) bad(EMPTY_KEY);
+  if (entries.length === 0) empty();
   if (entries.length % 2 !== 0) bad('Hash with an odd number of entries');
   const hash = new Hash();
   for (let i = 0; i < entries.length; i += 2) if (!hash.set(entries[i], entries[i + 1], limits)) bad(duplicateReason);

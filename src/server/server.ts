@@ -22,6 +22,8 @@ import { MemoryMeter } from '../store/memory.js';
 import { Eviction } from '../store/eviction.js';
 import { CommandTable, type Command } from '../commands/table.js';
 import { allCommands } from '../commands/index.js';
+import { loadSnapshot } from '../commands/snapshot.js';
+import { RdbFileError } from '../persistence/rdb-file.js';
 import { installWatch, unwatchAll, type WatchRegistry } from '../commands/transactions.js';
 import { SlowLog } from './slowlog.js';
 import { LatencyMonitor } from './latency.js';
@@ -123,6 +125,8 @@ export class Server {
   readonly eviction: Eviction;
   /** Unix ms of the last successful save (LASTSAVE). */
   lastSave = Math.floor(Date.now() / 1000);
+  /** Set by bin/keyhive: load dir/dbfilename before listening, as redis-server does (an embedded server starts empty). */
+  loadsSnapshotAtStart = false;
   /** Whether the last SAVE or BGSAVE failed (INFO rdb_last_bgsave_status), and how many succeeded (rdb_saves). */
   lastSaveFailed = false;
   rdbSaves = 0;
@@ -220,8 +224,20 @@ export class Server {
 
   // ---- listening --------------------------------------------------------
 
+  /** Loads the RDB file, or logs why it cannot and throws: a server must not start with part of its data. */
+  private loadSnapshotOrStop(): void {
+    try {
+      loadSnapshot(this);
+    } catch (e) {
+      const message = e instanceof RdbFileError ? e.message : `Fatal error loading the DB: ${(e as Error).message}. Exiting.`;
+      this.log('warning', message);
+      throw new Error(message);
+    }
+  }
+
   async listen(): Promise<void> {
     this.logfile = this.config.get('logfile') || null;
+    if (this.loadsSnapshotAtStart) this.loadSnapshotOrStop();
     try {
       // First, as in Redis's initServer: a TLS setup that does not load binds nothing.
       if (this.tls.enabled) this.tls.configure();

@@ -14,6 +14,7 @@
  * so SHUTDOWN ABORT can still cancel it. A second SIGINT exits at once.
  */
 import type { Server } from './server.js';
+import { saveSnapshot } from '../commands/snapshot.js';
 
 export interface ShutdownFlags {
   save: boolean;
@@ -88,11 +89,16 @@ export class Shutdown {
     return true;
   }
 
-  /** Redis's final RDB save, which Keyhive has no file for; returns whether the shutdown may go on. */
+  /**
+   * Redis's final RDB save, which Keyhive makes only when SHUTDOWN SAVE asks
+   * for it (Redis also makes it whenever save points are set); returns
+   * whether the shutdown may go on.
+   */
   private finalSave(flags: ShutdownFlags): boolean {
     const server = this.server;
     if (flags.save) {
-      server.log('warning', 'Keyhive keeps no snapshot on disk: SHUTDOWN SAVE cannot save the dataset.');
+      server.log('notice', 'Saving the final RDB snapshot before exiting.');
+      if (saveSnapshot(server)) return true;
       if (flags.force) {
         server.log('warning', 'Error trying to save the DB. Exit anyway.');
         return true;
@@ -100,7 +106,7 @@ export class Shutdown {
       server.log('warning', "Error trying to save the DB, can't exit.");
       return false;
     }
-    if (!flags.nosave && server.config.get('save') !== '') server.log('notice', 'Not saving a final snapshot: Keyhive saves only when SAVE or BGSAVE asks.');
+    if (!flags.nosave && server.config.get('save') !== '') server.log('notice', 'Not saving a final snapshot: Keyhive saves only when SAVE, BGSAVE or SHUTDOWN SAVE asks.');
     return true;
   }
 }

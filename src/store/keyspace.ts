@@ -527,6 +527,19 @@ export class Keyspace {
     return this.lfu === null ? this.lruClock : lfuNewWord(this.lfuMinutes);
   }
 
+  /**
+   * The tag of a key made from saved data with its access recorded (RESTORE's
+   * IDLETIME and FREQ, an RDB file's IDLE and FREQ): the LFU counter under an
+   * LFU policy, the idle seconds under the others, or null when the one that
+   * counts is not given (-1), for a fresh key's tag.
+   */
+  restoredTag(idleSeconds: number, frequency: number): number | null {
+    if (this.lfu !== null) return frequency >= 0 ? (this.lfuMinutes << 8) | frequency : null;
+    if (idleSeconds < 0) return null;
+    // The LRU clock counts milliseconds modulo 2^32: an idle time past it reads as the longest one it holds.
+    return this.lruClock - Math.min(idleSeconds * 1000, 2 ** 32 - 1);
+  }
+
   /** The tag of a key just accessed, given its tag before. */
   touchedTag(tag: number): number {
     return this.lfu === null ? this.lruClock : lfuTouched(tag, this.lfu, this.lfuMinutes);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { RunningServer } from '../../src/index.js';
 import { RawClient } from '../support/raw-client.js';
 import { startKeyhive, startRedis } from '../support/servers.js';
+import { spawnKeyhive } from '../robustness/keyhive-process.js';
 
 /** Keys of every type and encoding, in three databases, some with deadlines. */
 const DATASET: string[][] = [
@@ -105,6 +106,65 @@ describe('SAVE and BGSAVE write an RDB file that redis-server loads', () => {
       await client.call('CONFIG', 'SET', 'dir', dir);
       theirs.close();
       await redis.close();
+    }
+  });
+});
+
+describe('bin/keyhive loads the RDB file redis-server saved', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyhive-load-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('the same DEBUG DIGEST, deadlines and databases, with Redis\'s log lines; an embedded server starts empty', async () => {
+    const redis = await startRedis(['--dir', dir]);
+    const theirs = await RawClient.connect(redis.port);
+    let digest: unknown;
+    try {
+      for (const command of DATASET) await theirs.call(...command);
+      digest = await theirs.call('DEBUG', 'DIGEST');
+      // A key whose deadline passes before the file is loaded: saved (active expiry is off), then not loaded.
+      await theirs.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+      await theirs.call('SET', 'gone', 'x', 'PX', '1');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.equal(await theirs.call('SAVE'), 'OK');
+    } finally {
+      theirs.close();
+      await redis.close();
+    }
+    const keyhive = await spawnKeyhive(['--dir', dir, '--enable-debug-command', 'yes']);
+    const ours = await RawClient.connect(keyhive.port);
+    try {
+      assert.equal(await ours.call('DEBUG', 'DIGEST'), digest);
+      assert.ok(Number(await ours.call('PTTL', 'expiring')) > 99_000_000);
+      await ours.call('SELECT', '15');
+      assert.deepEqual(await ours.call('LRANGE', 'in-db-15', 0, -1), ['fifteen']);
+      assert.match(keyhive.output(), /Loading RDB produced by version 7\.0\.15/);
+      assert.match(keyhive.output(), /Done loading RDB, keys loaded: 16, keys expired: 1\./);
+      assert.match(String(await ours.call('INFO', 'persistence')), /rdb_changes_since_last_save:0\r\n/);
+    } finally {
+      ours.close();
+      await keyhive.stop();
+    }
+    const embedded = await startKeyhive({ config: { dir } });
+    const client = await RawClient.connect(embedded.port);
+    try {
+      assert.equal(await client.call('DBSIZE'), 0);
+    } finally {
+      client.close();
+      await embedded.close();
+    }
+  });
+
+  it('a file it cannot load keeps bin/keyhive from starting, with Redis\'s reason and exit code 1', async () => {
+    for (const [contents, reason] of [
+      ['not an rdb file', /Wrong signature trying to load DB from file/],
+      ['REDIS0011\xff', /Can't handle RDB format version 0011/],
+      ['REDIS0010\x00\x01a', /Internal error in RDB reading offset/],
+    ] as const) {
+      fs.writeFileSync(path.join(dir, 'dump.rdb'), Buffer.from(contents, 'latin1'));
+      await assert.rejects(spawnKeyhive(['--dir', dir]), (e: Error) => reason.test(e.message) && /code 1/.test(e.message));
     }
   });
 });

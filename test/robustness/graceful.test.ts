@@ -73,7 +73,7 @@ describe('shutdown signals', () => {
   });
 
   it('a shutdown that cannot save keeps the server running; a second SIGINT before the cron exits at once with 1', async () => {
-    const server = await spawnKeyhive(['--shutdown-on-sigint', 'save', ...DEBUG]);
+    const server = await spawnUnableToSave(['--shutdown-on-sigint', 'save', ...DEBUG]);
     try {
       const c = await RawClient.connect(server.port);
       server.child.kill('SIGINT');
@@ -114,9 +114,34 @@ describe('shutdown signals', () => {
   });
 });
 
+/** bin/keyhive whose dir is gone once it has started, so that any save fails. */
+async function spawnUnableToSave(extraArgs: string[] = []): Promise<KeyhiveProcess> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyhive-vanishing-'));
+  const server = await spawnKeyhive(['--dir', dir, ...extraArgs]);
+  fs.rmSync(dir, { recursive: true });
+  return server;
+}
+
 describe('SHUTDOWN', () => {
-  it('SAVE cannot save, so the server stays and the client hears why; SAVE FORCE exits anyway', async () => {
-    const server = await spawnKeyhive();
+  it('SAVE writes the snapshot to dir/dbfilename, then the process exits 0', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyhive-final-save-'));
+    const server = await spawnKeyhive(['--dir', dir]);
+    try {
+      const c = await RawClient.connect(server.port);
+      await c.call('SET', 'kept', 'value');
+      c.send('SHUTDOWN', 'SAVE');
+      await c.waitClosed();
+      assert.deepEqual(await server.exited(), { code: 0, signal: null });
+      assertLogOrder(server.output(), [/\* Saving the final RDB snapshot before exiting\./, /\* DB saved on disk/, /bye bye/]);
+      assert.match(fs.readFileSync(path.join(dir, 'dump.rdb'), 'latin1'), /^REDIS0010[\s\S]*kept[\s\S]*value/);
+    } finally {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SAVE that cannot save keeps the server, and the client hears why; SAVE FORCE exits anyway', async () => {
+    const server = await spawnUnableToSave();
     try {
       const c = await RawClient.connect(server.port);
       assert.deepEqual(await c.call('SHUTDOWN', 'SAVE'), new RespError('ERR Errors trying to SHUTDOWN. Check logs.'));

@@ -75,7 +75,7 @@ describe('daemonize yes', () => {
     try {
       const started = await runProcess(process.execPath, [...KEYHIVE, '--port', String(port)]);
       assert.equal(started.code, 1);
-      assert.equal(started.stderr, `Could not start listening: Could not create server TCP listening socket 127.0.0.1:${port}: bind: Address already in use\n`);
+      assert.equal(started.stderr, `Could not start: Could not create server TCP listening socket 127.0.0.1:${port}: bind: Address already in use\n`);
     } finally {
       blocker.close();
     }
