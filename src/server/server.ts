@@ -231,6 +231,7 @@ export class Server {
     } catch (e) {
       const message = e instanceof RdbFileError ? e.message : `Fatal error loading the DB: ${(e as Error).message}. Exiting.`;
       this.log('warning', message);
+      this.log('warning', 'Terminating server after rdb file reading failure.');
       throw new Error(message);
     }
   }

@@ -164,7 +164,7 @@ describe('bin/keyhive loads the RDB file redis-server saved', () => {
       ['REDIS0010\x00\x01a', /Internal error in RDB reading offset/],
     ] as const) {
       fs.writeFileSync(path.join(dir, 'dump.rdb'), Buffer.from(contents, 'latin1'));
-      await assert.rejects(spawnKeyhive(['--dir', dir]), (e: Error) => reason.test(e.message) && /code 1/.test(e.message));
+      await assert.rejects(spawnKeyhive(['--dir', dir]), (e: Error) => reason.test(e.message) && /code 1/.test(e.message) && /Terminating server after rdb file reading failure\./.test(e.message));
     }
   });
 });
