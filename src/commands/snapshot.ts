@@ -66,10 +66,6 @@ export function loadSnapshot(server: Server): void {
     limits: encodingLimits(server.config),
     verifyChecksum: server.config.getBool('rdbchecksum'),
     now: server.clock.now(),
-    setAccess: (db, key, idleSeconds, frequency) => {
-      const tag = keyspace.restoredTag(idleSeconds, frequency);
-      if (tag !== null) db.setAccessTag(key, tag);
-    },
   });
   keyspace.dirty = 0;
   if (result.redisVersion !== null) server.log('notice', `Loading RDB produced by version ${result.redisVersion}`);

@@ -5,7 +5,7 @@
  * value), then EOF and the CRC64 of everything before it (zeros with
  * rdbchecksum no). redis-server and redis-check-rdb read what this writes.
  */
-import type { Database, Keyspace } from '../store/keyspace.js';
+import type { Keyspace } from '../store/keyspace.js';
 import { crc64 } from './crc64.js';
 import { BadDataFormat, EmptyCollection, RDB_VERSION, RdbReader, RdbWriter, encodeValue, readValue, type EncodeOptions, type RdbLimits } from './rdb-value.js';
 
@@ -85,8 +85,6 @@ export interface LoadOptions {
   verifyChecksum: boolean;
   /** Unix milliseconds: keys whose deadline has passed are not loaded. */
   now: number;
-  /** Sets a loaded key's LRU idle seconds or LFU counter (the IDLE and FREQ opcodes); -1 when the file has none. */
-  setAccess(db: Database, key: string, idleSeconds: number, frequency: number): void;
 }
 
 export interface LoadResult {
@@ -175,7 +173,8 @@ export function decodeRdbFile(file: Buffer, keyspace: Keyspace, options: LoadOpt
     }
     if (db.has(key)) throw new RdbFileError(`RDB has duplicated key '${key}' in DB ${db.index}`);
     db.set(key, value, false, deadline === -1 ? undefined : deadline);
-    if (idleSeconds !== -1 || frequency !== -1) options.setAccess(db, key, idleSeconds, frequency);
+    const tag = keyspace.restoredTag(idleSeconds, frequency);
+    if (tag !== null) db.setAccessTag(key, tag);
     result.keysLoaded++;
   }
 }

@@ -157,6 +157,28 @@ describe('bin/keyhive loads the RDB file redis-server saved', () => {
     }
   });
 
+  it('an LFU counter saved under an LFU policy (the FREQ opcode) is the loaded key\'s', async () => {
+    const lfu = ['--maxmemory-policy', 'allkeys-lfu'];
+    const redis = await startRedis(['--dir', dir, ...lfu]);
+    const theirs = await RawClient.connect(redis.port);
+    try {
+      await theirs.call('SET', 'source', 'v');
+      assert.equal(await theirs.call('RESTORE', 'counted', 0, Buffer.from((await theirs.call('DUMP', 'source')) as string, 'latin1'), 'FREQ', 100), 'OK');
+      assert.equal(await theirs.call('SAVE'), 'OK');
+    } finally {
+      theirs.close();
+      await redis.close();
+    }
+    const keyhive = await spawnKeyhive(['--dir', dir, ...lfu]);
+    const ours = await RawClient.connect(keyhive.port);
+    try {
+      assert.equal(await ours.call('OBJECT', 'FREQ', 'counted'), 100);
+    } finally {
+      ours.close();
+      await keyhive.stop();
+    }
+  });
+
   it('a file it cannot load keeps bin/keyhive from starting, with Redis\'s reason and exit code 1', async () => {
     for (const [contents, reason] of [
       ['not an rdb file', /Wrong signature trying to load DB from file/],
