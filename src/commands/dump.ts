@@ -5,7 +5,8 @@
  * Payloads move between Keyhive and Redis 7.0 both ways.
  */
 import type { Client } from '../server/client.js';
-import { BadDataFormat, RDB_VERSION, decodeValue, encodeValue } from '../persistence/rdb-value.js';
+import { BadDataFormat, RDB_VERSION, decodeValue, encodeValue, type EncodeOptions } from '../persistence/rdb-value.js';
+import type { Config } from '../config.js';
 import { crc64 } from '../persistence/crc64.js';
 import { SYNTAX_ERROR, fail, isKeyword, parseInteger } from './args.js';
 import { encodingLimits } from './encoding-limits.js';
@@ -14,11 +15,15 @@ import { keyAt, type CommandSpec } from './table.js';
 const BUSY_KEY = 'BUSYKEY Target key name already exists.';
 const FOOTER_BYTES = 10;
 
+/** The settings a value is written with, in a DUMP payload as in an RDB file. */
+export function valueEncodeOptions(config: Config): EncodeOptions {
+  return { listFill: config.getNumber('list-max-listpack-size'), compress: config.getBool('rdbcompression') };
+}
+
 function dumpPayload(c: Client, key: string): Buffer | null {
   const value = c.db.lookupRead(key);
   if (value === undefined) return null;
-  const config = c.server.config;
-  const body = encodeValue(value, { listFill: config.getNumber('list-max-listpack-size'), compress: config.getBool('rdbcompression') });
+  const body = encodeValue(value, valueEncodeOptions(c.server.config));
   const withVersion = Buffer.allocUnsafe(body.length + 2);
   body.copy(withVersion);
   withVersion.writeUInt16LE(RDB_VERSION, body.length);

@@ -14,6 +14,7 @@ import { decodeRdbFile, encodeRdbFile } from '../persistence/rdb-file.js';
 import { encodingLimits } from './encoding-limits.js';
 import { SYNTAX_ERROR, fail, isKeyword } from './args.js';
 import { memoryOverhead } from './memory.js';
+import { valueEncodeOptions } from './dump.js';
 import type { CommandSpec } from './table.js';
 
 function snapshotPath(server: Server): string {
@@ -28,8 +29,7 @@ export function saveSnapshot(server: Server): boolean {
   const temp = path.resolve(dir, `temp-${process.pid}.rdb`);
   const now = server.clock.now();
   const snapshot = encodeRdbFile(server.keyspace, {
-    listFill: config.getNumber('list-max-listpack-size'),
-    compress: config.getBool('rdbcompression'),
+    ...valueEncodeOptions(config),
     checksum: config.getBool('rdbchecksum'),
     redisVersion: REDIS_VERSION,
     usedMemory: memoryOverhead(server).used,
