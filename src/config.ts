@@ -718,7 +718,8 @@ export const PARAMS: ParamSpec[] = [
   nullableStr('tls-ciphersuites'),
 
   special('dir', process.cwd(), parseDir, (v, name) => ({ lines: [`${name} ${quoteRepr(v)}`], force: true }), { protected: true }),
-  special('save', '3600 1 300 100 60 10000', parseSave, rewriteSave, { multiArg: true }),
+  // Redis's default is '3600 1 300 100 60 10000'; Keyhive's is in-memory (see commands/snapshot.ts).
+  special('save', '', parseSave, rewriteSave, { multiArg: true }),
   special('client-output-buffer-limit', OBUF_DEFAULT, parseOutputBufferLimits, rewriteOutputBufferLimits, { multiArg: true }),
   special('oom-score-adj-values', '0 200 800', parseOomScoreAdjValues, (v, name) => ({ lines: [`${name} ${v}`], force: v !== '0 200 800' }), {
     multiArg: true,

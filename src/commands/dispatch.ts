@@ -11,6 +11,7 @@ import type { Command } from './table.js';
 import { discardTransaction, flagTransaction, queueInTransaction } from './transactions.js';
 import { OOM_ERROR } from '../store/eviction.js';
 import { protectedCommandRefusal } from './server.js';
+import { MISCONF_ERROR, refusesWritesForFailedSave } from './snapshot.js';
 
 const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';
 
@@ -87,8 +88,9 @@ function processCommand(c: Client, argv: string[]): void {
   const refusal = gate(c, cmd, argv);
   if (refusal !== null) return reject(c, refusal, cmd);
   if (c.server.eviction.refuses(c, cmd)) return reject(c, OOM_ERROR, cmd);
-  if (c.server.limits.writesNeedReplicas && writes(c, cmd)) return reject(c, NOREPLICAS_ERROR, cmd);
   c.server.tracking.limitTableSize();
+  if (refusesWritesForFailedSave(c.server) && (writes(c, cmd) || cmd.fullName === 'ping')) return reject(c, MISCONF_ERROR, cmd);
+  if (c.server.limits.writesNeedReplicas && writes(c, cmd)) return reject(c, NOREPLICAS_ERROR, cmd);
   if (c.server.pause.holds(c, cmd)) return c.server.pause.postpone(c, argv);
   if (c.multi && !MULTI_CONTROL.has(cmd.fullName)) {
     return queueInTransaction(c, c.multi, cmd, argv);

@@ -24,6 +24,7 @@ import { debugQuicklistPackedThreshold } from './lists.js';
 import type { Command, CommandFlag, CommandSpec } from './table.js';
 import { lookupFullName } from './command.js';
 import { isLocalAddress } from '../server/protected-mode.js';
+import { hasSavePoints, saveSnapshot } from './snapshot.js';
 
 // ---- protected actions ----------------------------------------------------------
 
@@ -245,6 +246,8 @@ function flushdb(c: Client, argv: string[]): void {
 function flushall(c: Client, argv: string[]): void {
   checkFlushMode(argv);
   for (const db of c.server.keyspace.dbs) flushDatabase(c.server, db, 'flushall');
+  // As Redis's flushAllDataAndResetRDB: with save points, the snapshot on disk is made empty too (a failure only logged).
+  if (hasSavePoints(c.server)) saveSnapshot(c.server);
   c.reply.ok();
 }
 

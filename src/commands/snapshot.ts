@@ -2,9 +2,15 @@
  * SAVE and BGSAVE: the dataset written to `dir`/`dbfilename` as an RDB file
  * (persistence/rdb-file.ts) that redis-server loads; and that file loaded
  * when bin/keyhive starts, as redis-server loads it (an embedded server
- * starts empty). Node cannot fork, so BGSAVE saves in the foreground too,
- * then replies as Redis does. Keyhive saves only when asked (SAVE, BGSAVE,
- * SHUTDOWN SAVE): it does not act on `save` points or save at every shutdown.
+ * starts empty). Node cannot fork, so a background save (BGSAVE, or one the
+ * `save` points call for) is made in the foreground, then logged and
+ * replied to as Redis does.
+ *
+ * The `save` points act as Redis's do (serverCron saves once enough changes
+ * are old enough; FLUSHALL and SHUTDOWN save too; writes are refused with
+ * MISCONF after a failed background save), but Keyhive's default is no
+ * points at all: an in-memory server that writes no file unless told to,
+ * as a Memorystore instance until RDB snapshots are enabled.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +27,7 @@ function snapshotPath(server: Server): string {
   return path.resolve(server.config.get('dir'), server.config.get('dbfilename'));
 }
 
-/** Writes the snapshot through a temporary file renamed into place, as rdbSave does; returns whether it was saved. */
+/** Writes the snapshot through a temporary file renamed into place, as rdbSave does; returns whether it was saved. SAVE and background saves count themselves in rdb_saves; FLUSHALL's and SHUTDOWN's do not, as in Redis. */
 export function saveSnapshot(server: Server): boolean {
   const config = server.config;
   const dir = config.get('dir');
@@ -41,16 +47,63 @@ export function saveSnapshot(server: Server): boolean {
   } catch (e) {
     server.log('warning', `Failed saving the DB to ${target}: ${(e as Error).message}`);
     fs.rmSync(temp, { force: true });
-    server.lastSaveFailed = true;
     return false;
   }
   server.log('notice', 'DB saved on disk');
   server.keyspace.dirty = 0;
   server.lastSave = Math.floor(now / 1000);
-  server.lastSaveFailed = false;
-  server.rdbSaves++;
+  server.lastBackgroundSaveFailed = false;
   return true;
 }
+
+/** Redis's rdbSaveBackground with its child's work done at once: a failure here (not a SAVE's) sets rdb_last_bgsave_status to err. */
+export function saveInBackground(server: Server): void {
+  server.rdbSaves++;
+  server.lastBackgroundSaveTry = Math.floor(server.clock.now() / 1000);
+  server.log('notice', `Background saving started by pid ${process.pid}`);
+  const saved = saveSnapshot(server);
+  server.lastBackgroundSaveFailed = !saved;
+  if (saved) server.log('notice', 'Background saving terminated with success');
+  else server.log('warning', 'Background saving error');
+}
+
+/** Whether `save` points are configured (Redis's saveparamslen > 0). */
+export function hasSavePoints(server: Server): boolean {
+  return server.config.get('save') !== '';
+}
+
+/** Seconds Redis waits after a failed background save before a save point may try again (CONFIG_BGSAVE_RETRY_DELAY). */
+const BACKGROUND_SAVE_RETRY_DELAY = 5;
+
+/**
+ * From the cron, as serverCron: saves in the background when, for a save
+ * point, at least its number of changes were made and more than its
+ * seconds have passed since the last save. After a failed save, another
+ * try waits BACKGROUND_SAVE_RETRY_DELAY seconds.
+ */
+export function saveOnSchedule(server: Server): void {
+  const points = server.config.get('save');
+  if (points === '') return;
+  const now = Math.floor(server.clock.now() / 1000);
+  if (server.lastBackgroundSaveFailed && now - server.lastBackgroundSaveTry <= BACKGROUND_SAVE_RETRY_DELAY) return;
+  const words = points.split(' ').map(Number);
+  for (let i = 0; i < words.length; i += 2) {
+    const seconds = words[i];
+    const changes = words[i + 1];
+    if (server.keyspace.dirty >= changes && now - server.lastSave > seconds) {
+      server.log('notice', `${changes} changes in ${seconds} seconds. Saving...`);
+      return saveInBackground(server);
+    }
+  }
+}
+
+/** Redis's MISCONF refusal: writes (and PING) wait until a background save succeeds, while save points and stop-writes-on-bgsave-error are set. */
+export function refusesWritesForFailedSave(server: Server): boolean {
+  return server.lastBackgroundSaveFailed && hasSavePoints(server) && server.config.getBool('stop-writes-on-bgsave-error');
+}
+
+export const MISCONF_ERROR =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /**
  * Loads `dir`/`dbfilename` into the (empty) dataset if the file exists, with
@@ -76,6 +129,7 @@ export function loadSnapshot(server: Server): void {
 }
 
 function save(c: Client): void {
+  c.server.rdbSaves++;
   // Redis answers a failed save with its bare shared error, "-ERR" and no message (the reason is in the log).
   if (!saveSnapshot(c.server)) fail('-ERR');
   c.reply.ok();
@@ -83,8 +137,7 @@ function save(c: Client): void {
 
 function bgsave(c: Client, argv: string[]): void {
   if (argv.length > 2 || (argv.length === 2 && !isKeyword(argv[1], 'schedule'))) fail(SYNTAX_ERROR);
-  c.server.log('notice', `Background saving started by pid ${process.pid}`);
-  if (saveSnapshot(c.server)) c.server.log('notice', 'Background saving terminated with success');
+  saveInBackground(c.server);
   c.reply.simple('Background saving started');
 }
 

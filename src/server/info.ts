@@ -250,7 +250,7 @@ function persistenceSection(server: Server): Fields {
     ['rdb_changes_since_last_save', server.keyspace.dirty],
     ['rdb_bgsave_in_progress', 0],
     ['rdb_last_save_time', server.lastSave],
-    ['rdb_last_bgsave_status', server.lastSaveFailed ? 'err' : 'ok'],
+    ['rdb_last_bgsave_status', server.lastBackgroundSaveFailed ? 'err' : 'ok'],
     ['rdb_last_bgsave_time_sec', -1],
     ['rdb_current_bgsave_time_sec', -1],
     ['rdb_saves', server.rdbSaves],

@@ -22,7 +22,7 @@ import { MemoryMeter } from '../store/memory.js';
 import { Eviction } from '../store/eviction.js';
 import { CommandTable, type Command } from '../commands/table.js';
 import { allCommands } from '../commands/index.js';
-import { loadSnapshot } from '../commands/snapshot.js';
+import { loadSnapshot, saveOnSchedule } from '../commands/snapshot.js';
 import { RdbFileError } from '../persistence/rdb-file.js';
 import { installWatch, unwatchAll, type WatchRegistry } from '../commands/transactions.js';
 import { SlowLog } from './slowlog.js';
@@ -127,8 +127,9 @@ export class Server {
   lastSave = Math.floor(Date.now() / 1000);
   /** Set by bin/keyhive: load dir/dbfilename before listening, as redis-server does (an embedded server starts empty). */
   loadsSnapshotAtStart = false;
-  /** Whether the last SAVE or BGSAVE failed (INFO rdb_last_bgsave_status), and how many succeeded (rdb_saves). */
-  lastSaveFailed = false;
+  /** Whether the last background save failed (INFO rdb_last_bgsave_status) and when it was tried (unix s); SAVEs and background saves tried (rdb_saves). */
+  lastBackgroundSaveFailed = false;
+  lastBackgroundSaveTry = 0;
   rdbSaves = 0;
   private readonly listeners = new Listeners((socket, kind) => this.accept(socket, kind));
   /** The TLS context and handshakes of connections accepted on tls-port. */
@@ -525,6 +526,7 @@ export class Server {
     this.eviction.heap.sample();
     this.tracking.limitTableSize();
     this.outputLimits.cron();
+    saveOnSchedule(this);
     this.closeIdleClients();
     this.releaseIdleBuffers();
   }

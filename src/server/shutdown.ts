@@ -5,16 +5,15 @@
  * (with shutdown-on-sigterm / shutdown-on-sigint flags) close the listeners
  * and every connection, log Redis's lines and exit with code 0.
  *
- * Keyhive writes no snapshot to disk. A save that Redis would make only
- * because save points are configured is skipped with a note in the log; an
- * explicit SAVE cannot be honoured, so like a failed save in Redis it stops
- * the shutdown (the server keeps running), unless FORCE says to exit anyway.
+ * The final RDB save is made when SAVE asks for it or `save` points are
+ * set (and NOSAVE does not forbid it); a save that fails stops the
+ * shutdown (the server keeps running), unless FORCE says to exit anyway.
  *
  * A signal only schedules the shutdown; the next cron run carries it out,
  * so SHUTDOWN ABORT can still cancel it. A second SIGINT exits at once.
  */
 import type { Server } from './server.js';
-import { saveSnapshot } from '../commands/snapshot.js';
+import { hasSavePoints, saveSnapshot } from '../commands/snapshot.js';
 
 export interface ShutdownFlags {
   save: boolean;
@@ -89,24 +88,17 @@ export class Shutdown {
     return true;
   }
 
-  /**
-   * Redis's final RDB save, which Keyhive makes only when SHUTDOWN SAVE asks
-   * for it (Redis also makes it whenever save points are set); returns
-   * whether the shutdown may go on.
-   */
+  /** Redis's final RDB save, when SAVE asks for it or save points are set; returns whether the shutdown may go on. */
   private finalSave(flags: ShutdownFlags): boolean {
     const server = this.server;
-    if (flags.save) {
-      server.log('notice', 'Saving the final RDB snapshot before exiting.');
-      if (saveSnapshot(server)) return true;
-      if (flags.force) {
-        server.log('warning', 'Error trying to save the DB. Exit anyway.');
-        return true;
-      }
-      server.log('warning', "Error trying to save the DB, can't exit.");
-      return false;
+    if (!flags.save && (flags.nosave || !hasSavePoints(server))) return true;
+    server.log('notice', 'Saving the final RDB snapshot before exiting.');
+    if (saveSnapshot(server)) return true;
+    if (flags.force) {
+      server.log('warning', 'Error trying to save the DB. Exit anyway.');
+      return true;
     }
-    if (!flags.nosave && server.config.get('save') !== '') server.log('notice', 'Not saving a final snapshot: Keyhive saves only when SAVE, BGSAVE or SHUTDOWN SAVE asks.');
-    return true;
+    server.log('warning', "Error trying to save the DB, can't exit.");
+    return false;
   }
 }

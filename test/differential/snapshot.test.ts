@@ -98,10 +98,16 @@ describe('SAVE and BGSAVE write an RDB file that redis-server loads', () => {
     try {
       for (const c of [client, theirs]) assert.equal(await c.call('CONFIG', 'SET', 'dir', gone), 'OK');
       fs.rmSync(gone, { recursive: true });
-      assert.equal(await client.callRaw('SAVE'), await theirs.callRaw('SAVE'));
-      assert.equal(await client.callRaw('SAVE'), '-ERR\r\n');
-      assert.match(String(await client.call('INFO', 'persistence')), /rdb_last_bgsave_status:err\r\n/);
+      const savesBefore = [Number(await persistenceField(client, 'rdb_saves')), Number(await persistenceField(theirs, 'rdb_saves'))];
+      for (const c of [client, theirs]) assert.equal(await c.callRaw('SAVE'), '-ERR\r\n');
+      // A failed SAVE leaves rdb_last_bgsave_status alone; a failed BGSAVE sets it (Redis's once its child has failed).
+      assert.equal(await persistenceField(client, 'rdb_last_bgsave_status'), 'ok');
+      assert.equal(await persistenceField(theirs, 'rdb_last_bgsave_status'), 'ok');
       assert.equal(await client.callRaw('BGSAVE', 'NOW'), await theirs.callRaw('BGSAVE', 'NOW'));
+      for (const c of [client, theirs]) assert.equal(await c.call('BGSAVE'), 'Background saving started');
+      await until(async () => (await persistenceField(theirs, 'rdb_last_bgsave_status')) === 'err', 'redis-server\'s BGSAVE to fail');
+      assert.equal(await persistenceField(client, 'rdb_last_bgsave_status'), 'err');
+      assert.equal(Number(await persistenceField(client, 'rdb_saves')) - savesBefore[0], Number(await persistenceField(theirs, 'rdb_saves')) - savesBefore[1], 'saves tried, failed ones too');
     } finally {
       await client.call('CONFIG', 'SET', 'dir', dir);
       theirs.close();
@@ -109,6 +115,120 @@ describe('SAVE and BGSAVE write an RDB file that redis-server loads', () => {
     }
   });
 });
+
+/** A field of INFO persistence. */
+async function persistenceField(c: RawClient, name: string): Promise<string | undefined> {
+  return new RegExp(`^${name}:(.*)\r$`, 'm').exec(String(await c.call('INFO', 'persistence')))?.[1];
+}
+
+/** Polls condition every 50 ms, failing after 10 s. */
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let waited = 0; !(await condition()); waited += 50) {
+    if (waited > 10000) assert.fail(`waited 10 s for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The log's lines from the first matching patterns[0], each the next line that matches its pattern; fails if one is missing. */
+function logLinesInOrder(log: string, patterns: RegExp[]): string[] {
+  const lines = log.split('\n');
+  let from = 0;
+  return patterns.map((pattern) => {
+    const at = lines.findIndex((line, i) => i >= from && pattern.test(line));
+    assert.ok(at >= 0, `${pattern} after line ${from} of the log:\n${log}`);
+    from = at + 1;
+    return lines[at].replace(/^.*?[*#] /, '').replace(/pid \d+/, 'pid N');
+  });
+}
+
+const SCHEDULED_SAVE_LINES = [/2 changes in 1 seconds\. Saving\.\.\./, /Background saving started by pid/, /DB saved on disk/, /Background saving terminated with success/];
+
+describe('save points, as Redis acts on them (Keyhive has none by default)', () => {
+  it('the cron saves once enough changes are older than a point\'s seconds, logging Redis\'s lines; FLUSHALL saves too', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyhive-save-points-'));
+    const keyhive = await spawnKeyhive(['--dir', dir, '--save', '1 2']);
+    const logfile = path.join(dir, 'redis.log');
+    const redis = await startRedis(['--save', '1 2', '--logfile', logfile]);
+    const ours = await RawClient.connect(keyhive.port);
+    const theirs = await RawClient.connect(redis.port);
+    try {
+      for (const c of [ours, theirs]) assert.equal(await c.call('SET', 'a', '1'), 'OK');
+      // Two cron seconds pass with one change: a point of two changes is not reached.
+      await new Promise((r) => setTimeout(r, 2300));
+      for (const c of [ours, theirs]) assert.deepEqual([await persistenceField(c, 'rdb_changes_since_last_save'), await persistenceField(c, 'rdb_saves')], ['1', '0']);
+      assert.ok(!fs.existsSync(path.join(dir, 'dump.rdb')));
+      for (const c of [ours, theirs]) assert.equal(await c.call('SET', 'b', '2'), 'OK');
+      for (const c of [ours, theirs]) await until(async () => (await persistenceField(c, 'rdb_changes_since_last_save')) === '0', 'the scheduled save');
+      assert.deepEqual(logLinesInOrder(keyhive.output(), SCHEDULED_SAVE_LINES), logLinesInOrder(fs.readFileSync(logfile, 'latin1'), SCHEDULED_SAVE_LINES));
+      for (const c of [ours, theirs]) assert.deepEqual([await persistenceField(c, 'rdb_saves'), await persistenceField(c, 'rdb_last_bgsave_status')], ['1', 'ok']);
+      await assertSnapshotHolds(dir, 2);
+      for (const c of [ours, theirs]) {
+        assert.equal(await c.call('FLUSHALL'), 'OK');
+        // FLUSHALL's save, as SHUTDOWN's, is not counted in rdb_saves.
+        assert.deepEqual([await persistenceField(c, 'rdb_changes_since_last_save'), await persistenceField(c, 'rdb_saves')], ['0', '1']);
+      }
+      await assertSnapshotHolds(dir, 0);
+    } finally {
+      ours.close();
+      theirs.close();
+      await keyhive.stop();
+      await redis.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('after a failed background save, writes and PING are refused with MISCONF until a save succeeds, as redis-server refuses them', async () => {
+    const gone = fs.mkdtempSync(path.join(os.tmpdir(), 'keyhive-misconf-'));
+    const keyhive = await startKeyhive({ config: { dir: gone, 'enable-protected-configs': 'yes' } });
+    const redis = await startRedis(['--enable-protected-configs', 'yes']);
+    const ours = await RawClient.connect(keyhive.port);
+    const theirs = await RawClient.connect(redis.port);
+    try {
+      for (const c of [ours, theirs]) assert.equal(await c.call('CONFIG', 'SET', 'dir', gone), 'OK');
+      fs.rmSync(gone, { recursive: true });
+      for (const c of [ours, theirs]) assert.equal(await c.call('CONFIG', 'SET', 'save', '1 1'), 'OK');
+      for (const c of [ours, theirs]) assert.equal(await c.call('SET', 'k', 'v'), 'OK');
+      for (const c of [ours, theirs]) await until(async () => (await persistenceField(c, 'rdb_last_bgsave_status')) === 'err', 'the scheduled save to fail');
+      const script: string[][] = [
+        ['SET', 'k', 'w'],
+        ['PING'],
+        ['GET', 'k'],
+        ['FLUSHALL'],
+        ['MULTI'],
+        ['INCR', 'n'],
+        ['EXEC'],
+        ['CONFIG', 'SET', 'stop-writes-on-bgsave-error', 'no'],
+        ['SET', 'k', 'x'],
+        ['CONFIG', 'SET', 'stop-writes-on-bgsave-error', 'yes'],
+        ['DEL', 'k'],
+        ['CONFIG', 'SET', 'save', ''],
+        ['SET', 'k', 'y'],
+        ['PING'],
+        ['CONFIG', 'SET', 'save', '3600 1'],
+        ['SET', 'k', 'z'],
+      ];
+      for (const command of script) assert.equal(await ours.callRaw(...command), await theirs.callRaw(...command), command.join(' '));
+      assert.match(await ours.callRaw('SET', 'k', 'z'), /^-MISCONF Redis is configured to save RDB snapshots/);
+    } finally {
+      ours.close();
+      theirs.close();
+      await keyhive.close();
+      await redis.close();
+    }
+  });
+});
+
+/** bin/keyhive started on dir finds keys keys in its dump.rdb. */
+async function assertSnapshotHolds(dir: string, keys: number): Promise<void> {
+  const loader = await spawnKeyhive(['--dir', dir]);
+  const c = await RawClient.connect(loader.port);
+  try {
+    assert.equal(await c.call('DBSIZE'), keys);
+  } finally {
+    c.close();
+    await loader.stop();
+  }
+}
 
 describe('bin/keyhive loads the RDB file redis-server saved', () => {
   let dir: string;

@@ -43,33 +43,65 @@ function tempDir(): string {
 }
 
 describe('shutdown signals', () => {
-  it('SIGTERM closes every connection and the listener, logs Redis\'s lines and exits 0', async () => {
-    const server = await spawnKeyhive();
-    const idle = await RawClient.connect(server.port);
-    const blocked = await RawClient.connect(server.port);
-    const subscriber = await RawClient.connect(server.port);
-    assert.equal(await idle.call('SET', 'k', 'v'), 'OK');
-    blocked.send('BLPOP', 'nothing', '0');
-    assert.deepEqual(await subscriber.call('SUBSCRIBE', 'news'), ['subscribe', 'news', 1]);
-    server.child.kill('SIGTERM');
-    assert.deepEqual(await server.exited(), { code: 0, signal: null });
-    for (const c of [idle, blocked, subscriber]) await c.waitClosed();
-    assert.equal(blocked.pending, '', 'the blocked client got no reply');
-    assertLogOrder(server.output(), [
-      /# Received SIGTERM scheduling shutdown\.\.\./,
-      /# User requested shutdown\.\.\./,
-      /\* Not saving a final snapshot/,
-      /# Keyhive is now ready to exit, bye bye\.\.\./,
-    ]);
-    await assert.rejects(RawClient.connect(server.port), /ECONNREFUSED/);
+  it('SIGTERM closes every connection and the listener, makes the final save save points call for, logs Redis\'s lines and exits 0', async () => {
+    const dir = tempDir();
+    const server = await spawnKeyhive(['--dir', dir, '--save', '3600 1']);
+    try {
+      const idle = await RawClient.connect(server.port);
+      const blocked = await RawClient.connect(server.port);
+      const subscriber = await RawClient.connect(server.port);
+      assert.equal(await idle.call('SET', 'kept', 'value'), 'OK');
+      blocked.send('BLPOP', 'nothing', '0');
+      assert.deepEqual(await subscriber.call('SUBSCRIBE', 'news'), ['subscribe', 'news', 1]);
+      server.child.kill('SIGTERM');
+      assert.deepEqual(await server.exited(), { code: 0, signal: null });
+      for (const c of [idle, blocked, subscriber]) await c.waitClosed();
+      assert.equal(blocked.pending, '', 'the blocked client got no reply');
+      assertLogOrder(server.output(), [
+        /# Received SIGTERM scheduling shutdown\.\.\./,
+        /# User requested shutdown\.\.\./,
+        /\* Saving the final RDB snapshot before exiting\./,
+        /\* DB saved on disk/,
+        /# Keyhive is now ready to exit, bye bye\.\.\./,
+      ]);
+      assert.match(fs.readFileSync(path.join(dir, 'dump.rdb'), 'latin1'), /^REDIS0010[\s\S]*kept[\s\S]*value/);
+      await assert.rejects(RawClient.connect(server.port), /ECONNREFUSED/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
-  it('SIGINT with shutdown-on-sigint nosave exits 0 too', async () => {
-    const server = await spawnKeyhive(['--shutdown-on-sigint', 'nosave']);
-    server.child.kill('SIGINT');
-    assert.deepEqual(await server.exited(), { code: 0, signal: null });
-    assertLogOrder(server.output(), [/# Received SIGINT scheduling shutdown/, /# User requested shutdown/, /bye bye/]);
-    assert.doesNotMatch(server.output(), /Not saving a final snapshot/, 'nosave: no save was due');
+  it('SIGINT with shutdown-on-sigint nosave exits 0 without the save that save points call for', async () => {
+    const dir = tempDir();
+    const server = await spawnKeyhive(['--dir', dir, '--save', '3600 1', '--shutdown-on-sigint', 'nosave']);
+    try {
+      const c = await RawClient.connect(server.port);
+      assert.equal(await c.call('SET', 'k', 'v'), 'OK');
+      server.child.kill('SIGINT');
+      assert.deepEqual(await server.exited(), { code: 0, signal: null });
+      assertLogOrder(server.output(), [/# Received SIGINT scheduling shutdown/, /# User requested shutdown/, /bye bye/]);
+      assert.doesNotMatch(server.output(), /Saving the final RDB snapshot/);
+      assert.deepEqual(fs.readdirSync(dir), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with no save points (Keyhive\'s default) a shutdown writes nothing', async () => {
+    const dir = tempDir();
+    const server = await spawnKeyhive(['--dir', dir]);
+    try {
+      const c = await RawClient.connect(server.port);
+      assert.equal(await c.call('SET', 'k', 'v'), 'OK');
+      assert.deepEqual(await c.call('CONFIG', 'GET', 'save'), ['save', '']);
+      c.send('SHUTDOWN');
+      await c.waitClosed();
+      assert.deepEqual(await server.exited(), { code: 0, signal: null });
+      assert.doesNotMatch(server.output(), /Saving the final RDB snapshot/);
+      assert.deepEqual(fs.readdirSync(dir), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a shutdown that cannot save keeps the server running; a second SIGINT before the cron exits at once with 1', async () => {
