@@ -24,7 +24,7 @@ import { debugQuicklistPackedThreshold } from './lists.js';
 import type { Command, CommandFlag, CommandSpec } from './table.js';
 import { lookupFullName } from './command.js';
 import { isLocalAddress } from '../server/protected-mode.js';
-import { hasSavePoints, saveSnapshot } from './snapshot.js';
+import { debugReload, hasSavePoints, saveSnapshot } from './snapshot.js';
 
 // ---- protected actions ----------------------------------------------------------
 
@@ -583,6 +583,19 @@ const DEBUG_HELP = [
   '    Reply with a test value of the specified type. <type> can be: string,',
   '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
   '    true, false.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load;',
+  '      conflicting keys make the load fail (Redis kills the server).',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
@@ -646,6 +659,7 @@ export const debugSubcommands = new Map<string, DebugSubcommand>([
       },
     },
   ],
+  ['reload', { argc: -2, run: debugReload }],
   ['populate', { argc: -3, run: (c, argv) => (argv.length <= 5 ? debugPopulate(c, argv) : subcommandSyntaxError('debug', argv[1])) }],
   ['protocol', { argc: 3, run: (c, argv) => debugProtocol(c, argv[2]) }],
   [

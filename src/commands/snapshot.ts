@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '../server/client.js';
 import { REDIS_VERSION, type Server } from '../server/server.js';
-import { decodeRdbFile, encodeRdbFile } from '../persistence/rdb-file.js';
+import { RdbFileError, decodeRdbFile, encodeRdbFile } from '../persistence/rdb-file.js';
 import { encodingLimits } from './encoding-limits.js';
 import { SYNTAX_ERROR, fail, isKeyword } from './args.js';
 import { memoryOverhead } from './memory.js';
@@ -106,11 +106,12 @@ export const MISCONF_ERROR =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /**
- * Loads `dir`/`dbfilename` into the (empty) dataset if the file exists, with
- * Redis's log lines; throws with Redis's words for a file it cannot load,
- * which keeps the server from starting.
+ * Loads `dir`/`dbfilename` into the dataset if the file exists, with Redis's
+ * log lines; throws with Redis's words for a file it cannot load, which
+ * keeps the server from starting. With replaceExisting, a key loaded
+ * replaces the one the dataset holds.
  */
-export function loadSnapshot(server: Server): void {
+export function loadSnapshot(server: Server, replaceExisting = false): void {
   const file = snapshotPath(server);
   if (!fs.existsSync(file)) return;
   const started = performance.now();
@@ -119,6 +120,7 @@ export function loadSnapshot(server: Server): void {
     limits: encodingLimits(server.config),
     verifyChecksum: server.config.getBool('rdbchecksum'),
     now: server.clock.now(),
+    replaceExisting,
   });
   keyspace.dirty = 0;
   if (result.redisVersion !== null) server.log('notice', `Loading RDB produced by version ${result.redisVersion}`);
@@ -126,6 +128,38 @@ export function loadSnapshot(server: Server): void {
   const empties = result.emptyKeysSkipped.length > 0 ? `, empty keys skipped: ${result.emptyKeysSkipped.length}` : '';
   server.log('notice', `Done loading RDB, keys loaded: ${result.keysLoaded}, keys expired: ${result.keysExpired}${empties}.`);
   server.log('notice', `DB loaded from disk: ${((performance.now() - started) / 1000).toFixed(3)} seconds`);
+}
+
+/**
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the dataset, empties it and
+ * loads the file back, as Redis's test suite does to check that data
+ * survives persistence. NOFLUSH keeps the dataset, MERGE lets the file's
+ * keys replace it, NOSAVE loads the file on disk as it is.
+ */
+export function debugReload(c: Client, argv: string[]): void {
+  let save = true;
+  let flush = true;
+  let merge = false;
+  for (const option of argv.slice(2)) {
+    if (isKeyword(option, 'merge')) merge = true;
+    else if (isKeyword(option, 'noflush')) flush = false;
+    else if (isKeyword(option, 'nosave')) save = false;
+    else fail('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+  }
+  const server = c.server;
+  if (save && !saveSnapshot(server)) fail('-ERR');
+  // As in Redis, the dataset is emptied before the file is found missing.
+  if (flush) for (const db of server.keyspace.dbs) db.flush();
+  if (!fs.existsSync(snapshotPath(server))) fail('ERR Error trying to load the RDB dump');
+  try {
+    loadSnapshot(server, merge);
+  } catch (e) {
+    if (!(e instanceof RdbFileError)) throw e;
+    server.log('warning', e.message);
+    fail('ERR Error trying to load the RDB dump');
+  }
+  server.log('warning', 'DB reloaded by DEBUG RELOAD');
+  c.reply.ok();
 }
 
 function save(c: Client): void {

@@ -85,6 +85,8 @@ export interface LoadOptions {
   verifyChecksum: boolean;
   /** Unix milliseconds: keys whose deadline has passed are not loaded. */
   now: number;
+  /** A key the keyspace holds already is replaced (DEBUG RELOAD MERGE, Redis's RDBFLAGS_ALLOW_DUP); otherwise the file is refused. */
+  replaceExisting?: boolean;
 }
 
 export interface LoadResult {
@@ -95,7 +97,7 @@ export interface LoadResult {
   redisVersion: string | null;
 }
 
-/** Loads an RDB file into keyspace, which should be empty (rdbLoadRio); throws RdbFileError with Redis's words for a file it cannot load. */
+/** Loads an RDB file into keyspace (rdbLoadRio); throws RdbFileError with Redis's words for a file it cannot load, or one holding a key the keyspace has (unless replaceExisting). */
 export function decodeRdbFile(file: Buffer, keyspace: Keyspace, options: LoadOptions): LoadResult {
   const version = rdbVersionOf(file);
   const input = new RdbReader(file);
@@ -171,7 +173,7 @@ export function decodeRdbFile(file: Buffer, keyspace: Keyspace, options: LoadOpt
       result.keysExpired++;
       return;
     }
-    if (db.has(key)) throw new RdbFileError(`RDB has duplicated key '${key}' in DB ${db.index}`);
+    if (!options.replaceExisting && db.has(key)) throw new RdbFileError(`RDB has duplicated key '${key}' in DB ${db.index}`);
     db.set(key, value, false, deadline === -1 ? undefined : deadline);
     const tag = keyspace.restoredTag(idleSeconds, frequency);
     if (tag !== null) db.setAccessTag(key, tag);

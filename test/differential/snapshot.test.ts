@@ -114,6 +114,46 @@ describe('SAVE and BGSAVE write an RDB file that redis-server loads', () => {
       await redis.close();
     }
   });
+
+  it('DEBUG RELOAD saves, empties and loads back; NOSAVE, NOFLUSH and MERGE as redis-server has them', async () => {
+    const redis = await startRedis();
+    const theirs = await RawClient.connect(redis.port);
+    try {
+      for (const command of DATASET) await theirs.call(...command);
+      const digest = await client.call('DEBUG', 'DIGEST');
+      assert.equal(await theirs.call('DEBUG', 'DIGEST'), digest);
+      const deadline = await client.call('PEXPIRETIME', 'expiring');
+      const script: string[][] = [
+        ['DEBUG', 'RELOAD'],
+        ['DEBUG', 'DIGEST'],
+        ['SET', 'extra', '1'],
+        ['SAVE'],
+        ['SET', 'extra', '2'],
+        ['SET', 'other', 'x'],
+        ['DEBUG', 'RELOAD', 'NOSAVE'],
+        ['MGET', 'extra', 'other'],
+        ['SET', 'extra', '3'],
+        ['SET', 'other', 'y'],
+        ['DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH', 'MERGE'],
+        ['MGET', 'extra', 'other'],
+        ['DEBUG', 'RELOAD', 'FAST'],
+        ['DEL', 'extra', 'other'],
+        ['DEBUG', 'RELOAD'],
+        ['DEBUG', 'DIGEST'],
+      ];
+      for (const command of script) assert.deepEqual(await client.call(...command), await theirs.call(...command), command.join(' '));
+      assert.equal(await client.call('DEBUG', 'DIGEST'), digest);
+      assert.equal(await client.call('PEXPIRETIME', 'expiring'), deadline);
+      fs.rmSync(path.join(dir, 'dump.rdb'));
+      const theirDir = ((await theirs.call('CONFIG', 'GET', 'dir')) as string[])[1];
+      fs.rmSync(path.join(theirDir, 'dump.rdb'));
+      assert.equal(await client.callRaw('DEBUG', 'RELOAD', 'NOSAVE'), await theirs.callRaw('DEBUG', 'RELOAD', 'NOSAVE'));
+      for (const c of [client, theirs]) assert.equal(await c.call('DBSIZE'), 0, 'the dataset was emptied before the load failed');
+    } finally {
+      theirs.close();
+      await redis.close();
+    }
+  });
 });
 
 /** A field of INFO persistence. */
