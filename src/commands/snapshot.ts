@@ -59,10 +59,12 @@ export function saveSnapshot(server: Server): boolean {
 /** Redis's rdbSaveBackground with its child's work done at once: a failure here (not a SAVE's) sets rdb_last_bgsave_status to err. */
 export function saveInBackground(server: Server): void {
   server.rdbSaves++;
-  server.lastBackgroundSaveTry = Math.floor(server.clock.now() / 1000);
+  const started = Math.floor(server.clock.now() / 1000);
+  server.lastBackgroundSaveTry = started;
   server.log('notice', `Background saving started by pid ${process.pid}`);
   const saved = saveSnapshot(server);
   server.lastBackgroundSaveFailed = !saved;
+  server.lastBackgroundSaveSeconds = Math.floor(server.clock.now() / 1000) - started;
   if (saved) server.log('notice', 'Background saving terminated with success');
   else server.log('warning', 'Background saving error');
 }

@@ -251,7 +251,7 @@ function persistenceSection(server: Server): Fields {
     ['rdb_bgsave_in_progress', 0],
     ['rdb_last_save_time', server.lastSave],
     ['rdb_last_bgsave_status', server.lastBackgroundSaveFailed ? 'err' : 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
+    ['rdb_last_bgsave_time_sec', server.lastBackgroundSaveSeconds],
     ['rdb_current_bgsave_time_sec', -1],
     ['rdb_saves', server.rdbSaves],
     ['rdb_last_cow_size', 0],

@@ -130,6 +130,8 @@ export class Server {
   /** Whether the last background save failed (INFO rdb_last_bgsave_status) and when it was tried (unix s); SAVEs and background saves tried (rdb_saves). */
   lastBackgroundSaveFailed = false;
   lastBackgroundSaveTry = 0;
+  /** How long the last background save took, in whole seconds (rdb_last_bgsave_time_sec); -1 before the first. */
+  lastBackgroundSaveSeconds = -1;
   rdbSaves = 0;
   private readonly listeners = new Listeners((socket, kind) => this.accept(socket, kind));
   /** The TLS context and handshakes of connections accepted on tls-port. */
