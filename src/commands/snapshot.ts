@@ -23,6 +23,12 @@ import { memoryOverhead } from './memory.js';
 import { valueEncodeOptions } from './dump.js';
 import type { CommandSpec } from './table.js';
 
+/** What Redis saves of each key's accesses under a maxmemory policy: IDLE under the LRU ones, FREQ under the LFU ones. */
+function accessRecordFor(policy: string): 'lru' | 'lfu' | null {
+  if (policy.endsWith('-lru')) return 'lru';
+  return policy.endsWith('-lfu') ? 'lfu' : null;
+}
+
 function snapshotPath(server: Server): string {
   return path.resolve(server.config.get('dir'), server.config.get('dbfilename'));
 }
@@ -40,6 +46,7 @@ export function saveSnapshot(server: Server): boolean {
     redisVersion: REDIS_VERSION,
     usedMemory: memoryOverhead(server).used,
     now,
+    accessRecord: accessRecordFor(config.get('maxmemory-policy')),
   });
   try {
     fs.writeFileSync(temp, snapshot);

@@ -1,11 +1,12 @@
 /**
  * An RDB file as Redis 7.0's rdbSaveRio writes it and rdbLoadRio reads it: "REDIS0010", the AUX
  * fields, then for each database holding keys a SELECTDB and a RESIZEDB
- * opcode and its keys (a key's deadline first, then its type, name and
- * value), then EOF and the CRC64 of everything before it (zeros with
+ * opcode and its keys (a key's deadline first, its IDLE or FREQ under an
+ * LRU or LFU policy, then its type, name and value), then EOF and the CRC64 of everything before it (zeros with
  * rdbchecksum no). redis-server and redis-check-rdb read what this writes.
  */
 import type { Keyspace } from '../store/keyspace.js';
+import { lfuCounter, lruIdleMs } from '../store/access.js';
 import { crc64 } from './crc64.js';
 import { BadDataFormat, EmptyCollection, RDB_VERSION, RdbReader, RdbWriter, encodeValue, readValue, type EncodeOptions, type RdbLimits } from './rdb-value.js';
 
@@ -23,6 +24,8 @@ export interface SnapshotOptions extends EncodeOptions {
   usedMemory: number;
   /** Unix milliseconds, for the ctime field. */
   now: number;
+  /** What each key's access record is saved as: its LRU idle time (IDLE), its LFU counter (FREQ), or nothing, by the maxmemory policy as in Redis. */
+  accessRecord: 'lru' | 'lfu' | null;
 }
 
 function aux(out: RdbWriter, field: string, value: string): void {
@@ -54,6 +57,7 @@ export function encodeRdbFile(keyspace: Keyspace, options: SnapshotOptions): Buf
         out.byte(OPCODE_EXPIRETIME_MS);
         out.int64(deadline);
       }
+      if (options.accessRecord !== null) writeAccessRecord(out, keyspace, db.main.tagAt(id), options.accessRecord);
       // A value's encoding is its type byte, then its object: the key goes between them.
       const value = encodeValue(db.main.valueAt(id), options);
       out.byte(value[0]);
@@ -64,6 +68,17 @@ export function encodeRdbFile(keyspace: Keyspace, options: SnapshotOptions): Buf
   out.byte(OPCODE_EOF);
   const body = out.done();
   return Buffer.concat([body, options.checksum ? crc64(body) : Buffer.alloc(8)]);
+}
+
+/** A key's IDLE (seconds since its last access) or FREQ (its LFU counter, decayed as OBJECT FREQ reads it), as rdbSaveKeyValuePair writes them. */
+function writeAccessRecord(out: RdbWriter, keyspace: Keyspace, tag: number, record: 'lru' | 'lfu'): void {
+  if (record === 'lru') {
+    out.byte(OPCODE_IDLE);
+    out.length(Math.floor(lruIdleMs(keyspace.lruClock, tag) / 1000));
+  } else if (keyspace.lfu !== null) {
+    out.byte(OPCODE_FREQ);
+    out.byte(lfuCounter(tag, keyspace.lfu, keyspace.lfuMinutes));
+  }
 }
 
 const OPCODE_FUNCTION2 = 0xf5;

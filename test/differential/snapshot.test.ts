@@ -345,6 +345,38 @@ describe('bin/keyhive loads the RDB file redis-server saved', () => {
     }
   });
 
+  it('Keyhive saves a key\'s idle time under an LRU policy and its counter under an LFU one (IDLE, FREQ), and redis-server loads them', async () => {
+    for (const [saved, loaded, expected] of [
+      ['allkeys-lru', 'allkeys-lru', (idle: number) => idle >= 1000 && idle < 1010],
+      ['volatile-lfu', 'allkeys-lfu', (freq: number) => freq === 100],
+      // No access records under noeviction: the loaded key is as fresh as a new one.
+      ['noeviction', 'allkeys-lru', (idle: number) => idle < 10],
+    ] as const) {
+      const keyhive = await startKeyhive({ config: { dir, 'maxmemory-policy': saved } });
+      const ours = await RawClient.connect(keyhive.port);
+      try {
+        await ours.call('SET', 'source', 'v');
+        const payload = Buffer.from((await ours.call('DUMP', 'source')) as string, 'latin1');
+        const access = saved.endsWith('lfu') ? ['FREQ', '100'] : ['IDLETIME', '1000'];
+        assert.equal(await ours.call('RESTORE', 'aged', 0, payload, ...access), 'OK');
+        assert.equal(await ours.call('SAVE'), 'OK');
+      } finally {
+        ours.close();
+        await keyhive.close();
+      }
+      const redis = await startRedis(['--dir', dir, '--maxmemory-policy', loaded]);
+      const theirs = await RawClient.connect(redis.port);
+      try {
+        const reading = loaded.endsWith('lfu') ? 'FREQ' : 'IDLETIME';
+        const value = Number(await theirs.call('OBJECT', reading, 'aged'));
+        assert.ok(expected(value), `OBJECT ${reading} after saving under ${saved}: ${value}`);
+      } finally {
+        theirs.close();
+        await redis.close();
+      }
+    }
+  });
+
   it('a file it cannot load keeps bin/keyhive from starting, with Redis\'s reason and exit code 1', async () => {
     for (const [contents, reason] of [
       ['not an rdb file', /Wrong signature trying to load DB from file/],
