@@ -59,6 +59,7 @@ export function saveSnapshot(server: Server): boolean {
   server.log('notice', 'DB saved on disk');
   server.keyspace.dirty = 0;
   server.lastSave = Math.floor(now / 1000);
+  // Any save that succeeds clears rdb_last_bgsave_status, as rdbSave does.
   server.lastBackgroundSaveFailed = false;
   return true;
 }
@@ -118,11 +119,11 @@ export const MISCONF_ERROR =
  * Loads `dir`/`dbfilename` into the dataset if the file exists, with Redis's
  * log lines; throws with Redis's words for a file it cannot load, which
  * keeps the server from starting. With replaceExisting, a key loaded
- * replaces the one the dataset holds.
+ * replaces the one the dataset holds. Returns whether there was a file.
  */
-export function loadSnapshot(server: Server, replaceExisting = false): void {
+export function loadSnapshot(server: Server, replaceExisting = false): boolean {
   const file = snapshotPath(server);
-  if (!fs.existsSync(file)) return;
+  if (!fs.existsSync(file)) return false;
   const started = performance.now();
   const keyspace = server.keyspace;
   const result = decodeRdbFile(fs.readFileSync(file), keyspace, {
@@ -137,6 +138,7 @@ export function loadSnapshot(server: Server, replaceExisting = false): void {
   const empties = result.emptyKeysSkipped.length > 0 ? `, empty keys skipped: ${result.emptyKeysSkipped.length}` : '';
   server.log('notice', `Done loading RDB, keys loaded: ${result.keysLoaded}, keys expired: ${result.keysExpired}${empties}.`);
   server.log('notice', `DB loaded from disk: ${((performance.now() - started) / 1000).toFixed(3)} seconds`);
+  return true;
 }
 
 /**
@@ -159,14 +161,14 @@ export function debugReload(c: Client, argv: string[]): void {
   if (save && !saveSnapshot(server)) fail('-ERR');
   // As in Redis, the dataset is emptied before the file is found missing.
   if (flush) for (const db of server.keyspace.dbs) db.flush();
-  if (!fs.existsSync(snapshotPath(server))) fail('ERR Error trying to load the RDB dump');
+  let loaded = false;
   try {
-    loadSnapshot(server, merge);
+    loaded = loadSnapshot(server, merge);
   } catch (e) {
     if (!(e instanceof RdbFileError)) throw e;
     server.log('warning', e.message);
-    fail('ERR Error trying to load the RDB dump');
   }
+  if (!loaded) fail('ERR Error trying to load the RDB dump');
   server.log('warning', 'DB reloaded by DEBUG RELOAD');
   c.reply.ok();
 }

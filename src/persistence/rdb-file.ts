@@ -2,8 +2,9 @@
  * An RDB file as Redis 7.0's rdbSaveRio writes it and rdbLoadRio reads it: "REDIS0010", the AUX
  * fields, then for each database holding keys a SELECTDB and a RESIZEDB
  * opcode and its keys (a key's deadline first, its IDLE or FREQ under an
- * LRU or LFU policy, then its type, name and value), then EOF and the CRC64 of everything before it (zeros with
- * rdbchecksum no). redis-server and redis-check-rdb read what this writes.
+ * LRU or LFU policy, then its type, name and value), then EOF and the
+ * CRC64 of everything before it (zeros with rdbchecksum no). redis-server
+ * and redis-check-rdb read what this writes.
  */
 import type { Keyspace } from '../store/keyspace.js';
 import { lfuCounter, lruIdleMs } from '../store/access.js';
