@@ -204,8 +204,9 @@ describe('save points, as Redis acts on them (Keyhive has none by default)', () 
       for (const c of [ours, theirs]) await until(async () => (await persistenceField(c, 'rdb_changes_since_last_save')) === '0', 'the scheduled save');
       assert.deepEqual(logLinesInOrder(keyhive.output(), SCHEDULED_SAVE_LINES), logLinesInOrder(fs.readFileSync(logfile, 'latin1'), SCHEDULED_SAVE_LINES));
       for (const c of [ours, theirs]) {
-        const fields = ['rdb_saves', 'rdb_last_bgsave_status', 'rdb_last_bgsave_time_sec'];
-        assert.deepEqual(await Promise.all(fields.map((field) => persistenceField(c, field))), ['1', 'ok', '0']);
+        assert.deepEqual([await persistenceField(c, 'rdb_saves'), await persistenceField(c, 'rdb_last_bgsave_status')], ['1', 'ok']);
+        // Whole seconds between the save's start and end: 0, or 1 when a quick save crosses a second (Redis's time(NULL) difference).
+        assert.match(String(await persistenceField(c, 'rdb_last_bgsave_time_sec')), /^[01]$/);
       }
       await assertSnapshotHolds(dir, 2);
       for (const c of [ours, theirs]) {
