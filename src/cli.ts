@@ -21,6 +21,7 @@ Examples:
        keyhive --port 0              (pick a free port and print it)
        keyhive /etc/redis/6379.conf
        keyhive --port 7777 --bind 127.0.0.1 ::1 --databases 32
+       keyhive --memcached-port 11211 (memcached's text protocol too, on the same keys)
 `;
 
 /** Runs what the command line asks for; onListening is told once the server listens. */
@@ -40,11 +41,12 @@ export async function main(argv: string[], onListening?: () => void): Promise<vo
   const config = new Config();
   let server: Server;
   try {
-    const { directives, configFile } = commandLineDirectives(argv);
+    const { directives, configFile, memcachedPort } = commandLineDirectives(argv);
     if (configFile !== null) config.configFile = path.resolve(configFile);
     applyDirectives(config, directives);
     // ACL users from `user` lines and the aclfile are checked as the server is built.
     server = new Server(config);
+    server.memcachedPort = memcachedPort;
   } catch (e) {
     const message = e instanceof ConfigError || (e as NodeJS.ErrnoException).code ? (e as Error).message : String(e);
     process.stderr.write(`\n*** FATAL CONFIG ERROR (Keyhive ${KEYHIVE_VERSION}) ***\n${message}\n`);

@@ -80,13 +80,30 @@ export function optionsText(args: string[]): string {
   return text;
 }
 
-/** The directives of a command line: those of the config file its first argument may name, then its options. */
-export function commandLineDirectives(argv: string[]): { directives: Directive[]; configFile: string | null } {
+/** Keyhive's own option, not a Redis directive: taken out of argv before the directives are read. */
+const MEMCACHED_PORT_OPTION = '--memcached-port';
+
+/** The command line without --memcached-port and its value, and that value (null when absent); throws ConfigError for a bad one. */
+function takeMemcachedPort(argv: string[]): { rest: string[]; port: number | null } {
+  const at = argv.indexOf(MEMCACHED_PORT_OPTION);
+  if (at < 0) return { rest: argv, port: null };
+  const value = argv[at + 1] ?? '';
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new ConfigError(`${MEMCACHED_PORT_OPTION} needs a port number (0-65535), got '${value}'`);
+  return { rest: [...argv.slice(0, at), ...argv.slice(at + 2)], port };
+}
+
+/**
+ * The directives of a command line: those of the config file its first
+ * argument may name, then its options; and the memcached port it asks for.
+ */
+export function commandLineDirectives(commandLine: string[]): { directives: Directive[]; configFile: string | null; memcachedPort: number | null } {
+  const { rest: argv, port: memcachedPort } = takeMemcachedPort(commandLine);
   const configFile = argv.length > 0 && !argv[0].startsWith('-') ? argv[0] : null;
   const fileText = configFile === null ? '' : fs.readFileSync(configFile, 'latin1');
   const options = optionsText(configFile === null ? argv : argv.slice(1));
   // As Redis does, the options are parsed as config lines after the file's, numbered on from them.
-  return { directives: parseConfigText(options === '' ? fileText : `${fileText}\n${options}`), configFile };
+  return { directives: parseConfigText(options === '' ? fileText : `${fileText}\n${options}`), configFile, memcachedPort };
 }
 
 export function applyDirectives(config: Config, directives: Directive[]): void {

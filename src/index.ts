@@ -18,12 +18,16 @@ export interface StartOptions {
   config?: Record<string, string | number | boolean>;
   /** Log level; 'nothing' silences the server. Default 'warning' when embedded. */
   loglevel?: 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
+  /** Also serve memcached's text protocol on this port (0: a free one), over the same keys. Default: no memcached port. */
+  memcachedPort?: number;
 }
 
 export interface RunningServer {
   readonly port: number;
   readonly host: string;
   readonly server: Server;
+  /** The memcached port listened on, or null without one. */
+  readonly memcachedPort: number | null;
   close(): Promise<void>;
 }
 
@@ -45,10 +49,12 @@ export function configFromOptions(options: StartOptions): Config {
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const server = new Server(configFromOptions(options));
+  server.memcachedPort = options.memcachedPort ?? null;
   await server.listen();
   return {
     port: server.port,
     host: server.host,
+    memcachedPort: server.memcached?.port ?? null,
     server,
     close: () => server.close(),
   };

@@ -232,7 +232,8 @@ function checkFlushMode(argv: string[]): void {
   fail(SYNTAX_ERROR);
 }
 
-function flushDatabase(server: Server, db: Database, event?: 'flushall'): void {
+/** Empties db, counting its keys as changes since the last save (FLUSHDB, FLUSHALL, memcached's flush_all). */
+export function flushDatabase(server: Server, db: Database, event?: 'flushall'): void {
   server.keyspace.dirty += db.size;
   db.flush(event);
 }

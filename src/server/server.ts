@@ -23,6 +23,7 @@ import { Eviction } from '../store/eviction.js';
 import { CommandTable, type Command } from '../commands/table.js';
 import { allCommands } from '../commands/index.js';
 import { loadSnapshot, saveOnSchedule } from '../commands/snapshot.js';
+import { MemcachedFrontEnd } from '../memcached/front-end.js';
 import { RdbFileError } from '../persistence/rdb-file.js';
 import { installWatch, unwatchAll, type WatchRegistry } from '../commands/transactions.js';
 import { SlowLog } from './slowlog.js';
@@ -127,6 +128,10 @@ export class Server {
   lastSave = Math.floor(Date.now() / 1000);
   /** Set by bin/keyhive: load dir/dbfilename before listening, as redis-server does (an embedded server starts empty). */
   loadsSnapshotAtStart = false;
+  /** Set before listen() to serve memcached's text protocol on this port too (0: a free one), over the same keys. */
+  memcachedPort: number | null = null;
+  /** The memcached front end, while it listens. */
+  memcached: MemcachedFrontEnd | null = null;
   /** Whether the last background save failed (INFO rdb_last_bgsave_status) and when it was tried (unix s); SAVEs and background saves tried (rdb_saves). */
   lastBackgroundSaveFailed = false;
   lastBackgroundSaveTry = 0;
@@ -247,6 +252,7 @@ export class Server {
       if (this.tls.enabled) this.tls.configure();
       await this.relisten('bind');
       await this.listenUnix();
+      if (this.memcachedPort !== null) await this.listenMemcached(this.memcachedPort);
     } catch (e) {
       // An embedding program goes on running: what was bound before the failure must not stay open.
       void this.listeners.close();
@@ -269,6 +275,13 @@ export class Server {
     // Redis's own words (with " PID: " above, as in its banner), which tools waiting for a server look for.
     this.log('notice', 'Ready to accept connections');
     if (this.unixSocket !== null) this.log('notice', `The server is now ready to accept connections at ${this.unixSocket}`);
+  }
+
+  /** The memcached front end, on the address the Redis port listens on first. */
+  private async listenMemcached(port: number): Promise<void> {
+    const frontEnd = new MemcachedFrontEnd(this);
+    await frontEnd.listen(this.host, port);
+    this.memcached = frontEnd;
   }
 
   /** The unix socket path as configured (shown in its clients' addresses), or null when there is none. */
@@ -572,7 +585,7 @@ export class Server {
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.cronTimer = null;
     this.activeExpiry.stop();
-    const closing = this.listeners.close();
+    const closing = Promise.all([this.listeners.close(), this.memcached?.close()]);
     for (const client of [...this.clients.values()]) client.closeAfterReplies();
     const cutOff = setTimeout(() => this.listeners.destroyConnections(), CLOSE_GRACE_MS);
     await closing;

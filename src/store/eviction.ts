@@ -155,14 +155,14 @@ export class Eviction {
     this.performEvictions();
   }
 
-  /**
-   * Before cmd runs (Redis's processCommand): evicts if over maxmemory, then
-   * says whether cmd must be refused with OOM_ERROR because memory is still
-   * over the limit with nothing left to evict, or the V8 heap is near its own.
-   */
+  /** Evicts if over maxmemory; then whether memory is still over the limit with nothing left to evict, or the V8 heap is near its own. */
+  outOfMemory(): boolean {
+    return (this.maxmemory !== 0 && this.performEvictions() === 'fail') || this.heap.critical(this.server.stats.netInputBytes);
+  }
+
+  /** Before cmd runs (Redis's processCommand): whether it must be refused with OOM_ERROR (see outOfMemory). */
   refuses(c: Client, cmd: Command): boolean {
-    const outOfMemory = (this.maxmemory !== 0 && this.performEvictions() === 'fail') || this.heap.critical(this.server.stats.netInputBytes);
-    if (!outOfMemory) return false;
+    if (!this.outOfMemory()) return false;
     if (cmd.denyOom) return true;
     const multi = c.multi;
     if (multi === null) return false;

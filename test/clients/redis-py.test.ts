@@ -11,26 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { startKeyhive } from '../support/servers.js';
 import type { RunningServer } from '../../src/index.js';
 import { runProcess, type ProcessResult } from './run-process.js';
+import { failureDetails, testOutcomes } from './unittest-output.js';
 
 /** Debian's interpreter, which has python3-redis (a `python3` on PATH may be another one). */
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/clients/py/memorystore_guide.py');
-
-/** unittest -v lines: "test_name (module.Class) ... ok" (or FAIL, ERROR, skipped). */
-function testOutcomes(stderr: string): Map<string, string> {
-  const outcomes = new Map<string, string>();
-  for (const m of stderr.matchAll(/^(test_\w+) \(.*?\) \.\.\. (ok|FAIL|ERROR|skipped.*)$/gm)) outcomes.set(m[1], m[2]);
-  return outcomes;
-}
-
-/** The traceback unittest prints for a failed test. */
-function failureDetails(stderr: string, test: string): string {
-  const start = stderr.search(new RegExp(`^(?:FAIL|ERROR): ${test} `, 'm'));
-  if (start < 0) return '';
-  const rest = stderr.slice(start);
-  const end = rest.search(/\n(?:={10,}|-{10,}\nRan )/);
-  return end < 0 ? rest : rest.slice(0, end);
-}
 
 describe('redis-py: the Memorystore for Redis guide', () => {
   let keyhive: RunningServer;

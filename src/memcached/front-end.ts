@@ -1,0 +1,154 @@
+/**
+ * memcached's text protocol on a port of its own (`--memcached-port`), beside
+ * the Redis port, over the same keyspace: the path of a memcached request is
+ * socket -> protocol.ts -> this file's dispatch -> commands.ts -> keyspace.
+ * Replies of one read go out in one write; a client that does not read its
+ * replies is not read further once OUTPUT_HIGH_WATER bytes wait for it.
+ */
+import net from 'node:net';
+import type { Server } from '../server/server.js';
+import { OUTPUT_HIGH_WATER } from '../server/client.js';
+import { MemcachedDecoder, type RequestHost, type StorageRequest } from './protocol.js';
+import { MEMCACHED_VERSION, MemcachedStore, type Replier } from './commands.js';
+
+export class MemcachedFrontEnd {
+  readonly store: MemcachedStore;
+  private listener: net.Server | null = null;
+  private readonly connections = new Set<Connection>();
+  /** The port listened on, once listening. */
+  port = 0;
+
+  constructor(private readonly server: Server) {
+    this.store = new MemcachedStore(server);
+  }
+
+  /** Listens on host:port (port 0 picks a free one). */
+  async listen(host: string, port: number): Promise<void> {
+    const listener = net.createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen({ host, port }, () => {
+        listener.off('error', reject);
+        resolve();
+      });
+    });
+    this.listener = listener;
+    this.port = (listener.address() as net.AddressInfo).port;
+    this.server.log('notice', `memcached text protocol on ${host} port ${this.port}`);
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    const connection = new Connection(this.server, this.store, socket);
+    this.connections.add(connection);
+    this.store.connections++;
+    this.store.totalConnections++;
+    socket.once('close', () => {
+      this.connections.delete(connection);
+      this.store.connections--;
+    });
+  }
+
+  /** Stops listening and closes every connection. */
+  async close(): Promise<void> {
+    this.store.close();
+    for (const connection of this.connections) connection.destroy();
+    const listener = this.listener;
+    this.listener = null;
+    if (listener !== null) await new Promise<void>((resolve) => listener.close(() => resolve()));
+  }
+}
+
+class Connection implements RequestHost, Replier {
+  private out = '';
+  private closing = false;
+  private readonly decoder = new MemcachedDecoder(this);
+
+  constructor(
+    private readonly server: Server,
+    private readonly store: MemcachedStore,
+    private readonly socket: net.Socket,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('drain', () => socket.resume());
+    socket.on('error', () => socket.destroy());
+  }
+
+  private receive(chunk: Buffer): void {
+    this.server.keyspace.refreshClock();
+    this.decoder.feed(chunk, () => this.closing);
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.out !== '') {
+      this.socket.write(Buffer.from(this.out, 'latin1'));
+      this.out = '';
+    }
+    if (this.closing) this.socket.end();
+    else if (this.socket.writableLength > OUTPUT_HIGH_WATER) this.socket.pause();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  // ---- Replier ---------------------------------------------------------------
+
+  send(line: string): void {
+    this.out += `${line}\r\n`;
+  }
+
+  value(key: string, flags: number, data: string, casUnique: bigint | null): void {
+    this.out += `VALUE ${key} ${flags} ${data.length}${casUnique === null ? '' : ` ${casUnique}`}\r\n${data}\r\n`;
+  }
+
+  // ---- RequestHost -----------------------------------------------------------
+
+  onStorage(request: StorageRequest): void {
+    this.store.store(request, this);
+  }
+
+  onCommand(tokens: string[]): void {
+    const command = tokens[0];
+    switch (command) {
+      case 'get':
+      case 'gets':
+      case 'gat':
+      case 'gats':
+        return this.store.retrieve(command, tokens, this);
+      case 'delete':
+        return this.store.delete(tokens, this);
+      case 'incr':
+      case 'decr':
+        return this.store.incrDecr(command, tokens, this);
+      case 'touch':
+        return this.store.touch(tokens, this);
+      case 'flush_all':
+        return this.store.flushAll(tokens, this);
+      case 'stats':
+        return this.store.statistics(tokens, this);
+      case 'version':
+        return this.send(`VERSION ${MEMCACHED_VERSION}`);
+      case 'verbosity':
+        // Accepted and ignored, with memcached's replies: one argument, or noreply, or both.
+        if (tokens.length < 2 || tokens.length > 3) return this.send('ERROR');
+        if (tokens[tokens.length - 1] !== 'noreply') this.send('OK');
+        return;
+      case 'quit':
+        this.closing = true;
+        return;
+      default:
+        return this.send('ERROR');
+    }
+  }
+
+  onProtocolError(reply: string): void {
+    this.send(reply);
+  }
+
+  onFatal(reply: string): void {
+    this.send(reply);
+    this.closing = true;
+  }
+}
