@@ -18,7 +18,7 @@
 import type { Server } from '../server/server.js';
 import { isString, stringOf, type ChangeSubscription, type Database } from '../store/keyspace.js';
 import { flushDatabase } from '../commands/server.js';
-import { BAD_FORMAT, KEY_MAX_LENGTH, isInteger, parseUnsigned, type StorageRequest } from './protocol.js';
+import { BAD_FORMAT, KEY_MAX_LENGTH, cInt32, cUnsigned32, cUnsigned64, type StorageRequest } from './protocol.js';
 
 /** Exptimes above 30 days are absolute Unix times, as memcached reads them (REALTIME_MAXDELTA). */
 const RELATIVE_EXPTIME_MAX = 60 * 60 * 24 * 30;
@@ -34,11 +34,38 @@ export const MEMCACHED_VERSION = '1.6.18-keyhive';
 /** A deadline for an exptime: undefined for none, 'expired' for one already passed. */
 type Deadline = number | undefined | 'expired';
 
-/** What a request answers: a reply to send (without its CRLF), or lines for retrievals. */
+/**
+ * Where a request's replies go. A request with noreply sends nothing, errors
+ * included, as memcached's; only the ERROR for a line it cannot read as the
+ * command (a wrong number of tokens) is sent whatever it asked.
+ */
 export interface Replier {
+  /** A reply line (without its CRLF). */
   send(line: string): void;
   /** A VALUE line and its data block. */
   value(key: string, flags: number, data: string, casUnique: bigint | null): void;
+  /** ERROR: the line is no command memcached knows in that form. */
+  unknown(): void;
+}
+
+/**
+ * The commands (other than storage ones) whose last token may be noreply, as
+ * memcached's set_noreply_maybe reads it, with the fewest tokens for which it
+ * looks: `delete noreply` deletes a key named noreply.
+ */
+const NOREPLY_FROM_TOKENS = new Map([
+  ['incr', 2],
+  ['decr', 2],
+  ['touch', 2],
+  ['flush_all', 2],
+  ['verbosity', 2],
+  ['delete', 3],
+]);
+
+/** Whether a command line asks for noreply. */
+export function asksNoreply(tokens: string[]): boolean {
+  const fewest = NOREPLY_FROM_TOKENS.get(tokens[0]);
+  return fewest !== undefined && tokens.length >= fewest && tokens[tokens.length - 1] === 'noreply';
 }
 
 /** Counters for `stats`, as memcached names them. */
@@ -161,7 +188,17 @@ export class MemcachedStore {
       this.write(key, data, request.flags, this.deadline(request.exptime), 'set');
       outcome = 'STORED';
     }
-    if (!request.noreply) reply.send(outcome);
+    reply.send(outcome);
+  }
+
+  /** A value over the item size limit; a set of one also removes what the key held, as memcached does so no stale value stays. */
+  tooLarge(request: Omit<StorageRequest, 'data'>, reply: Replier): void {
+    this.stats.add('cmd_set');
+    if (request.command === 'set') {
+      const db = this.db;
+      if (this.read(request.key, true) !== undefined && db.delete(request.key)) db.changed(request.key, 'g', 'del');
+    }
+    reply.send('SERVER_ERROR object too large for cache');
   }
 
   private compareAndSwap(request: StorageRequest, current: string | undefined): string {
@@ -183,12 +220,14 @@ export class MemcachedStore {
   retrieve(command: string, tokens: string[], reply: Replier): void {
     const touching = command === 'gat' || command === 'gats';
     const keys = tokens.slice(touching ? 2 : 1);
-    if (keys.length === 0) return reply.send('ERROR');
+    // get needs a key; gat needs its exptime, and with no key answers END, as memcached does.
+    if (tokens.length < 2) return reply.unknown();
     if (keys.some((key) => key.length > KEY_MAX_LENGTH)) return reply.send(BAD_FORMAT);
     let deadline: Deadline = undefined;
     if (touching) {
-      if (!isInteger(tokens[1])) return reply.send('CLIENT_ERROR invalid exptime argument');
-      deadline = this.deadline(Number(tokens[1]));
+      const exptime = cInt32(tokens[1]);
+      if (exptime === null) return reply.send('CLIENT_ERROR invalid exptime argument');
+      deadline = this.deadline(exptime);
     }
     const withCas = command === 'gets' || command === 'gats';
     for (const key of keys) {
@@ -235,66 +274,66 @@ export class MemcachedStore {
 
   /** touch <key> <exptime> [noreply] (a fourth token other than noreply is ignored, as by memcached) */
   touch(tokens: string[], reply: Replier): void {
-    if (tokens.length !== 3 && tokens.length !== 4) return reply.send('ERROR');
-    const noreply = tokens[3] === 'noreply';
+    if (tokens.length !== 3 && tokens.length !== 4) return reply.unknown();
     const [, key, exptime] = tokens;
     if (key.length > KEY_MAX_LENGTH) return reply.send(BAD_FORMAT);
-    if (!isInteger(exptime)) return reply.send('CLIENT_ERROR invalid exptime argument');
+    const seconds = cInt32(exptime);
+    if (seconds === null) return reply.send('CLIENT_ERROR invalid exptime argument');
     this.stats.add('cmd_touch');
     const found = this.read(key, true) !== undefined;
     this.stats.add(found ? 'touch_hits' : 'touch_misses');
-    if (found) this.touchItem(key, this.deadline(Number(exptime)));
-    if (!noreply) reply.send(found ? 'TOUCHED' : 'NOT_FOUND');
+    if (found) this.touchItem(key, this.deadline(seconds));
+    reply.send(found ? 'TOUCHED' : 'NOT_FOUND');
   }
 
-  /** delete <key> [0] [noreply] */
+  /** delete <key> [0] [noreply]: only a time of 0 is still accepted, as from memcached 1.4 on. */
   delete(tokens: string[], reply: Replier): void {
+    if (tokens.length < 2 || tokens.length > 4) return reply.unknown();
+    const [, key, time, last] = tokens;
     const noreply = tokens[tokens.length - 1] === 'noreply';
-    const args = tokens.slice(1, noreply ? -1 : undefined);
-    if (args.length === 0 || args.length > 2) return reply.send('ERROR');
-    const [key, time] = args;
-    // Only a time of 0 is still accepted, as memcached 1.4 on.
-    if (key.length > KEY_MAX_LENGTH || (time !== undefined && time !== '0')) return reply.send(`${BAD_FORMAT}.  Usage: delete <key> [noreply]`);
+    const valid = tokens.length === 2 || (tokens.length === 3 && (time === '0' || noreply)) || (time === '0' && last === 'noreply');
+    if (!valid) return reply.send(`${BAD_FORMAT}.  Usage: delete <key> [noreply]`);
+    if (key.length > KEY_MAX_LENGTH) return reply.send(BAD_FORMAT);
     const db = this.db;
     const found = this.read(key, true) !== undefined;
     if (found && db.delete(key)) db.changed(key, 'g', 'del');
     this.stats.add(found ? 'delete_hits' : 'delete_misses');
-    if (!noreply) reply.send(found ? 'DELETED' : 'NOT_FOUND');
+    reply.send(found ? 'DELETED' : 'NOT_FOUND');
   }
 
   /** incr|decr <key> <value> [noreply]: unsigned 64-bit arithmetic, incr wrapping and decr stopping at 0 (a fourth token other than noreply is ignored). */
   incrDecr(command: 'incr' | 'decr', tokens: string[], reply: Replier): void {
-    if (tokens.length !== 3 && tokens.length !== 4) return reply.send('ERROR');
-    const noreply = tokens[3] === 'noreply';
+    if (tokens.length !== 3 && tokens.length !== 4) return reply.unknown();
     const [, key, deltaText] = tokens;
     if (key.length > KEY_MAX_LENGTH) return reply.send(BAD_FORMAT);
-    const delta = parseUnsigned(deltaText, 64);
+    const delta = cUnsigned64(deltaText);
     if (delta === null) return reply.send('CLIENT_ERROR invalid numeric delta argument');
     const current = this.read(key, true);
     if (current === undefined) {
       this.stats.add(`${command}_misses`);
-      if (!noreply) reply.send('NOT_FOUND');
-      return;
+      return reply.send('NOT_FOUND');
     }
-    const value = parseUnsigned(current, 64);
+    // Read as memcached reads the item's data, which a space may end.
+    const value = cUnsigned64(current);
     if (value === null) return reply.send('CLIENT_ERROR cannot increment or decrement non-numeric value');
     this.stats.add(`${command}_hits`);
     const result = command === 'incr' ? (value + delta) % UINT64 : value > delta ? value - delta : 0n;
     this.write(key, result.toString(), this.flagsOf(key), 'keep', `${command}by`);
-    if (!noreply) reply.send(result.toString());
+    reply.send(result.toString());
   }
 
   /** flush_all [delay] [noreply]: empties database 0, now or after delay seconds (a third token other than noreply is ignored). */
   flushAll(tokens: string[], reply: Replier): void {
-    if (tokens.length > 3) return reply.send('ERROR');
+    if (tokens.length > 3) return reply.unknown();
     const noreply = tokens[tokens.length - 1] === 'noreply';
     const args = tokens.slice(1, noreply ? -1 : 2);
-    if (args.length === 1 && !isInteger(args[0])) return reply.send('CLIENT_ERROR invalid exptime argument');
+    const delay = args.length === 1 ? cInt32(args[0]) : 0;
+    if (delay === null) return reply.send('CLIENT_ERROR invalid exptime argument');
     this.stats.add('cmd_flush');
     if (this.delayedFlush !== null) clearTimeout(this.delayedFlush);
     this.delayedFlush = null;
     // The delay is read as an exptime: seconds from now, or a Unix time past 30 days.
-    const at = this.deadline(Number(args[0] ?? 0));
+    const at = this.deadline(delay);
     const flush = () => flushDatabase(this.server, this.db);
     if (typeof at !== 'number') flush();
     else {
@@ -304,7 +343,13 @@ export class MemcachedStore {
       }, at - this.server.clock.now());
       this.delayedFlush.unref();
     }
-    if (!noreply) reply.send('OK');
+    reply.send('OK');
+  }
+
+  /** verbosity <level> [noreply]: accepted and ignored, with memcached's replies. */
+  verbosity(tokens: string[], reply: Replier): void {
+    if (tokens.length < 2 || tokens.length > 3) return reply.unknown();
+    reply.send(cUnsigned32(tokens[1]) === null ? BAD_FORMAT : 'OK');
   }
 
   /** stats (and stats reset): memcached's general statistics that Keyhive keeps. */
@@ -313,7 +358,7 @@ export class MemcachedStore {
       this.stats.counts.clear();
       return reply.send('RESET');
     }
-    if (tokens.length !== 1) return reply.send('ERROR');
+    if (tokens.length !== 1) return reply.unknown();
     const now = Date.now();
     const general: [string, string | number][] = [
       ['pid', process.pid],

@@ -9,7 +9,7 @@ import net from 'node:net';
 import type { Server } from '../server/server.js';
 import { OUTPUT_HIGH_WATER } from '../server/client.js';
 import { MemcachedDecoder, type RequestHost, type StorageRequest } from './protocol.js';
-import { MEMCACHED_VERSION, MemcachedStore, type Replier } from './commands.js';
+import { MEMCACHED_VERSION, MemcachedStore, asksNoreply, type Replier } from './commands.js';
 
 export class MemcachedFrontEnd {
   readonly store: MemcachedStore;
@@ -62,6 +62,8 @@ export class MemcachedFrontEnd {
 class Connection implements RequestHost, Replier {
   private out = '';
   private closing = false;
+  /** The request being answered asked for noreply. */
+  private quiet = false;
   private readonly decoder = new MemcachedDecoder(this);
 
   constructor(
@@ -96,7 +98,11 @@ class Connection implements RequestHost, Replier {
   // ---- Replier ---------------------------------------------------------------
 
   send(line: string): void {
-    this.out += `${line}\r\n`;
+    if (!this.quiet) this.out += `${line}\r\n`;
+  }
+
+  unknown(): void {
+    this.out += 'ERROR\r\n';
   }
 
   value(key: string, flags: number, data: string, casUnique: bigint | null): void {
@@ -106,11 +112,29 @@ class Connection implements RequestHost, Replier {
   // ---- RequestHost -----------------------------------------------------------
 
   onStorage(request: StorageRequest): void {
-    this.store.store(request, this);
+    this.answer(request.noreply, () => this.store.store(request, this));
+  }
+
+  onTooLarge(request: Omit<StorageRequest, 'data'>): void {
+    this.answer(request.noreply, () => this.store.tooLarge(request, this));
   }
 
   onCommand(tokens: string[]): void {
     const command = tokens[0];
+    this.answer(asksNoreply(tokens), () => this.run(command, tokens));
+  }
+
+  /** Runs one request's work, its replies dropped when it asked for noreply. */
+  private answer(noreply: boolean, work: () => void): void {
+    this.quiet = noreply;
+    try {
+      work();
+    } finally {
+      this.quiet = false;
+    }
+  }
+
+  private run(command: string | undefined, tokens: string[]): void {
     switch (command) {
       case 'get':
       case 'gets':
@@ -131,20 +155,17 @@ class Connection implements RequestHost, Replier {
       case 'version':
         return this.send(`VERSION ${MEMCACHED_VERSION}`);
       case 'verbosity':
-        // Accepted and ignored, with memcached's replies: one argument, or noreply, or both.
-        if (tokens.length < 2 || tokens.length > 3) return this.send('ERROR');
-        if (tokens[tokens.length - 1] !== 'noreply') this.send('OK');
-        return;
+        return this.store.verbosity(tokens, this);
       case 'quit':
         this.closing = true;
         return;
       default:
-        return this.send('ERROR');
+        return this.unknown();
     }
   }
 
-  onProtocolError(reply: string): void {
-    this.send(reply);
+  onProtocolError(reply: string, noreply: boolean): void {
+    this.answer(noreply, () => this.send(reply));
   }
 
   onFatal(reply: string): void {

@@ -13,6 +13,8 @@ export const STORAGE_COMMANDS = new Set(['set', 'add', 'replace', 'append', 'pre
 export const KEY_MAX_LENGTH = 250;
 /** memcached's default item size limit (-I 1m): larger values are refused, their data swallowed. */
 export const ITEM_SIZE_MAX = 1024 * 1024;
+/** The longest data block a command line may declare (memcached's INT_MAX - 2, before the size limit refuses it). */
+const LENGTH_MAX = 2 ** 31 - 3;
 /** The longest command line kept while its newline is awaited; memcached's own limit for key lists is of this order. */
 const LINE_MAX = 64 * 1024;
 
@@ -33,8 +35,10 @@ export interface RequestHost {
   /** A command line other than a storage command's, split at spaces. */
   onCommand(tokens: string[]): void;
   onStorage(request: StorageRequest): void;
-  /** A reply for a request that could not be parsed (the connection goes on). */
-  onProtocolError(reply: string): void;
+  /** A storage request whose value is over ITEM_SIZE_MAX: refused, its data dropped as it arrives. */
+  onTooLarge(request: Omit<StorageRequest, 'data'>): void;
+  /** A reply for a request that could not be parsed (the connection goes on); not sent for a request with noreply, as memcached's. */
+  onProtocolError(reply: string, noreply: boolean): void;
   /** A request the connection cannot survive: the reply is sent, then the connection closes. */
   onFatal(reply: string): void;
 }
@@ -75,7 +79,9 @@ export class MemcachedDecoder {
       return -1;
     }
     const end = lf > pos && buf[lf - 1] === 13 ? lf - 1 : lf;
-    const tokens = buf.latin1Slice(pos, end).split(' ').filter((token) => token !== '');
+    // memcached reads the line as a C string: a NUL byte ends it.
+    const nul = buf.indexOf(0, pos);
+    const tokens = buf.latin1Slice(pos, nul >= 0 && nul < end ? nul : end).split(' ').filter((token) => token !== '');
     // Command names are case-sensitive, as in memcached.
     const command = tokens[0];
     if (command !== undefined && STORAGE_COMMANDS.has(command)) this.startStorage(command, tokens);
@@ -87,19 +93,20 @@ export class MemcachedDecoder {
   private startStorage(command: string, tokens: string[]): void {
     const withCas = command === 'cas';
     const fixed = withCas ? 6 : 5;
-    if (tokens.length !== fixed && tokens.length !== fixed + 1) return this.host.onProtocolError('ERROR');
-    const [, key, flags, exptime, bytes] = tokens;
-    const casUnique = withCas ? parseUnsigned(tokens[5], 64) : null;
-    const length = parseUnsigned(bytes, 31);
-    const noreply = tokens.length === fixed + 1 && tokens[fixed] === 'noreply';
-    const flagBits = parseUnsigned(flags, 64);
-    const valid = key.length <= KEY_MAX_LENGTH && flagBits !== null && isInteger(exptime) && length !== null && (!withCas || casUnique !== null);
-    if (!valid) return this.host.onProtocolError(BAD_FORMAT);
-    // Flags are 32 bits: memcached reads a larger number and keeps its low bits.
-    const request = { command, key, flags: Number(BigInt.asUintN(32, flagBits)), exptime: Number(exptime), casUnique, noreply };
-    const tooLarge = Number(length) > ITEM_SIZE_MAX;
-    if (tooLarge) this.host.onProtocolError('SERVER_ERROR object too large for cache');
-    this.pending = { request, bytes: Number(length), swallow: tooLarge ? Number(length) + 2 : null };
+    if (tokens.length !== fixed && tokens.length !== fixed + 1) return this.host.onProtocolError('ERROR', false);
+    const [, key, flagsText, exptimeText, bytes] = tokens;
+    // A last token other than noreply is ignored, as memcached ignores it.
+    const noreply = tokens[tokens.length - 1] === 'noreply';
+    const flags = cUnsigned32(flagsText);
+    const exptime = cInt32(exptimeText);
+    const casUnique = withCas ? cUnsigned64(tokens[5]) : null;
+    const length = cInt32(bytes);
+    const valid = key.length <= KEY_MAX_LENGTH && flags !== null && exptime !== null && (!withCas || casUnique !== null) && length !== null && length >= 0 && length <= LENGTH_MAX;
+    if (!valid) return this.host.onProtocolError(BAD_FORMAT, noreply);
+    const request = { command, key, flags, exptime, casUnique, noreply };
+    const tooLarge = length > ITEM_SIZE_MAX;
+    if (tooLarge) this.host.onTooLarge(request);
+    this.pending = { request, bytes: length, swallow: tooLarge ? length + 2 : null };
   }
 
   /** Takes the data block at pos; returns where the next request starts, or -1 until all of it arrived. */
@@ -110,7 +117,7 @@ export class MemcachedDecoder {
     this.pending = null;
     // memcached reads exactly the declared bytes and their CRLF; a block that does not end there is refused, and what follows is read as a command.
     if (buf[end] !== 13 || buf[end + 1] !== 10) {
-      this.host.onProtocolError('CLIENT_ERROR bad data chunk');
+      this.host.onProtocolError('CLIENT_ERROR bad data chunk', pending.request.noreply);
       return end + 2;
     }
     this.host.onStorage({ ...pending.request, data: buf.latin1Slice(pos, end) });
@@ -129,14 +136,38 @@ export class MemcachedDecoder {
   }
 }
 
-/** A decimal of digits only that fits in `bits` bits, as strtoul/strtoull read memcached's numbers; null otherwise. */
-export function parseUnsigned(text: string, bits: number): bigint | null {
-  if (!/^\d{1,20}$/.test(text)) return null;
-  const n = BigInt(text);
-  return n < 1n << BigInt(bits) ? n : null;
+/*
+ * Numbers as memcached's safe_strtoull, safe_strtoul and safe_strtol read
+ * them with C's strtoull and strtol: white space first, a sign, digits, and
+ * then the end of the token or white space (what follows it is ignored).
+ * Out of range is refused; what fits the C type but not the field is cut to
+ * its low bits, as memcached's stores into 32-bit fields do.
+ */
+const C_NUMBER = /^[ \t\n\v\f\r]*([+-]?)(\d+)(?:[ \t\n\v\f\r]|$)/;
+const TWO_63 = 1n << 63n;
+const TWO_64 = 1n << 64n;
+
+/** safe_strtoull: an unsigned 64-bit number; a negative one is refused unless it wraps to below 2^63. */
+export function cUnsigned64(text: string): bigint | null {
+  const m = C_NUMBER.exec(text);
+  if (m === null) return null;
+  const magnitude = BigInt(m[2]);
+  if (magnitude >= TWO_64) return null;
+  const value = m[1] === '-' ? (TWO_64 - magnitude) % TWO_64 : magnitude;
+  return value >= TWO_63 && text.includes('-') ? null : value;
 }
 
-/** An exptime: a decimal that may be negative (already expired). */
-export function isInteger(text: string): boolean {
-  return /^-?\d{1,11}$/.test(text);
+/** safe_strtoul into a 32-bit field (flags, verbosity). */
+export function cUnsigned32(text: string): number | null {
+  const value = cUnsigned64(text);
+  return value === null ? null : Number(BigInt.asUintN(32, value));
+}
+
+/** safe_strtol into a 32-bit field (exptimes, lengths). */
+export function cInt32(text: string): number | null {
+  const m = C_NUMBER.exec(text);
+  if (m === null) return null;
+  const value = (m[1] === '-' ? -1n : 1n) * BigInt(m[2]);
+  if (value < -TWO_63 || value >= TWO_63) return null;
+  return Number(BigInt.asIntN(32, value));
 }
