@@ -91,6 +91,11 @@ const SCRIPT: string[] = [
   `set ${LONG_KEY} 0 0 1\r\nx\r\n`,
   `get ${LONG_KEY}\r\n`,
   'set big 0 0 2\r\n123456\r\n',
+  'set big 0 0 2\r\n12\r\n',
+  // Over the 1 MB item limit: refused, and a set takes the old value away too.
+  `set big 0 0 ${1024 * 1024 + 1}\r\n${'x'.repeat(1024 * 1024 + 1)}\r\n`,
+  'get big\r\n',
+  `add big 0 0 ${1024 * 1024 + 1} noreply\r\n${'x'.repeat(1024 * 1024 + 1)}\r\n`,
   'set z 0 0 1\r\nxx\r\n',
   'incr\r\n',
   'delete\r\n',
