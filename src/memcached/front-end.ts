@@ -8,6 +8,7 @@
 import net from 'node:net';
 import type { Server } from '../server/server.js';
 import { OUTPUT_HIGH_WATER } from '../server/client.js';
+import { readingIntoSharedBuffer } from '../server/read-buffer.js';
 import { MemcachedDecoder, type RequestHost, type StorageRequest } from './protocol.js';
 import { MEMCACHED_VERSION, MemcachedStore, asksNoreply, type Replier } from './commands.js';
 
@@ -37,7 +38,8 @@ export class MemcachedFrontEnd {
     this.server.log('notice', `memcached text protocol on ${host} port ${this.port}`);
   }
 
-  private accept(socket: net.Socket): void {
+  private accept(accepted: net.Socket): void {
+    const socket = readingIntoSharedBuffer(accepted);
     socket.setNoDelay(true);
     const connection = new Connection(this.server, this.store, socket);
     this.connections.add(connection);

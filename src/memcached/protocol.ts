@@ -147,6 +147,9 @@ const C_NUMBER = /^[ \t\n\v\f\r]*([+-]?)(\d+)(?:[ \t\n\v\f\r]|$)/;
 const TWO_63 = 1n << 63n;
 const TWO_64 = 1n << 64n;
 
+/** Plain digits that a double holds exactly: the common case, read without BigInt. */
+const SHORT_DIGITS = /^\d{1,15}$/;
+
 /** safe_strtoull: an unsigned 64-bit number; a negative one is refused unless it wraps to below 2^63. */
 export function cUnsigned64(text: string): bigint | null {
   const m = C_NUMBER.exec(text);
@@ -159,12 +162,14 @@ export function cUnsigned64(text: string): bigint | null {
 
 /** safe_strtoul into a 32-bit field (flags, verbosity). */
 export function cUnsigned32(text: string): number | null {
+  if (SHORT_DIGITS.test(text)) return Number(text) >>> 0;
   const value = cUnsigned64(text);
   return value === null ? null : Number(BigInt.asUintN(32, value));
 }
 
 /** safe_strtol into a 32-bit field (exptimes, lengths). */
 export function cInt32(text: string): number | null {
+  if (SHORT_DIGITS.test(text)) return Number(text) | 0;
   const m = C_NUMBER.exec(text);
   if (m === null) return null;
   const value = (m[1] === '-' ? -1n : 1n) * BigInt(m[2]);
