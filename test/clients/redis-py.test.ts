@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startKeyhive } from '../support/servers.js';
 import type { RunningServer } from '../../src/index.js';
 import { runProcess, type ProcessResult } from './run-process.js';
-import { failureDetails, testOutcomes } from './unittest-output.js';
+import { itPassesEveryUnittest } from './unittest-output.js';
 
 /** Debian's interpreter, which has python3-redis (a `python3` on PATH may be another one). */
 const PYTHON = '/usr/bin/python3';
@@ -28,18 +28,7 @@ describe('redis-py: the Memorystore for Redis guide', () => {
     await keyhive?.close();
   });
 
-  it('every check of the script passes', async (t) => {
-    const outcomes = testOutcomes(run.stderr);
-    assert.ok(outcomes.size >= 15, `expected the script's tests in its output:\n${run.stderr}`);
-    for (const [test, outcome] of outcomes) {
-      await t.test(test, () => assert.equal(outcome, 'ok', failureDetails(run.stderr, test)));
-    }
-  });
-
-  it('exits with 0 and reports OK', () => {
-    assert.equal(run.stderr.trimEnd().split('\n').at(-1), 'OK', run.stderr.slice(-3000));
-    assert.equal(run.code, 0);
-  });
+  itPassesEveryUnittest(() => run, 15);
 
   it('the compare-and-set counter loop ran', () => {
     assert.match(run.stdout, /compare-and-set conflicts retried: \d+/);
