@@ -2,8 +2,10 @@
  * memcached's text protocol on a port of its own (`--memcached-port`), beside
  * the Redis port, over the same keyspace: the path of a memcached request is
  * socket -> protocol.ts -> this file's dispatch -> commands.ts -> keyspace.
- * Replies of one read go out in one write; a client that does not read its
- * replies is not read further once OUTPUT_HIGH_WATER bytes wait for it.
+ * Replies of one read go out in one write. Once OUTPUT_HIGH_WATER bytes of
+ * replies wait for a client, its requests wait too, and so does reading its
+ * socket, until the replies drain: a pipeline of GETs of large values, or a
+ * client that does not read, cannot make the server hold every reply at once.
  */
 import net from 'node:net';
 import type { Server } from '../server/server.js';
@@ -61,11 +63,15 @@ export class MemcachedFrontEnd {
   }
 }
 
+const NOTHING = Buffer.alloc(0);
+
 class Connection implements RequestHost, Replier {
   private out = '';
   private closing = false;
   /** The request being answered asked for noreply. */
   private quiet = false;
+  /** Replies past the high water wait in the socket: requests wait for 'drain'. */
+  private waitingForDrain = false;
   private readonly decoder = new MemcachedDecoder(this);
 
   constructor(
@@ -74,14 +80,29 @@ class Connection implements RequestHost, Replier {
     private readonly socket: net.Socket,
   ) {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('drain', () => socket.resume());
+    socket.on('drain', () => {
+      if (!this.waitingForDrain) return;
+      this.waitingForDrain = false;
+      socket.resume();
+      this.receive(NOTHING);
+    });
     socket.on('error', () => socket.destroy());
   }
 
+  /**
+   * Runs the requests of chunk. Past the high water the replies are written
+   * before more requests run; when the kernel takes them at once, the rest
+   * runs at once too, else after 'drain'.
+   */
   private receive(chunk: Buffer): void {
     this.server.keyspace.refreshClock();
-    this.decoder.feed(chunk, () => this.closing);
+    const overHighWater = () => this.closing || this.out.length + this.socket.writableLength > OUTPUT_HIGH_WATER;
+    let more = this.decoder.feed(chunk, overHighWater);
     this.flush();
+    while (more && !this.closing && !this.waitingForDrain) {
+      more = this.decoder.feed(NOTHING, overHighWater);
+      this.flush();
+    }
   }
 
   private flush(): void {
@@ -90,7 +111,10 @@ class Connection implements RequestHost, Replier {
       this.out = '';
     }
     if (this.closing) this.socket.end();
-    else if (this.socket.writableLength > OUTPUT_HIGH_WATER) this.socket.pause();
+    else if (this.socket.writableLength > OUTPUT_HIGH_WATER) {
+      this.waitingForDrain = true;
+      this.socket.pause();
+    }
   }
 
   destroy(): void {

@@ -7,7 +7,7 @@
  */
 
 /** Commands followed by a data block: "<command> <key> <flags> <exptime> <bytes> [cas unique] [noreply]". */
-export const STORAGE_COMMANDS = new Set(['set', 'add', 'replace', 'append', 'prepend', 'cas']);
+const STORAGE_COMMANDS = new Set(['set', 'add', 'replace', 'append', 'prepend', 'cas']);
 
 /** memcached's KEY_MAX_LENGTH. */
 export const KEY_MAX_LENGTH = 250;
@@ -57,11 +57,20 @@ export class MemcachedDecoder {
 
   constructor(private readonly host: RequestHost) {}
 
-  /** Handles the requests completed by chunk; closed: stop (QUIT or a fatal error). */
-  feed(chunk: Buffer, closed: () => boolean): void {
-    let buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+  /**
+   * Handles the requests completed by chunk (empty: those kept) until stop
+   * says to; the rest is kept for the next call. Returns whether it stopped
+   * for stop, with bytes kept that may hold more requests.
+   */
+  feed(chunk: Buffer, stop: () => boolean): boolean {
+    let buf = this.buf.length === 0 ? chunk : chunk.length === 0 ? this.buf : Buffer.concat([this.buf, chunk]);
     let pos = 0;
-    while (pos < buf.length && !closed()) {
+    let stopped = false;
+    while (pos < buf.length) {
+      if (stop()) {
+        stopped = true;
+        break;
+      }
       const next = this.pending === null ? this.readLine(buf, pos) : this.readData(buf, pos, this.pending);
       if (next < 0) break;
       pos = next;
@@ -69,6 +78,7 @@ export class MemcachedDecoder {
     // The chunk may be a view of a buffer the next read reuses: what is kept is copied.
     buf = buf.subarray(pos);
     this.buf = buf.length === 0 ? Buffer.alloc(0) : Buffer.from(buf);
+    return stopped;
   }
 
   /** Parses the command line at pos; returns where the next request starts, or -1 until its newline arrives. */

@@ -275,6 +275,15 @@ describe('memcached front end', () => {
     c.close();
   });
 
+  it('a pipeline of GETs of large values is answered whole, however far its replies run past the high water', async () => {
+    const c = await MemcachedClient.connect(memcachedPort());
+    const value = 'v'.repeat(1000 * 1000);
+    assert.equal(await c.exchange(`set large 0 0 ${value.length}\r\n${value}\r\n`), 'STORED\r\n');
+    const replies = await c.exchange('get large\r\n'.repeat(40));
+    assert.equal(replies, `VALUE large 0 ${value.length}\r\n${value}\r\nEND\r\n`.repeat(40));
+    c.close();
+  });
+
   it('quit closes the connection; stats reports the counters memcached names', async () => {
     const c = await MemcachedClient.connect(memcachedPort());
     const stats = await c.exchange('stats\r\n');

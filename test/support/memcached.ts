@@ -46,13 +46,16 @@ export async function startMemcached(): Promise<ReferenceMemcached> {
 const VERSION_LINE = /VERSION [^\r\n]*\r\n$/;
 
 export class MemcachedClient {
-  private received = '';
+  /** What arrived since the last reply was taken, and its last bytes (replies of many megabytes are joined once, when complete). */
+  private chunks: Buffer[] = [];
+  private tail = '';
   private waiter: (() => void) | null = null;
   closed = false;
 
   private constructor(readonly socket: net.Socket) {
     socket.on('data', (d: Buffer) => {
-      this.received += d.toString('latin1');
+      this.chunks.push(d);
+      this.tail = (this.tail + d.subarray(-256).toString('latin1')).slice(-256);
       this.waiter?.();
     });
     socket.on('close', () => {
@@ -72,7 +75,7 @@ export class MemcachedClient {
   /** Sends request (latin1) and returns all it answered, as text; the server must not close the connection. */
   async exchange(request: string): Promise<string> {
     this.socket.write(Buffer.from(`${request}version\r\n`, 'latin1'));
-    const text = await this.readUntil((received) => VERSION_LINE.test(received));
+    const text = await this.readUntil((tail) => VERSION_LINE.test(tail));
     return text.replace(VERSION_LINE, '');
   }
 
@@ -82,19 +85,21 @@ export class MemcachedClient {
     return this.readUntil(() => false);
   }
 
-  private async readUntil(done: (received: string) => boolean): Promise<string> {
+  /** Waits until done holds for the last bytes received (or the connection closes); returns all received, as text. */
+  private async readUntil(done: (tail: string) => boolean): Promise<string> {
     const deadline = Date.now() + 10000;
-    while (!done(this.received)) {
+    while (!done(this.tail)) {
       if (this.closed) break;
-      if (Date.now() > deadline) throw new Error(`no complete reply; received ${JSON.stringify(this.received.slice(-200))}`);
+      if (Date.now() > deadline) throw new Error(`no complete reply; received ${JSON.stringify(this.tail.slice(-200))}`);
       await new Promise<void>((resolve) => {
         this.waiter = resolve;
         setTimeout(resolve, 100);
       });
       this.waiter = null;
     }
-    const text = this.received;
-    this.received = '';
+    const text = Buffer.concat(this.chunks).toString('latin1');
+    this.chunks = [];
+    this.tail = '';
     return text;
   }
 
