@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKeyhive, startRedis, type ReferenceServer } from '../support/servers.js';
+import { startKeyhive, type ReferenceServer, startKeyhiveAndRedis } from '../support/servers.js';
 import type { RunningServer } from '../../src/index.js';
 import { runProcess, type ProcessResult } from './run-process.js';
 
@@ -73,7 +73,7 @@ describe('redis-cli', () => {
   let keyhive: RunningServer;
   let redis: ReferenceServer;
   before(async () => {
-    [keyhive, redis] = await Promise.all([startKeyhive(), startRedis()]);
+    [keyhive, redis] = await startKeyhiveAndRedis();
   });
   after(async () => {
     await Promise.all([keyhive?.close(), redis?.close()]);

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RawClient } from '../support/raw-client.js';
 import { RespError } from '../support/resp.js';
-import { freePort, startKeyhive, startRedis, type ReferenceServer } from '../support/servers.js';
+import { freePort, type ReferenceServer, startKeyhiveAndRedis } from '../support/servers.js';
 import { REPO_ROOT, spawnKeyhive, type KeyhiveProcess } from './keyhive-process.js';
 import type { RunningServer } from '../../src/index.js';
 
@@ -200,7 +200,7 @@ describe('SHUTDOWN', () => {
     let keyhive: RunningServer;
     let redis: ReferenceServer;
     before(async () => {
-      [keyhive, redis] = await Promise.all([startKeyhive(), startRedis()]);
+      [keyhive, redis] = await startKeyhiveAndRedis();
     });
     after(async () => {
       await Promise.all([keyhive?.close(), redis?.close()]);

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { RawClient } from '../support/raw-client.js';
-import { startKeyhive, startRedis, type ReferenceServer } from '../support/servers.js';
+import { type ReferenceServer, startKeyhiveAndRedis } from '../support/servers.js';
 import type { RunningServer } from '../../src/index.js';
 
 const MB = 1024 * 1024;
@@ -39,7 +39,7 @@ describe('limits vs redis-server', () => {
   let redis: ReferenceServer;
   let targets: { name: string; port: number }[];
   before(async () => {
-    [keyhive, redis] = await Promise.all([startKeyhive(), startRedis()]);
+    [keyhive, redis] = await startKeyhiveAndRedis();
     targets = both(keyhive, redis);
   });
   after(async () => {

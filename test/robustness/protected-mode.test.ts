@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { RawClient } from '../support/raw-client.js';
-import { startKeyhive, startRedis, type ReferenceServer } from '../support/servers.js';
+import { type ReferenceServer, startKeyhiveAndRedis } from '../support/servers.js';
 import { runProcess } from '../clients/run-process.js';
 import type { RunningServer } from '../../src/index.js';
 
@@ -62,7 +62,7 @@ describe('protected mode vs redis-server, from 127.0.0.2', () => {
   let redis: ReferenceServer;
   const ports = () => [keyhive.port, redis.port];
   before(async () => {
-    [keyhive, redis] = await Promise.all([startKeyhive(), startRedis()]);
+    [keyhive, redis] = await startKeyhiveAndRedis();
   });
   after(async () => {
     await Promise.all([keyhive?.close(), redis?.close()]);
@@ -151,7 +151,7 @@ describe('protected mode across a veth pair from a network namespace', () => {
     created = createNamespace(namespace);
     if (!created) return;
     const bind = `127.0.0.1 ${HOST_ADDRESS}`;
-    [keyhive, redis] = await Promise.all([startKeyhive({ bind }), startRedis(['--bind', bind])]);
+    [keyhive, redis] = await startKeyhiveAndRedis({ bind }, ['--bind', bind]);
   });
   after(async () => {
     await Promise.all([keyhive?.close(), redis?.close()]);

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RawClient } from '../support/raw-client.js';
-import { startKeyhive, startRedis, type ReferenceServer } from '../support/servers.js';
+import { type ReferenceServer, startKeyhiveAndRedis } from '../support/servers.js';
 import type { RunningServer } from '../../src/index.js';
 
 /** Redis's PROTO_INLINE_MAX_SIZE: a line longer than this without its terminator is refused. */
@@ -81,7 +81,7 @@ function describeServers(name: string, requirepass: string, body: (ports: () => 
     let keyhive: RunningServer;
     let redis: ReferenceServer;
     before(async () => {
-      [keyhive, redis] = await Promise.all([startKeyhive({ config: { requirepass } }), startRedis()]);
+      [keyhive, redis] = await startKeyhiveAndRedis({ config: { requirepass } });
       if (requirepass) {
         const c = await RawClient.connect(redis.port);
         assert.equal(await c.call('CONFIG', 'SET', 'requirepass', requirepass), 'OK');

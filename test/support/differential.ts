@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RawClient } from './raw-client.js';
 import { decodeReply, RespError, type RespValue } from './resp.js';
-import { startKeyhive, startRedis, type ReferenceServer } from './servers.js';
+import { type ReferenceServer, startKeyhiveAndRedis } from './servers.js';
 import type { RunningServer } from '../../src/index.js';
 
 export type Arg = string | Buffer | number;
@@ -135,7 +135,7 @@ export function describeDifferential(name: string, body: (t: DifferentialContext
     let keyhive: RunningServer;
     let redis: ReferenceServer;
     before(async () => {
-      [keyhive, redis] = await Promise.all([startKeyhive(), startRedis()]);
+      [keyhive, redis] = await startKeyhiveAndRedis();
     });
     after(async () => {
       await Promise.all([keyhive?.close(), redis?.close()]);

@@ -83,6 +83,19 @@ export async function startRedis(extraArgs: string[] = []): Promise<ReferenceSer
 }
 
 /**
+ * Keyhive and redis-server started side by side. If either cannot start, the
+ * other is stopped before the error is thrown: a server left running would
+ * keep the test process from ever exiting.
+ */
+export async function startKeyhiveAndRedis(options: StartOptions = {}, redisArgs: string[] = []): Promise<[RunningServer, ReferenceServer]> {
+  const [keyhive, redis] = await Promise.allSettled([startKeyhive(options), startRedis(redisArgs)]);
+  if (keyhive.status === 'fulfilled' && redis.status === 'fulfilled') return [keyhive.value, redis.value];
+  if (keyhive.status === 'fulfilled') await keyhive.value.close();
+  if (redis.status === 'fulfilled') await redis.value.close();
+  throw keyhive.status === 'rejected' ? keyhive.reason : (redis as PromiseRejectedResult).reason;
+}
+
+/**
  * For a describe block: redis-server (with extraArgs) started before its
  * tests and stopped after them, and a connection to it, set up by setup;
  * returns the connection's getter.

@@ -16,7 +16,7 @@ import type tls from 'node:tls';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
 import { RawClient } from '../support/raw-client.js';
-import { freePort, startKeyhive, startRedis, type ReferenceServer } from '../support/servers.js';
+import { freePort, startKeyhive, type ReferenceServer, startKeyhiveAndRedis } from '../support/servers.js';
 import { runProcess } from '../clients/run-process.js';
 import { REPO_ROOT } from '../robustness/keyhive-process.js';
 import { clientTls, makeTestCerts, PASSPHRASE, removeTestCerts, serverTlsConfig, type TestCerts } from './certs.js';
@@ -195,7 +195,7 @@ describe('TLS settings side by side with redis-server', () => {
     [tlsPorts.keyhive, tlsPorts.redis] = [await freePort(), await freePort()];
     const redisArgs = Object.entries(serverTlsConfig(certs, tlsPorts.redis)).flatMap(([k, v]) => [`--${k}`, String(v)]);
     const port = await freePort();
-    [keyhive, redis] = await Promise.all([startKeyhive({ port, config: serverTlsConfig(certs, tlsPorts.keyhive) }), startRedis(redisArgs)]);
+    [keyhive, redis] = await startKeyhiveAndRedis({ port, config: serverTlsConfig(certs, tlsPorts.keyhive) }, redisArgs);
   });
   after(async () => {
     await Promise.all([keyhive?.close(), redis?.close()]);
