@@ -10,8 +10,9 @@
  *
  * Sections: throughput, floor, latency, startup, memory, expiry (default),
  * commands (--full or --only: some fifty commands beyond redis-benchmark's
- * tests, a few minutes) and scale (--full or --only: it loads ten million
- * keys). Servers run pinned to CPU 0, everything that loads them
+ * tests, a few minutes), memcached (--full or --only: the memcached front end
+ * beside memcached, with memcslap) and scale (--full or --only: it loads ten
+ * million keys). Servers run pinned to CPU 0, everything that loads them
  * (redis-benchmark, and this process's loaders and latency clients) on CPU 1.
  * Each section's table is printed and written as its own section of
  * bench/RESULTS.md, with how it was made; sections not run keep their
@@ -32,9 +33,10 @@ import { scale } from './scale.js';
 import { startup } from './startup.js';
 import { CORE_TESTS, MORE_TESTS, throughput } from './throughput.js';
 import { floor } from './floor.js';
+import { memcached } from './memcached.js';
 
 const RESULTS_FILE = path.join(REPO_ROOT, 'bench/RESULTS.md');
-const SECTIONS: Section[] = [throughput, floor, latency, startup, memory, expiry, commands, scale];
+const SECTIONS: Section[] = [throughput, floor, latency, startup, memory, expiry, commands, memcached, scale];
 const ROUNDS: Record<ProfileName, number> = { quick: 1, default: 3, full: 5 };
 
 interface Plan {
@@ -76,7 +78,7 @@ function preamble(): string {
     '# Keyhive vs Redis: benchmarks',
     '',
     '`npm run bench` (bench/run.ts) measures Keyhive beside redis-server 7.0 on the same machine in the same run and writes each section below',
-    '(`--only throughput,floor,latency,startup,memory,expiry,scale` picks sections; `--full` adds the scale section, more rounds and sizes; `--quick` is a smoke test).',
+    '(`--only throughput,floor,latency,startup,memory,expiry,commands,memcached,scale` picks sections; `--full` adds the commands, memcached and scale sections, more rounds and sizes; `--quick` is a smoke test).',
     'Each section says what made it, when, at which commit, and the load average as it started.',
     '',
     '**These figures are for the record, not for assertions.** The machine has two CPUs and is shared: other engineers run test suites on it',
