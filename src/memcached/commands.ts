@@ -101,9 +101,22 @@ export class MemcachedStore {
         this.flags.delete(key);
         this.casUniques.delete(key);
       }
-      this.changes.listening = this.flags.size + this.casUniques.size > 0;
+      this.listenWhileKept();
     });
-    this.changes.listening = false;
+    this.listenWhileKept();
+  }
+
+  /** The change hook runs only while the side tables hold something for it to drop. */
+  private listenWhileKept(): void {
+    this.changes.listening = this.flags.size + this.casUniques.size > 0;
+  }
+
+  /** Deletes the key, reporting it as DEL does; false when there was none. */
+  private remove(key: string): boolean {
+    const db = this.db;
+    if (!db.delete(key)) return false;
+    db.changed(key, 'g', 'del');
+    return true;
   }
 
   private get db(): Database {
@@ -133,17 +146,17 @@ export class MemcachedStore {
 
   /** Writes the item; flags survive only the write that sets them (the change hook drops what the key had). */
   private write(key: string, data: string, flags: number, deadline: Deadline | 'keep', event: string): void {
-    const db = this.db;
     if (deadline === 'expired') {
-      if (db.delete(key)) db.changed(key, 'g', 'del');
+      this.remove(key);
       return;
     }
+    const db = this.db;
     db.set(key, data, deadline === 'keep', deadline === 'keep' ? undefined : deadline);
     db.changed(key, '$', event);
     if (deadline !== undefined && deadline !== 'keep') db.changed(key, 'g', 'expire');
     if (flags !== 0) {
       this.flags.set(key, flags);
-      this.changes.listening = true;
+      this.listenWhileKept();
     }
   }
 
@@ -153,7 +166,7 @@ export class MemcachedStore {
     if (unique === undefined) {
       unique = this.nextCas++;
       this.casUniques.set(key, unique);
-      this.changes.listening = true;
+      this.listenWhileKept();
     }
     return unique;
   }
@@ -194,10 +207,7 @@ export class MemcachedStore {
   /** A value over the item size limit; a set of one also removes what the key held, as memcached does so no stale value stays. */
   tooLarge(request: Omit<StorageRequest, 'data'>, reply: Replier): void {
     this.stats.add('cmd_set');
-    if (request.command === 'set') {
-      const db = this.db;
-      if (this.read(request.key, true) !== undefined && db.delete(request.key)) db.changed(request.key, 'g', 'del');
-    }
+    if (request.command === 'set' && this.read(request.key, true) !== undefined) this.remove(request.key);
     reply.send('SERVER_ERROR object too large for cache');
   }
 
@@ -254,11 +264,11 @@ export class MemcachedStore {
 
   /** Gives an existing item a new deadline; its flags and CAS unique stay, as memcached's touch leaves them. */
   private touchItem(key: string, deadline: Deadline): void {
-    const db = this.db;
     if (deadline === 'expired') {
-      if (db.delete(key)) db.changed(key, 'g', 'del');
+      this.remove(key);
       return;
     }
+    const db = this.db;
     const flags = this.flags.get(key);
     const unique = this.casUniques.get(key);
     if (deadline === undefined) {
@@ -269,7 +279,7 @@ export class MemcachedStore {
     }
     if (flags !== undefined) this.flags.set(key, flags);
     if (unique !== undefined) this.casUniques.set(key, unique);
-    this.changes.listening = this.flags.size + this.casUniques.size > 0;
+    this.listenWhileKept();
   }
 
   /** touch <key> <exptime> [noreply] (a fourth token other than noreply is ignored, as by memcached) */
@@ -294,9 +304,8 @@ export class MemcachedStore {
     const valid = tokens.length === 2 || (tokens.length === 3 && (time === '0' || noreply)) || (time === '0' && last === 'noreply');
     if (!valid) return reply.send(`${BAD_FORMAT}.  Usage: delete <key> [noreply]`);
     if (key.length > KEY_MAX_LENGTH) return reply.send(BAD_FORMAT);
-    const db = this.db;
     const found = this.read(key, true) !== undefined;
-    if (found && db.delete(key)) db.changed(key, 'g', 'del');
+    if (found) this.remove(key);
     this.stats.add(found ? 'delete_hits' : 'delete_misses');
     reply.send(found ? 'DELETED' : 'NOT_FOUND');
   }

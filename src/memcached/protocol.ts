@@ -160,13 +160,17 @@ const TWO_64 = 1n << 64n;
 /** Plain digits that a double holds exactly: the common case, read without BigInt. */
 const SHORT_DIGITS = /^\d{1,15}$/;
 
+/** A token as C's strtoll/strtoull read it, as a signed value (an unsigned reading wraps a negative one); null when it is no number. */
+function cNumber(text: string): bigint | null {
+  const m = C_NUMBER.exec(text);
+  return m === null ? null : (m[1] === '-' ? -1n : 1n) * BigInt(m[2]);
+}
+
 /** safe_strtoull: an unsigned 64-bit number; a negative one is refused unless it wraps to below 2^63. */
 export function cUnsigned64(text: string): bigint | null {
-  const m = C_NUMBER.exec(text);
-  if (m === null) return null;
-  const magnitude = BigInt(m[2]);
-  if (magnitude >= TWO_64) return null;
-  const value = m[1] === '-' ? (TWO_64 - magnitude) % TWO_64 : magnitude;
+  const read = cNumber(text);
+  if (read === null || read >= TWO_64 || read <= -TWO_64) return null;
+  const value = read < 0n ? TWO_64 + read : read;
   return value >= TWO_63 && text.includes('-') ? null : value;
 }
 
@@ -180,9 +184,7 @@ export function cUnsigned32(text: string): number | null {
 /** safe_strtol into a 32-bit field (exptimes, lengths). */
 export function cInt32(text: string): number | null {
   if (SHORT_DIGITS.test(text)) return Number(text) | 0;
-  const m = C_NUMBER.exec(text);
-  if (m === null) return null;
-  const value = (m[1] === '-' ? -1n : 1n) * BigInt(m[2]);
-  if (value < -TWO_63 || value >= TWO_63) return null;
+  const value = cNumber(text);
+  if (value === null || value < -TWO_63 || value >= TWO_63) return null;
   return Number(BigInt.asIntN(32, value));
 }
